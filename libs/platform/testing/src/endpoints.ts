@@ -1,0 +1,26 @@
+import { inject } from 'vitest';
+
+/** Where each real server used by the integration suite listens, and what it is. */
+export interface InfraEndpoints {
+  kafka: { brokers: string[]; version: string; source: InfraSource };
+  cassandra: { contactPoints: string[]; localDataCenter: string; version: string; source: InfraSource };
+  elasticsearch: { url: string; version: string; source: InfraSource };
+  etcd: { endpoints: string[]; version: string; source: InfraSource };
+}
+
+/** How an endpoint was obtained: given in the environment, a testcontainers container, or scripts/infra. */
+export type InfraSource = 'environment' | 'testcontainers' | 'local';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    infra: InfraEndpoints;
+  }
+}
+
+/**
+ * The real servers for this integration run. Only valid inside `*.int.spec.ts`
+ * files, whose global setup resolved them (and failed the run if it could not).
+ */
+export function infra(): InfraEndpoints {
+  return inject('infra');
+}

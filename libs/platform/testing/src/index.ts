@@ -1,0 +1,1 @@
+export { infra, type InfraEndpoints, type InfraSource } from './endpoints';
