@@ -1,0 +1,31 @@
+export {
+  SnowflakeError,
+  InvalidGeneratorIdError,
+  ClockMovedBackwardsError,
+  ClockStalledError,
+  InvalidTimestampError,
+  InvalidSnowflakeError,
+} from './errors';
+export {
+  type Snowflake,
+  type DeconstructedSnowflake,
+  DISCORD_EPOCH_MS,
+  TIMESTAMP_BITS,
+  WORKER_ID_BITS,
+  PROCESS_ID_BITS,
+  INCREMENT_BITS,
+  MAX_INCREMENT,
+  MAX_WORKER_ID,
+  MAX_PROCESS_ID,
+  MAX_TIMESTAMP_MS,
+  parseSnowflake,
+  isSnowflake,
+  formatSnowflake,
+  timestampOf,
+  dateOf,
+  snowflakeFromTimestamp,
+  composeSnowflake,
+  deconstruct,
+  compareSnowflakes,
+} from './snowflake';
+export { SnowflakeGenerator, type SnowflakeGeneratorOptions } from './snowflake-generator';
