@@ -1,0 +1,15 @@
+export {
+  ChatError,
+  InvalidArgumentError,
+  NotFoundError,
+  ForbiddenError,
+  UnauthenticatedError,
+  ConflictError,
+  OverloadedError,
+  UnavailableError,
+  CancelledError,
+  DeadlineExceededError,
+  InternalError,
+  errorKindOf,
+  type ErrorKind,
+} from './errors';
