@@ -15,7 +15,7 @@
 // Everything runs offline: buf comes from the @bufbuild/buf npm package and
 // the ts-proto plugin from node_modules (see buf.gen.yaml).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,15 @@ const protoDir = 'proto';
 const genDir = join('libs', 'proto', 'src', 'gen');
 const descriptorFile = join('libs', 'proto', 'src', 'descriptors', 'chat.binpb');
 const mainBranch = 'main';
+// The standard gRPC services every server carries (health, reflection): their
+// descriptors come from the npm packages that implement them, so grpcurl can
+// list and describe them like our own.
+const standardDescriptorFile = join('libs', 'platform', 'rpc', 'src', 'descriptors', 'grpc-standard.binpb');
+const standardProtos = [
+  ['node_modules/grpc-health-check/proto/health/v1/health.proto', 'grpc/health/v1/health.proto'],
+  ['node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto', 'grpc/reflection/v1/reflection.proto'],
+  ['node_modules/@grpc/reflection/build/proto/grpc/reflection/v1alpha/reflection.proto', 'grpc/reflection/v1alpha/reflection.proto'],
+];
 
 /** Runs a command in the repository root; returns its exit status and output. */
 function run(command, args, { capture = false } = {}) {
@@ -99,6 +108,24 @@ function build(outFile) {
   step('build', `descriptor set ${shown}: ${statSync(outFile).size} bytes, imports included, no source info (${Date.now() - started} ms)`);
 }
 
+/** buf build of the standard gRPC protos, laid out under their canonical names in a temp module. */
+function buildStandard(outFile) {
+  const started = Date.now();
+  const temp = mkdtempSync(join(tmpdir(), 'chat-proto-std-'));
+  try {
+    for (const [from, to] of standardProtos) {
+      mkdirSync(dirname(join(temp, to)), { recursive: true });
+      writeFileSync(join(temp, to), readFileSync(join(root, from)));
+    }
+    mkdirSync(dirname(outFile), { recursive: true });
+    const result = spawnSync(buf, ['build', '.', '--as-file-descriptor-set', '--exclude-source-info', '-o', outFile], { cwd: temp, stdio: 'inherit' });
+    if (result.status !== 0) fail('build', `buf build of the standard gRPC protos failed (exit ${result.status}); see above`);
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+  step('build', `standard descriptor set (health, reflection): ${statSync(outFile).size} bytes (${Date.now() - started} ms)`);
+}
+
 function cmdGenerate() {
   requireBuf();
   lint();
@@ -106,6 +133,7 @@ function cmdGenerate() {
   step('clean', `removed ${genDir}`);
   generate(root);
   build(join(root, descriptorFile));
+  buildStandard(join(root, standardDescriptorFile));
 }
 
 function cmdCheck() {
@@ -115,6 +143,7 @@ function cmdCheck() {
   try {
     const fresh = generate(temp);
     build(join(temp, descriptorFile));
+    buildStandard(join(temp, standardDescriptorFile));
     const committed = listFiles(join(root, genDir));
     const problems = [];
     for (const file of fresh) {
@@ -127,6 +156,9 @@ function cmdCheck() {
     const committedSet = join(root, descriptorFile);
     if (!existsSync(committedSet)) problems.push(`missing: ${descriptorFile}`);
     else if (!readFileSync(committedSet).equals(readFileSync(join(temp, descriptorFile)))) problems.push(`differs: ${descriptorFile}`);
+    const committedStandard = join(root, standardDescriptorFile);
+    if (!existsSync(committedStandard)) problems.push(`missing: ${standardDescriptorFile}`);
+    else if (!readFileSync(committedStandard).equals(readFileSync(join(temp, standardDescriptorFile)))) problems.push(`differs: ${standardDescriptorFile}`);
     if (problems.length > 0) {
       for (const problem of problems) console.error(`  ${problem}`);
       fail('check', `${problems.length} generated file(s) do not match proto/; generated code is never edited by hand: run \`npm run proto\` and commit the result`);

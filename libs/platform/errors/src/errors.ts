@@ -15,6 +15,7 @@ export type ErrorKind =
   | 'unavailable'
   | 'cancelled'
   | 'deadline'
+  | 'unimplemented'
   | 'internal';
 
 /** Base of every error the project throws on purpose. */
@@ -74,6 +75,11 @@ export class CancelledError extends ChatError {
 /** Thrown when the call's deadline passed before the work finished. */
 export class DeadlineExceededError extends ChatError {
   readonly kind = 'deadline';
+}
+
+/** Thrown by an API method that this version of the service does not provide yet. */
+export class NotImplementedError extends ChatError {
+  readonly kind = 'unimplemented';
 }
 
 /** Thrown for a failure the caller cannot act on; boundaries show a generic message. */

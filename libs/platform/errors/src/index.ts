@@ -10,6 +10,7 @@ export {
   CancelledError,
   DeadlineExceededError,
   InternalError,
+  NotImplementedError,
   errorKindOf,
   type ErrorKind,
 } from './errors';

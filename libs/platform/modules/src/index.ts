@@ -5,3 +5,5 @@ export { parseServerArgs, UsageError, type ServerArgs } from './server-args';
 export { startServer, serverHelp, serverConfigSchema, type RunningServer, type ServerExit } from './run-server';
 export { grpcServerModule, GRPC_SERVER } from './infrastructure/grpc-server.module';
 export { UnknownModuleError, ModuleCycleError, ModuleFailedError, UndeclaredDependencyError } from './errors';
+export { grpcServiceModule } from './grpc-service.module';
+export { runMain } from './run-main';

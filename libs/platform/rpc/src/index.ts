@@ -15,3 +15,4 @@ export { toGrpcStatus, fromServiceError, grpcCodeFor } from './status-map';
 export { inboundDeadline, outboundDeadline } from './call-context';
 export { splitDescriptorSet } from './reflection';
 export { RemoteCallError, UnsupportedMethodError } from './errors';
+export { notImplementedHandlers } from './not-implemented';

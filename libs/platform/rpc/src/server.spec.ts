@@ -143,3 +143,21 @@ describe('GrpcServer and createServiceClient', () => {
     health.close();
   });
 });
+
+describe('notImplementedHandlers', () => {
+  it('answers unary and streaming methods with UNIMPLEMENTED naming the method and the tracking note', async () => {
+    const server = new GrpcServer();
+    const { notImplementedHandlers } = await import('./not-implemented');
+    server.addService(echoService, notImplementedHandlers(echoService, 'issue #9'));
+    const port = await server.listen('127.0.0.1', 0);
+    const client = createServiceClient(echoService, `127.0.0.1:${port}`);
+    const unary = await client.echo({ text: 'x' }).catch((e: unknown) => e);
+    expect(unary).toMatchObject({ kind: 'unimplemented', code: 12, message: 'test.v1.EchoService/Echo is not implemented yet (issue #9)' });
+    const stream = await (async () => {
+      for await (const _ of client.count({ upTo: 1 })) throw new Error('no message expected');
+    })().catch((e: unknown) => e);
+    expect(stream).toMatchObject({ kind: 'unimplemented', code: 12 });
+    client.close();
+    await server.stop(100);
+  });
+});

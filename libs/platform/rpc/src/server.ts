@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Server, ServerCredentials, status, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { Histogram, type Registry } from 'prom-client';
@@ -6,6 +7,14 @@ import { UnsupportedMethodError } from './errors';
 import { serviceNameOf, type AsyncHandlers, type ServiceShape } from './handlers';
 import { addReflection } from './reflection';
 import { wrapServerStream, wrapUnary, type CallObserver } from './server-call';
+
+/** Health and reflection: served by every GrpcServer, listed by reflection beside the project's services. */
+const STANDARD_SERVICES = ['grpc.health.v1.Health', 'grpc.reflection.v1.ServerReflection', 'grpc.reflection.v1alpha.ServerReflection'];
+
+/** Descriptors of the standard services, built by `npm run proto` from the packages that implement them. */
+function standardDescriptorSet(): Buffer {
+  return readFileSync(new URL('./descriptors/grpc-standard.binpb', import.meta.url));
+}
 
 /** Options of a GrpcServer. */
 export interface GrpcServerOptions {
@@ -38,7 +47,11 @@ export class GrpcServer {
     this.server = new Server({ 'grpc.max_receive_message_length': maxBytes, 'grpc.max_send_message_length': maxBytes });
     this.logger = options.logger ?? silentLogger();
     this.health.addToServer(this.server);
-    if (options.descriptorSet) addReflection(this.server, options.descriptorSet, () => [...this.services].sort());
+    if (options.descriptorSet) {
+      // Serialized FileDescriptorSets concatenate into one (their only field is repeated).
+      const descriptors = Buffer.concat([options.descriptorSet, standardDescriptorSet()]);
+      addReflection(this.server, descriptors, () => [...this.services, ...STANDARD_SERVICES].sort());
+    }
     this.observe = options.registry ? durationObserver(options.registry) : () => undefined;
   }
 

@@ -12,6 +12,7 @@ const codeByKind: Record<ErrorKind, status> = {
   unavailable: status.UNAVAILABLE,
   cancelled: status.CANCELLED,
   deadline: status.DEADLINE_EXCEEDED,
+  unimplemented: status.UNIMPLEMENTED,
   internal: status.INTERNAL,
 };
 
@@ -28,6 +29,7 @@ const kindByCode = new Map<status, ErrorKind>([
   [status.UNAVAILABLE, 'unavailable'],
   [status.CANCELLED, 'cancelled'],
   [status.DEADLINE_EXCEEDED, 'deadline'],
+  [status.UNIMPLEMENTED, 'unimplemented'],
 ]);
 
 /** A gRPC error as grpc-js sends it from a server handler. */

@@ -1,0 +1,6 @@
+// Deployable of the search-indexer service alone (same module code as apps/server --target=search-indexer).
+import { searchIndexerModule } from '@chat/search-indexer';
+import { grpcServerModule, runMain, type ModuleDefinition } from '@chat/modules';
+import { loadDescriptorSet } from '@chat/proto';
+
+await runMain([grpcServerModule(loadDescriptorSet), searchIndexerModule] as ModuleDefinition[], 'search-indexer');

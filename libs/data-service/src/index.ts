@@ -1,0 +1,1 @@
+export { dataServiceModule } from './data-service.module';

@@ -1,0 +1,1 @@
+export { guildModule } from './guild.module';

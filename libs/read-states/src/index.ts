@@ -1,0 +1,1 @@
+export { readStatesModule } from './read-states.module';

@@ -1,0 +1,1 @@
+export { searchIndexerModule } from './search-indexer.module';
