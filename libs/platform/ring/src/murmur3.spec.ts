@@ -27,6 +27,12 @@ describe('murmur3 (x86_32)', () => {
     ['é', 0x10110787],
     ['abcé', 0xcca13541],
     ['guild-😀-x', 0x2f013fc6],
+    // a non-ASCII char in each position of the last, partial block
+    ['aé', 0x031a0ccf],
+    ['abé', 0xcf3a077c],
+    ['abcdé', 0xe4012811],
+    ['abcdxé', 0xc847a633],
+    ['abcdxyé', 0x2073abca],
   ])('hashes the UTF-8 bytes of non-ASCII %j', (input, expected) => {
     expect(murmur3(input)).toBe(expected);
   });

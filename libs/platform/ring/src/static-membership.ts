@@ -30,10 +30,14 @@ export class StaticMembership implements Membership {
   }
 
   /** Nothing to connect to: resolves at once. */
-  async start(): Promise<void> {}
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /** Nothing to release: resolves at once. */
-  async stop(): Promise<void> {}
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
 
   /**
    * Replaces the list and publishes joined / left / updated members.

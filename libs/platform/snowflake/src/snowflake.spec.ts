@@ -129,8 +129,9 @@ describe('parseSnowflake', () => {
   });
 
   it('rejects non-strings (a JS number has already lost precision)', () => {
-    expect(() => parseSnowflake(175928847299117063 as unknown as string)).toThrow(InvalidSnowflakeError);
-    expect(isSnowflake(175928847299117063)).toBe(false);
+    const lossy = Number('175928847299117063'); // 175928847299117060: already wrong
+    expect(() => parseSnowflake(lossy as unknown as string)).toThrow(InvalidSnowflakeError);
+    expect(isSnowflake(lossy)).toBe(false);
     expect(isSnowflake('175928847299117063')).toBe(true);
   });
 
