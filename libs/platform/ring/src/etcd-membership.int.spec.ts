@@ -211,6 +211,29 @@ describe('EtcdMembership against a real etcd', () => {
     expect(errorsOfB.length).toBeGreaterThan(0); // the lost lease was reported
   });
 
+  it('lists again when the history it would resume from was compacted while it was cut off', async () => {
+    const prefix = uniquePrefix();
+    const proxy = await tcpProxy(etcdEndpoints()[0]!);
+    cleanups.push(() => proxy.close());
+    const errorsOfB: unknown[] = [];
+    const b = membership(prefix, 'b', { endpoints: [proxy.endpoint], onError: (e) => errorsOfB.push(e) });
+    await b.start();
+    const raw = rawClient();
+
+    await proxy.cut();
+    // While b cannot see it: c joins, and the history of that is compacted away.
+    // (Compacting at revision R keeps R itself, so write once more and compact past c's put.)
+    await raw.put(`${prefix}/c`).value('{"address":"c.test:7000"}').exec();
+    const later = await raw.put(`${prefix}-elsewhere`).value('x').exec();
+    await raw.kv.compact({ revision: later.header.revision, physical: true });
+    const cSeen = nextChange(b, joinedIs('c'), 'b learns of c by listing again');
+    await proxy.heal();
+    await cSeen;
+    expect(ids(b)).toEqual(['b', 'c']);
+    // etcd cancelled the resumed watch (etcd 3.4 gives no reason text); the events for c were gone.
+    expect(errorsOfB.some((e) => e instanceof Error && /Watcher canceled/.test(e.message))).toBe(true);
+  });
+
   it('re-registers when its own key is deleted behind its back', async () => {
     const prefix = uniquePrefix();
     const a = membership(prefix, 'a');
