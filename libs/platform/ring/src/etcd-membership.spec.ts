@@ -1,4 +1,4 @@
-import { createServer } from 'node:net';
+import { type Socket, createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { EtcdMembership, EtcdUnavailableError, InvalidRingArgumentError, MembershipStateError } from './index';
 
@@ -42,6 +42,31 @@ describe('EtcdMembership without etcd', () => {
     await expect(m.start()).rejects.toBeInstanceOf(EtcdUnavailableError);
     await m.stop();
     await expect(m.start()).rejects.toBeInstanceOf(MembershipStateError);
+  });
+
+  it('gives up within startTimeoutMs when etcd accepts connections but never answers', async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as { port: number };
+    try {
+      const m = new EtcdMembership({ endpoints: [`127.0.0.1:${port}`], prefix: '/p', self, startTimeoutMs: 800 });
+      const started = Date.now();
+      const error = await m.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(EtcdUnavailableError);
+      expect((error as EtcdUnavailableError).step).toBe('grant lease');
+      expect(Date.now() - started).toBeLessThan(4_000);
+      await m.stop();
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 
   it('validates its options', () => {

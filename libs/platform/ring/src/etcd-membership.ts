@@ -155,8 +155,10 @@ export class EtcdMembership implements Membership {
       await this.listAndWatch();
       this.state = 'running';
     } catch (error) {
-      this.lease?.release();
+      const lease = this.lease;
       this.lease = undefined;
+      // Registered but could not list/watch: take the key back now rather than leave it for a TTL.
+      if (lease && !(await settle(lease.revoke(), this.timeoutMs))) lease.release();
       const watcher = this.watcher;
       this.watcher = undefined;
       if (watcher) await settle(watcher.cancel(), this.timeoutMs);
