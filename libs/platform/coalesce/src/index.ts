@@ -1,0 +1,2 @@
+export { Coalescer, type CoalescerOptions, type CoalesceOptions, type CoalescerStats } from './coalescer';
+export { WaiterCancelledError, FlightAbandonedError } from './errors';
