@@ -1,1 +1,9 @@
 export { infra, type InfraEndpoints, type InfraSource } from './endpoints';
+export { uniqueName } from './unique-name';
+export {
+  TestingError,
+  InfraUnavailableError,
+  InfraScriptError,
+  InvalidInfraEnvError,
+  type InfraService,
+} from './errors';

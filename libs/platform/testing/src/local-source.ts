@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { endpointsFromVariables, parseEnvFile } from './env-source';
+import { InfraScriptError, InfraUnavailableError, type InfraService } from './errors';
+import type { InfraEndpoints } from './endpoints';
+
+/** scripts/infra/infra.sh of this checkout. */
+export const INFRA_SCRIPT = fileURLToPath(new URL('../../../../scripts/infra/infra.sh', import.meta.url));
+
+/** Servers obtained from scripts/infra, and how to give back the ones we started. */
+export interface LocalInfra {
+  endpoints: Partial<InfraEndpoints>;
+  /** Services this process started (and so will stop); the rest were already running. */
+  started: InfraService[];
+  /** Runs `infra.sh down` for the started services only. */
+  stop(): Promise<void>;
+}
+
+/** Where infra.sh writes endpoints.env (same defaults as scripts/infra/lib.sh). */
+export function endpointsFile(env: NodeJS.ProcessEnv = process.env): string {
+  const cache = env['CHAT_INFRA_CACHE'] || join(env['HOME'] || homedir(), '.cache', 'chat-infra');
+  return join(env['CHAT_INFRA_RUN'] || join(cache, 'run'), 'endpoints.env');
+}
+
+/**
+ * Runs infra.sh with the given arguments. Its stdout (progress lines) is
+ * passed through when `echo` is set, else returned; stderr is always passed
+ * through and its tail kept for the error.
+ *
+ * @throws InfraScriptError when it exits non-zero.
+ */
+async function runScript(args: string[], echo: boolean): Promise<string> {
+  return await new Promise<string>((resolve, reject) => {
+    const child = spawn('bash', [INFRA_SCRIPT, ...args], {
+      stdio: ['ignore', echo ? 'inherit' : 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(new InfraScriptError(args, code, stderr.trim().split('\n').slice(-15).join('\n')));
+    });
+  });
+}
+
+/** Services that infra.sh reports as running now. */
+async function runningNow(services: readonly InfraService[]): Promise<Set<InfraService>> {
+  const out = await runScript(['status', ...services], false);
+  return new Set(services.filter((s) => new RegExp(`^infra: ${s}:\\s+running`, 'm').test(out)));
+}
+
+/**
+ * Brings the given services up with `infra.sh up` (reusing any already
+ * running) and reads their endpoints from endpoints.env.
+ *
+ * @throws InfraUnavailableError naming the service(s) when infra.sh fails or
+ *   endpoints.env lacks one of them. Services this call had started are
+ *   stopped again before it throws.
+ */
+export async function startLocal(services: readonly InfraService[]): Promise<LocalInfra> {
+  const before = await runningNow(services);
+  const started = services.filter((s) => !before.has(s));
+  const stop = async (): Promise<void> => {
+    if (started.length > 0) await runScript(['down', ...started], true);
+  };
+  try {
+    await runScript(['up', ...services], true);
+  } catch (error) {
+    await stop().catch(() => undefined);
+    const reason = error instanceof InfraScriptError ? error.stderrTail : String(error);
+    // infra.sh ends with "infra: FAILED to start: <services> (logs under ...)".
+    const failed = /FAILED to start: ([a-z ]+)/.exec(reason)?.[1]?.trim().split(' ') ?? [];
+    const service = services.find((s) => failed.includes(s)) ?? services[0] ?? 'kafka';
+    throw new InfraUnavailableError(service, 'local', `infra.sh up failed:\n${reason}`, { cause: error });
+  }
+  const file = endpointsFile();
+  const endpoints = endpointsFromVariables(parseEnvFile(await readFile(file, 'utf8')), 'local');
+  const absent = services.filter((s) => endpoints[s] === undefined);
+  if (absent.length > 0) {
+    await stop().catch(() => undefined);
+    throw new InfraUnavailableError(absent[0]!, 'local', `infra.sh up succeeded but ${file} lacks ${absent.join(', ')}`);
+  }
+  return { endpoints: pick(endpoints, services), started, stop };
+}
+
+/** The entries of `all` for the given services only. */
+function pick(all: Partial<InfraEndpoints>, services: readonly InfraService[]): Partial<InfraEndpoints> {
+  const out: Partial<InfraEndpoints> = {};
+  if (services.includes('kafka')) out.kafka = all.kafka;
+  if (services.includes('cassandra')) out.cassandra = all.cassandra;
+  if (services.includes('elasticsearch')) out.elasticsearch = all.elasticsearch;
+  if (services.includes('etcd')) out.etcd = all.etcd;
+  return out;
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Real servers on 127.0.0.1 for the integration tests, without Docker.
+#
+#   bash scripts/infra/infra.sh up     [kafka cassandra elasticsearch etcd grpcurl]
+#   bash scripts/infra/infra.sh down   [...]
+#   bash scripts/infra/infra.sh status [...]
+#
+# No service names = all of them. Downloads are cached in
+# ${CHAT_INFRA_CACHE:-$HOME/.cache/chat-infra}; data, logs and pid files live
+# in ${CHAT_INFRA_RUN:-$CACHE/run}. When `up` succeeds, $RUN/endpoints.env
+# holds KEY=value lines for every running service. See docs/infra.md.
+set -euo pipefail
+
+INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ALL_SERVICES=(kafka cassandra elasticsearch etcd grpcurl)
+
+# shellcheck source=lib.sh
+source "$INFRA_DIR/lib.sh"
+for s in "${ALL_SERVICES[@]}"; do
+  # shellcheck disable=SC1090
+  source "$INFRA_DIR/$s.sh"
+done
+
+usage() {
+  echo "usage: $0 up|down|status [${ALL_SERVICES[*]}]" >&2
+  exit 2
+}
+
+# Default implementations for servers; grpcurl (a tool) overrides them.
+# A server file defines <svc>_fetch, _start, _wait, _ready, _endpoints,
+# _version and _log (and may define _down_extra to clean up more).
+
+# Brings one server up: reuse a running one, else fetch, start, wait.
+server_up() {
+  local svc="$1" t0 pid
+  mkdir -p "$INFRA_RUN/.locks"
+  exec 9>"$INFRA_RUN/.locks/$svc"
+  flock 9
+  if pid="$(live_pid "$svc")"; then
+    if "${svc}_ready" >/dev/null 2>&1; then
+      say "$svc" "already running (pid $pid): $("${svc}_version")"
+      "${svc}_endpoints"
+      return 0
+    fi
+    say "$svc" "process $pid exists but is not ready; restarting it"
+    stop_pid "$svc"
+  fi
+  t0="$(now_s)"
+  "${svc}_fetch" || return 1
+  (( $(now_s) - t0 > 1 )) && say "$svc" "fetched in $(( $(now_s) - t0 ))s"
+  t0="$(now_s)"
+  if ! "${svc}_start" || ! "${svc}_wait"; then
+    err "$svc" "could not start; see $("${svc}_log")"
+    log_tail "$("${svc}_log")" 40
+    local out; out="$(run_dir "$svc")/logs/stdout.log"
+    [[ "$out" != "$("${svc}_log")" && -s "$out" ]] && log_tail "$out" 20
+    stop_pid "$svc"
+    return 1
+  fi
+  say "$svc" "ready in $(( $(now_s) - t0 ))s: $("${svc}_version")"
+  "${svc}_endpoints"
+}
+
+server_down() {
+  local svc="$1"
+  mkdir -p "$INFRA_RUN/.locks"
+  exec 9>"$INFRA_RUN/.locks/$svc"
+  flock 9
+  stop_pid "$svc"
+  if declare -F "${svc}_down_extra" >/dev/null; then "${svc}_down_extra"; fi
+  if [[ -d "$(run_dir "$svc")" ]]; then
+    rm -rf "$(run_dir "$svc")"
+    say "$svc" "stopped; data removed"
+  else
+    say "$svc" "not running"
+  fi
+}
+
+server_status() {
+  local svc="$1" pid
+  if pid="$(live_pid "$svc")"; then
+    if "${svc}_ready" >/dev/null 2>&1; then
+      say "$svc" "running (pid $pid): $("${svc}_version")"
+    else
+      say "$svc" "starting or unhealthy (pid $pid); log: $("${svc}_log")"
+    fi
+  else
+    say "$svc" "stopped"
+  fi
+}
+
+# Merges the endpoint fragments of running services into endpoints.env.
+write_endpoints() {
+  local out="$INFRA_RUN/endpoints.env" tmp s frag
+  tmp="$(mktemp "$INFRA_RUN/.endpoints.XXXXXX")"
+  {
+    echo "# Written by scripts/infra/infra.sh at $(date -u +%Y-%m-%dT%H:%M:%SZ); do not edit."
+    for s in "${ALL_SERVICES[@]}"; do
+      frag="$(run_dir "$s")/endpoints.env"
+      [[ -f "$frag" ]] || continue
+      if [[ "$s" == grpcurl ]] || live_pid "$s" >/dev/null; then cat "$frag"; fi
+    done
+  } >"$tmp"
+  mv "$tmp" "$out"
+}
+
+dispatch() {
+  local action="$1" svc="$2"
+  if declare -F "${svc}_${action}" >/dev/null; then "${svc}_${action}"; else "server_${action}" "$svc"; fi
+}
+
+main() {
+  [[ $# -ge 1 ]] || usage
+  local cmd="$1"; shift
+  local services=("$@") s
+  (( ${#services[@]} )) || services=("${ALL_SERVICES[@]}")
+  for s in "${services[@]}"; do
+    [[ " ${ALL_SERVICES[*]} " == *" $s "* ]] || { echo "unknown service: $s" >&2; usage; }
+  done
+  mkdir -p "$INFRA_CACHE" "$INFRA_RUN"
+
+  case "$cmd" in
+    up)
+      local -A jobs=()
+      local failed=() t0
+      t0="$(now_s)"
+      for s in "${services[@]}"; do
+        ( dispatch up "$s" ) &
+        jobs[$s]=$!
+      done
+      for s in "${services[@]}"; do
+        wait "${jobs[$s]}" || failed+=("$s")
+      done
+      write_endpoints
+      if (( ${#failed[@]} )); then
+        echo "infra: FAILED to start: ${failed[*]} (logs under $INFRA_RUN)" >&2
+        exit 1
+      fi
+      echo "infra: up in $(( $(now_s) - t0 ))s; endpoints in $INFRA_RUN/endpoints.env"
+      ;;
+    down)
+      for s in "${services[@]}"; do ( dispatch down "$s" ) & done
+      wait
+      write_endpoints
+      ;;
+    status)
+      for s in "${services[@]}"; do dispatch status "$s"; done
+      [[ -f "$INFRA_RUN/endpoints.env" ]] && echo "infra: endpoints: $INFRA_RUN/endpoints.env"
+      ;;
+    *) usage ;;
+  esac
+}
+
+main "$@"
