@@ -1,15 +1,65 @@
+import { BUS, type EventBus } from '@chat/bus';
+import type { ConfigOf } from '@chat/config';
 import { grpcServiceModule } from '@chat/modules';
+import type { Logger } from '@chat/observability';
 import { messagesV1 } from '@chat/proto';
-import { notImplementedHandlers } from '@chat/rpc';
+import type { AsyncHandlers } from '@chat/rpc';
+import { SnowflakeGenerator } from '@chat/snowflake';
+import type { Registry } from 'prom-client';
+import type { ChannelExists } from './channel-directory';
+import { dataServiceConfigSchema } from './data-service.config';
+import { DataServiceMetrics } from './data-service.metrics';
+import { logPublishFailure, MessageEvents } from './message-events';
+import { MessageService } from './message-service';
+import { messageServiceHandlers } from './message-service.grpc';
+import { STORE, type DataServiceStore } from './store.module';
+
+/** The data service's configuration, as loaded from dataServiceConfigSchema. */
+export type DataServiceConfig = ConfigOf<typeof dataServiceConfigSchema>;
+
+/** A built data service: the service, its gRPC handlers and its metrics. */
+export interface BuiltDataService {
+  service: MessageService;
+  handlers: AsyncHandlers<typeof messagesV1.MessageServiceService>;
+  metrics: DataServiceMetrics;
+}
+
+/** The channel check for a store: the guilds port's getChannel, or "every channel exists" without one. */
+export function channelExistsFrom(store: DataServiceStore): ChannelExists {
+  const guilds = store.guilds;
+  if (!guilds) return async () => true;
+  return async (channelId, options) => (await guilds.getChannel(channelId, options.signal ? { signal: options.signal } : {})) !== undefined;
+}
+
+/** Wires a MessageService from its parts (the module does this; so do the benchmark and tests). */
+export function buildDataService(parts: { store: DataServiceStore; bus: EventBus; config: DataServiceConfig; registry: Registry; logger: Logger }): BuiltDataService {
+  const { config } = parts;
+  const ids = new SnowflakeGenerator({ workerId: config.workerId, processId: config.processId });
+  let service: MessageService | undefined;
+  const metrics = new DataServiceMetrics(parts.registry, () => service?.coalescingRatio() ?? 1);
+  const events = new MessageEvents(parts.bus, () => ids.next(), logPublishFailure(parts.logger, (event) => metrics.publishFailures.inc({ event })));
+  service = new MessageService({
+    store: parts.store.messages,
+    events,
+    nextId: () => ids.next(),
+    channelExists: channelExistsFrom(parts.store),
+    metrics,
+    settings: config,
+  });
+  return { service, handlers: messageServiceHandlers(service, metrics), metrics };
+}
 
 /**
- * The data-service service module: messages (create, history, edit, delete) with request coalescing and channel-affine routing.
- * Today it serves its contract (MessageService) with health and reflection; every
- * method answers UNIMPLEMENTED until issue #3 fills it in.
+ * The data-service module: chat.messages.v1.MessageService on the process's
+ * gRPC server, over the `store` module's message store, publishing message
+ * events on the `bus` module. Reads are coalesced per channel, store calls
+ * bounded by a semaphore; see docs/data-service.md.
  */
 export const dataServiceModule = grpcServiceModule({
   name: 'data-service',
   definition: messagesV1.MessageServiceService,
-  configSchema: {},
-  handlers: () => notImplementedHandlers(messagesV1.MessageServiceService, 'issue #3'),
+  configSchema: dataServiceConfigSchema,
+  dependsOn: [BUS.name, STORE.name],
+  handlers: (config, context) =>
+    buildDataService({ store: context.get(STORE), bus: context.get(BUS), config, registry: context.metrics, logger: context.logger }).handlers,
 });
