@@ -121,6 +121,18 @@ export class ScyllaSession {
     });
   }
 
+  /** Runs a read and follows its pages to the end; returns every row. */
+  async readAll(operation: string, query: string, params: unknown[], signal?: AbortSignal, pageSize = 1000): Promise<cassandra.types.Row[]> {
+    const rows: cassandra.types.Row[] = [];
+    let pageState: string | undefined;
+    do {
+      const page = await this.execute(operation, 'read', query, params, signal, { fetchSize: pageSize, ...(pageState ? { pageState } : {}) });
+      rows.push(...page.rows);
+      pageState = page.pageState ?? undefined;
+    } while (pageState);
+    return rows;
+  }
+
   /** Runs an unlogged batch (use it for statements of one partition only). */
   async batch(operation: string, entries: BatchEntry[], signal?: AbortSignal): Promise<void> {
     if (entries.length === 0) return;
