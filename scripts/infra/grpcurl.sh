@@ -34,3 +34,5 @@ grpcurl_down() { rm -rf "$(run_dir grpcurl)"; say grpcurl "nothing to stop (bina
 grpcurl_status() {
   if [[ -x "$(grpcurl_bin)" ]]; then say grpcurl "installed: $(grpcurl_bin)"; else say grpcurl "not installed"; fi
 }
+
+grpcurl_release() { :; }

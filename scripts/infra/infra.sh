@@ -4,11 +4,19 @@
 #   bash scripts/infra/infra.sh up     [kafka cassandra elasticsearch etcd grpcurl]
 #   bash scripts/infra/infra.sh down   [...]
 #   bash scripts/infra/infra.sh status [...]
+#   CHAT_INFRA_USER=<id> CHAT_INFRA_USER_PID=<pid> bash scripts/infra/infra.sh up|release [...]
 #
 # No service names = all of them. Downloads are cached in
 # ${CHAT_INFRA_CACHE:-$HOME/.cache/chat-infra}; data, logs and pid files live
 # in ${CHAT_INFRA_RUN:-$CACHE/run}. When `up` succeeds, $RUN/endpoints.env
 # holds KEY=value lines for every running service. See docs/infra.md.
+#
+# Sharing: a test run sets CHAT_INFRA_USER (and CHAT_INFRA_USER_PID, the pid
+# that must stay alive while it uses the servers). `up` then records it as a
+# user of each service, and a service it had to start is marked "auto".
+# `release` drops the user; an auto service with no live user left is
+# stopped. Services brought up by hand (no CHAT_INFRA_USER) are never
+# stopped by `release`, only by `down`.
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -22,7 +30,7 @@ for s in "${ALL_SERVICES[@]}"; do
 done
 
 usage() {
-  echo "usage: $0 up|down|status [${ALL_SERVICES[*]}]" >&2
+  echo "usage: $0 up|down|release|status [${ALL_SERVICES[*]}]" >&2
   exit 2
 }
 
@@ -40,6 +48,7 @@ server_up() {
     if "${svc}_ready" >/dev/null 2>&1; then
       say "$svc" "already running (pid $pid): $("${svc}_version")"
       "${svc}_endpoints"
+      register_user "$svc" running
       return 0
     fi
     say "$svc" "process $pid exists but is not ready; restarting it"
@@ -59,6 +68,55 @@ server_up() {
   fi
   say "$svc" "ready in $(( $(now_s) - t0 ))s: $("${svc}_version")"
   "${svc}_endpoints"
+  register_user "$svc" started
+}
+
+# Records CHAT_INFRA_USER as a user of a service. A service started for such
+# a user is marked auto (stopped when its last user releases it); a manual
+# `up` of a running service makes it permanent again.
+register_user() {
+  local svc="$1" how="$2" dir
+  dir="$(run_dir "$svc")"
+  if [[ -z "${CHAT_INFRA_USER:-}" ]]; then
+    rm -f "$dir/auto"
+    return 0
+  fi
+  mkdir -p "$dir/users"
+  printf '%s' "${CHAT_INFRA_USER_PID:-$PPID}" >"$dir/users/$CHAT_INFRA_USER"
+  [[ "$how" == started ]] && touch "$dir/auto"
+  return 0
+}
+
+# Live users of a service (their pid still runs); removes dead ones.
+live_users() {
+  local dir f pid n=0
+  dir="$(run_dir "$1")/users"
+  [[ -d "$dir" ]] || { echo 0; return; }
+  for f in "$dir"/*; do
+    [[ -f "$f" ]] || continue
+    pid="$(<"$f")"
+    if [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; then n=$((n + 1)); else rm -f "$f"; fi
+  done
+  echo "$n"
+}
+
+# Drops CHAT_INFRA_USER from a service; stops it when it was started for a
+# test run (auto) and nobody else uses it.
+server_release() {
+  local svc="$1" dir users
+  dir="$(run_dir "$svc")"
+  mkdir -p "$INFRA_RUN/.locks"
+  exec 9>"$INFRA_RUN/.locks/$svc"
+  flock 9
+  [[ -n "${CHAT_INFRA_USER:-}" ]] && rm -f "$dir/users/$CHAT_INFRA_USER"
+  users="$(live_users "$svc")"
+  if [[ ! -f "$dir/auto" ]]; then
+    say "$svc" "released (kept running: started by hand or not by a test run)"
+  elif (( users > 0 )); then
+    say "$svc" "released ($users other user(s) still using it)"
+  else
+    server_stop_locked "$svc"
+  fi
 }
 
 server_down() {
@@ -66,6 +124,12 @@ server_down() {
   mkdir -p "$INFRA_RUN/.locks"
   exec 9>"$INFRA_RUN/.locks/$svc"
   flock 9
+  server_stop_locked "$svc"
+}
+
+# Stops a server and removes its data; the caller holds its lock.
+server_stop_locked() {
+  local svc="$1"
   stop_pid "$svc"
   if declare -F "${svc}_down_extra" >/dev/null; then "${svc}_down_extra"; fi
   if [[ -d "$(run_dir "$svc")" ]]; then
@@ -80,7 +144,8 @@ server_status() {
   local svc="$1" pid
   if pid="$(live_pid "$svc")"; then
     if "${svc}_ready" >/dev/null 2>&1; then
-      say "$svc" "running (pid $pid): $("${svc}_version")"
+      local mode=manual; [[ -f "$(run_dir "$svc")/auto" ]] && mode="auto, $(live_users "$svc") user(s)"
+      say "$svc" "running (pid $pid, $mode): $("${svc}_version")"
     else
       say "$svc" "starting or unhealthy (pid $pid); log: $("${svc}_log")"
     fi
@@ -138,8 +203,8 @@ main() {
       fi
       echo "infra: up in $(( $(now_s) - t0 ))s; endpoints in $INFRA_RUN/endpoints.env"
       ;;
-    down)
-      for s in "${services[@]}"; do ( dispatch down "$s" ) & done
+    down|release)
+      for s in "${services[@]}"; do ( dispatch "$cmd" "$s" ) & done
       wait
       write_endpoints
       ;;

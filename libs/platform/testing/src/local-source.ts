@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,14 +12,25 @@ import type { InfraEndpoints } from './endpoints';
 /** scripts/infra/infra.sh of this checkout. */
 export const INFRA_SCRIPT = fileURLToPath(new URL('../../../../scripts/infra/infra.sh', import.meta.url));
 
-/** Servers obtained from scripts/infra, and how to give back the ones we started. */
+/** Servers obtained from scripts/infra, and how to give them back. */
 export interface LocalInfra {
   endpoints: Partial<InfraEndpoints>;
-  /** Services this process started (and so will stop); the rest were already running. */
-  started: InfraService[];
-  /** Runs `infra.sh down` for the started services only. */
+  /**
+   * Runs `infra.sh release`: a server that infra.sh started for a test run is
+   * stopped once no live test run uses it; servers brought up by hand stay.
+   */
   stop(): Promise<void>;
 }
+
+/**
+ * Who we are to infra.sh: it records this test run as a user of each server
+ * (alive while this process is) so that concurrent runs share servers and
+ * the last one out stops those that were started for tests.
+ */
+const USER_ENV = {
+  CHAT_INFRA_USER: `vitest-${process.pid}-${randomBytes(3).toString('hex')}`,
+  CHAT_INFRA_USER_PID: String(process.pid),
+};
 
 /** Where infra.sh writes endpoints.env (same defaults as scripts/infra/lib.sh). */
 export function endpointsFile(env: NodeJS.ProcessEnv = process.env): string {
@@ -27,9 +39,9 @@ export function endpointsFile(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Runs infra.sh with the given arguments. Its stdout (progress lines) is
- * passed through when `echo` is set, else returned; stderr is always passed
- * through and its tail kept for the error.
+ * Runs infra.sh with the given arguments as this test run's user. Its stdout
+ * (progress lines) is passed through when `echo` is set, else returned;
+ * stderr is always passed through and its tail kept for the error.
  *
  * @throws InfraScriptError when it exits non-zero.
  */
@@ -37,6 +49,7 @@ async function runScript(args: string[], echo: boolean): Promise<string> {
   return await new Promise<string>((resolve, reject) => {
     const child = spawn('bash', [INFRA_SCRIPT, ...args], {
       stdio: ['ignore', echo ? 'inherit' : 'pipe', 'pipe'],
+      env: { ...process.env, ...USER_ENV },
     });
     let stdout = '';
     let stderr = '';
@@ -53,25 +66,17 @@ async function runScript(args: string[], echo: boolean): Promise<string> {
   });
 }
 
-/** Services that infra.sh reports as running now. */
-async function runningNow(services: readonly InfraService[]): Promise<Set<InfraService>> {
-  const out = await runScript(['status', ...services], false);
-  return new Set(services.filter((s) => new RegExp(`^infra: ${s}:\\s+running`, 'm').test(out)));
-}
-
 /**
  * Brings the given services up with `infra.sh up` (reusing any already
  * running) and reads their endpoints from endpoints.env.
  *
- * @throws InfraUnavailableError naming the service(s) when infra.sh fails or
- *   endpoints.env lacks one of them. Services this call had started are
- *   stopped again before it throws.
+ * @throws InfraUnavailableError naming the service when infra.sh fails or
+ *   endpoints.env lacks one of them. The services are released again before
+ *   it throws.
  */
 export async function startLocal(services: readonly InfraService[]): Promise<LocalInfra> {
-  const before = await runningNow(services);
-  const started = services.filter((s) => !before.has(s));
   const stop = async (): Promise<void> => {
-    if (started.length > 0) await runScript(['down', ...started], true);
+    await runScript(['release', ...services], true);
   };
   try {
     await runScript(['up', ...services], true);
@@ -90,7 +95,7 @@ export async function startLocal(services: readonly InfraService[]): Promise<Loc
     await stop().catch(() => undefined);
     throw new InfraUnavailableError(absent[0]!, 'local', `infra.sh up succeeded but ${file} lacks ${absent.join(', ')}`);
   }
-  return { endpoints: pick(endpoints, services), started, stop };
+  return { endpoints: pick(endpoints, services), stop };
 }
 
 /** The entries of `all` for the given services only. */
