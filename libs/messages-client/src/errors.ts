@@ -1,0 +1,22 @@
+import { InvalidArgumentError, UnavailableError } from '@chat/errors';
+
+/** Thrown when no data-service instance is on the ring (none configured, or every one left). gRPC UNAVAILABLE. */
+export class NoDataServiceInstanceError extends UnavailableError {
+  constructor(
+    /** The channel that could not be routed. */
+    readonly channelId: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`no data-service instance to route channel ${channelId} to`, { ...options, details: { channelId } });
+  }
+}
+
+/** Thrown by `parseInstanceList` for an entry that is not `id=host:port`. */
+export class InvalidInstanceListError extends InvalidArgumentError {
+  constructor(
+    /** The entry that could not be read. */
+    readonly entry: string,
+  ) {
+    super(`data-service instance ${JSON.stringify(entry)} must look like id=host:port`, { details: { entry } });
+  }
+}

@@ -1,0 +1,3 @@
+export { MessagesRouter, type MessagesRouterOptions, type MessageServiceClient } from './messages-router';
+export { parseInstanceList } from './instance-list';
+export { NoDataServiceInstanceError, InvalidInstanceListError } from './errors';
