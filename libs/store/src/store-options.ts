@@ -1,0 +1,46 @@
+/**
+ * What `openStore` takes and returns.
+ */
+import type { GuildStore } from './guilds/guild-store.port';
+import type { MessageStore } from './messages/message-store.port';
+import type { ReadStateStore } from './read-states/read-state-store.port';
+import type { ConsistencyName } from './scylla/scylla-session';
+import type { UserStore } from './users/user-store.port';
+
+/** Options of the embedded backend. */
+export interface SqliteStoreOptions {
+  backend: 'sqlite';
+  /** Database file, or ':memory:'. Created (with its directory) and migrated when opened. */
+  path: string;
+}
+
+/** Options of the cluster backend. */
+export interface ScyllaStoreOptions {
+  backend: 'scylla';
+  contactPoints: string[];
+  localDataCenter: string;
+  keyspace: string;
+  readConsistency?: ConsistencyName;
+  writeConsistency?: ConsistencyName;
+  /**
+   * Apply the CQL migrations at open with this replication map (e.g. for
+   * tests and single-node setups). Production runs the migration command
+   * instead and leaves this unset.
+   */
+  migrateWithReplication?: string;
+}
+
+/** Either backend. */
+export type StoreOptions = SqliteStoreOptions | ScyllaStoreOptions;
+
+/** Every port on one backend. */
+export interface Store {
+  /** Which backend this is. */
+  readonly backend: 'sqlite' | 'scylla';
+  readonly messages: MessageStore;
+  readonly guilds: GuildStore;
+  readonly users: UserStore;
+  readonly readStates: ReadStateStore;
+  /** Closes the shared connection; the ports must not be used afterwards. Safe to call twice. */
+  close(): Promise<void>;
+}
