@@ -212,7 +212,9 @@ export class ScyllaGuildStore implements GuildStore {
     return this.invites.delete(code, options?.signal);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 
   private async readGuild(id: bigint, signal?: AbortSignal): Promise<StoredGuild | undefined> {
     const row = (await this.session.execute('guilds.getGuild', 'read', this.q.get, [id], signal)).first();

@@ -88,5 +88,7 @@ export class ScyllaReadStateStore implements ReadStateStore {
     return true;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 }

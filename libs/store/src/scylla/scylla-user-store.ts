@@ -286,7 +286,9 @@ export class ScyllaUserStore implements UserStore {
     return (await this.readApplication(id, signal)) ?? next;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 
   // ---- helpers ------------------------------------------------------------
 

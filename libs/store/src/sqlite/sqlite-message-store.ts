@@ -183,5 +183,7 @@ export class SqliteMessageStore implements MessageStore {
     return this.removeMany(channel, ids);
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 }

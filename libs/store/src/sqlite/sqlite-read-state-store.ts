@@ -65,5 +65,7 @@ export class SqliteReadStateStore implements ReadStateStore {
     return this.remove.run(toDbId(userId, 'userId'), toDbId(channelId, 'channelId')).changes > 0;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 }

@@ -273,5 +273,7 @@ export class SqliteUserStore implements UserStore {
     })();
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // The connection is shared by every port; the Store returned by openStore closes it.
+  }
 }
