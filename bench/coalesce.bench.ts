@@ -18,6 +18,7 @@ import { loadConfig } from '@chat/config';
 import { silentLogger } from '@chat/observability';
 import { messagesV1 } from '@chat/proto';
 import { createServiceClient, GrpcServer } from '@chat/rpc';
+import { SnowflakeGenerator } from '@chat/snowflake';
 import { Registry } from 'prom-client';
 
 const args = process.argv.slice(2);
@@ -30,21 +31,20 @@ const CHANNEL = '1200000000000000001';
 
 /** One data service (coalescing on or off) on its own loopback gRPC server, with the hot channel's 50 newest messages. */
 async function serve(coalesce: boolean) {
-  const store = new MemoryMessageStore({ queryDelayMs: 0 });
+  const store = new MemoryMessageStore({ queryDelayMs: queryMs });
   const config = { ...loadConfig(dataServiceConfigSchema, { env: {} }), coalesce, maxQueued: 4096 };
-  const { handlers, service } = buildDataService({ store: { messages: store }, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
-  for (let i = 0; i < 50; i++) {
-    await service.create({ message: { channelId: CHANNEL, guildId: null, authorId: '1100000000000000001', content: `message ${i}`, tts: false, mentionEveryone: false, mentionUserIds: [], mentionRoleIds: [], attachmentsJson: '[]', embedsJson: '[]', nonce: null, type: 0, flags: 0, reference: null }, enforceNonce: false, recipientUserIds: [] });
-  }
-  // The cost starts after seeding: every read from here pays it.
-  const slow = new MemoryMessageStore({ queryDelayMs: queryMs });
-  for (const message of await store.history({ channelId: CHANNEL, limit: 100 })) await slow.create(message);
-  const built = buildDataService({ store: { messages: slow }, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
+  const ids = new SnowflakeGenerator({ workerId: 0, processId: 0 });
+  await Promise.all(
+    Array.from({ length: 50 }, (_, i) =>
+      store.create({ id: ids.next(), channelId: CHANNEL, guildId: null, authorId: '1100000000000000001', content: `message ${i}`, tts: false, mentionEveryone: false, mentionUserIds: [], mentionRoleIds: [], attachmentsJson: '[]', embedsJson: '[]', nonce: null, type: 0, flags: 0, reference: null }),
+    ),
+  );
+  const built = buildDataService({ store: { messages: store }, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
   const server = new GrpcServer();
   server.addService(messagesV1.MessageServiceService, built.handlers);
   const port = await server.listen('127.0.0.1', 0);
   const client = createServiceClient(messagesV1.MessageServiceService, `127.0.0.1:${port}`, { defaultTimeoutMs: 30_000 });
-  return { store: slow, client, close: async () => (client.close(), await server.stop(100)) };
+  return { store, client, close: async () => (client.close(), await server.stop(100)) };
 }
 
 type Served = Awaited<ReturnType<typeof serve>>;
@@ -116,7 +116,7 @@ await off.close();
 
 const store = `MemoryMessageStore (in process) with an artificial ${queryMs} ms per query; no SQLite adapter exported by @chat/store yet`;
 console.log(`coalesce: K identical concurrent GetHistory(limit 50) on one channel, gRPC loopback, ${rounds} round(s) per K`);
-console.log(`store: ${store}; store concurrency ${64} permits (CHAT_DATA_MAX_CONCURRENT_QUERIES default)`);
+console.log(`store: ${store}; 64 store permits, 4096 queue (CHAT_DATA_MAX_CONCURRENT_QUERIES default, queue raised so K=1000 is never refused)`);
 console.log('');
 console.log('     K | queries on | queries off | reduction | p50 on ms | p99 on ms | p50 off ms | p99 off ms | errors');
 console.log('-------+------------+-------------+-----------+-----------+-----------+------------+------------+-------');

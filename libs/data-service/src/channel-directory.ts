@@ -25,8 +25,8 @@ export class ChannelDirectory {
 
   constructor(
     private readonly lookup: ChannelExists,
-    private readonly ttlMs: number = 60_000,
-    private readonly maxEntries: number = 100_000,
+    private readonly ttlMs = 60_000,
+    private readonly maxEntries = 100_000,
     private readonly clock: () => number = Date.now,
   ) {}
 

@@ -35,10 +35,10 @@ export function channelExistsFrom(store: DataServiceStore): ChannelExists {
 export function buildDataService(parts: { store: DataServiceStore; bus: EventBus; config: DataServiceConfig; registry: Registry; logger: Logger }): BuiltDataService {
   const { config } = parts;
   const ids = new SnowflakeGenerator({ workerId: config.workerId, processId: config.processId });
-  let service: MessageService | undefined;
-  const metrics = new DataServiceMetrics(parts.registry, () => service?.coalescingRatio() ?? 1);
+  const built: { service?: MessageService } = {};
+  const metrics = new DataServiceMetrics(parts.registry, () => built.service?.coalescingRatio() ?? 1);
   const events = new MessageEvents(parts.bus, () => ids.next(), logPublishFailure(parts.logger, (event) => metrics.publishFailures.inc({ event })));
-  service = new MessageService({
+  const service = new MessageService({
     store: parts.store.messages,
     events,
     nextId: () => ids.next(),
@@ -46,6 +46,7 @@ export function buildDataService(parts: { store: DataServiceStore; bus: EventBus
     metrics,
     settings: config,
   });
+  built.service = service;
   return { service, handlers: messageServiceHandlers(service, metrics), metrics };
 }
 

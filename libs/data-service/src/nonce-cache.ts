@@ -9,8 +9,8 @@ export class NonceCache {
   private readonly entries = new Map<string, { messageId: string; expires: number }>();
 
   constructor(
-    private readonly ttlMs: number = 5 * 60_000,
-    private readonly maxEntries: number = 100_000,
+    private readonly ttlMs = 5 * 60_000,
+    private readonly maxEntries = 100_000,
     private readonly clock: () => number = Date.now,
   ) {}
 
