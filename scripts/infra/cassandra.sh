@@ -126,7 +126,8 @@ cassandra_start() {
   require_port_free cassandra "$CASSANDRA_STORAGE_PORT" || return 1
   rm -rf "$dir" && mkdir -p "$dir/conf" "$dir/data" "$dir/logs"
   cassandra_write_config "$dir"
-  java="$(java_home_for 17)/bin/java"
+  # Cassandra 5.0 supports Java 11 and 17 only.
+  java="$(java_home_for 11 17)/bin/java" || { err cassandra "needs Java 11 or 17; none found"; return 1; }
   mapfile -t flags < <(cassandra_jvm_flags "$lib")
   say cassandra "starting Cassandra $CASSANDRA_VERSION on $INFRA_HOST:$CASSANDRA_PORT..."
   spawn cassandra "$dir/logs/stdout.log" "$java" "${flags[@]}" \

@@ -46,8 +46,8 @@ server_up() {
   flock 9
   if pid="$(live_pid "$svc")"; then
     if "${svc}_ready" >/dev/null 2>&1; then
-      say "$svc" "already running (pid $pid): $("${svc}_version")"
-      "${svc}_endpoints"
+      [[ -f "$(run_dir "$svc")/endpoints.env" ]] || "${svc}_endpoints"
+      say "$svc" "already running (pid $pid): $(known_version "$svc")"
       register_user "$svc" running
       return 0
     fi
@@ -69,6 +69,15 @@ server_up() {
   say "$svc" "ready in $(( $(now_s) - t0 ))s: $("${svc}_version")"
   "${svc}_endpoints"
   register_user "$svc" started
+}
+
+# "<service> <version>" as recorded in the service's endpoints fragment when
+# it became ready (asking the server again can take seconds).
+known_version() {
+  local svc="$1" frag v
+  frag="$(run_dir "$svc")/endpoints.env"
+  v="$(sed -n 's/^[A-Z]*_VERSION=//p' "$frag" 2>/dev/null | head -1)"
+  if [[ -n "$v" ]]; then printf '%s %s' "$svc" "$v"; else "${svc}_version"; fi
 }
 
 # Records CHAT_INFRA_USER as a user of a service. A service started for such
@@ -145,7 +154,7 @@ server_status() {
   if pid="$(live_pid "$svc")"; then
     if "${svc}_ready" >/dev/null 2>&1; then
       local mode=manual; [[ -f "$(run_dir "$svc")/auto" ]] && mode="auto, $(live_users "$svc") user(s)"
-      say "$svc" "running (pid $pid, $mode): $("${svc}_version")"
+      say "$svc" "running (pid $pid, $mode): $(known_version "$svc")"
     else
       say "$svc" "starting or unhealthy (pid $pid); log: $("${svc}_log")"
     fi
@@ -166,7 +175,7 @@ write_endpoints() {
       if [[ "$s" == grpcurl ]] || live_pid "$s" >/dev/null; then cat "$frag"; fi
     done
   } >"$tmp"
-  mv "$tmp" "$out"
+  chmod 644 "$tmp" && mv "$tmp" "$out"
 }
 
 dispatch() {

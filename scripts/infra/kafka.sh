@@ -72,7 +72,7 @@ kafka_start() {
   rm -rf "$dir" && mkdir -p "$dir/data" "$dir/logs"
   kafka_write_config "$dir"
   cp="$(classpath_of "$INFRA_CACHE/kafka-$KAFKA_VERSION/lib")"
-  java="$(java_home_for 17)/bin/java"
+  java="$(java_home_for 17)/bin/java" || { err kafka "needs Java 17+; none found"; return 1; }
   cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
   if ! "$java" -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
       kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \

@@ -169,15 +169,17 @@ classpath_of() {
   printf '%s' "$cp"
 }
 
-# The java binary for a given minimum major version: JAVA_HOME's if new
-# enough, else /usr/lib/jvm/temurin-25, else PATH's java.
+# A JDK home whose major version is within [min, max] (max optional):
+# JAVA_HOME's if it fits, else PATH's java, else any JDK under /usr/lib/jvm.
+# Usage: java_home_for <min> [max]
 java_home_for() {
-  local min="$1" cand v
+  local min="$1" max="${2:-999}" cand v
   for cand in "${JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" \
-      /usr/lib/jvm/temurin-25-jdk-amd64 /usr/lib/jvm/temurin-*-jdk-*; do
+      /usr/lib/jvm/*; do
     [[ -n "$cand" && -x "$cand/bin/java" ]] || continue
     v="$("$cand/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')"
-    if [[ -n "$v" ]] && (( ${v%%.*} >= min )); then printf '%s' "$cand"; return 0; fi
+    v="${v%%.*}"
+    if [[ -n "$v" ]] && (( v >= min && v <= max )); then printf '%s' "$cand"; return 0; fi
   done
   return 1
 }
