@@ -3,15 +3,17 @@
  * (K = 10, 100, 1000), with request coalescing on and off, in one run,
  * through the real MessageService over gRPC on loopback.
  *
- * Store: the data service's MemoryMessageStore with an artificial per-query
- * cost (--query-ms, default 25 ms), because @chat/store exports no adapter
- * yet; the table says so. db_queries_* are history queries that reached the
- * store, counted by the store itself.
+ * Store: --store=memory (default): the data service's MemoryMessageStore
+ * with an artificial per-query cost (--query-ms, default 25 ms), standing in
+ * for a database round trip; --store=sqlite: @chat/store's SQLite adapter.
+ * db_queries_* are history queries that reached the store.
  *
- *   npm run bench -- coalesce [--quick] [--query-ms=25] [--rounds=5]
- * writes bench/results/coalesce.json.
+ *   npm run bench -- coalesce [--quick] [--store=memory|sqlite] [--query-ms=25] [--rounds=5]
+ * writes bench/results/coalesce.json (coalesce-sqlite.json for sqlite).
  */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryEventBus } from '@chat/bus';
 import { buildDataService, dataServiceConfigSchema, MemoryMessageStore } from '@chat/data-service';
 import { loadConfig } from '@chat/config';
@@ -19,32 +21,60 @@ import { silentLogger } from '@chat/observability';
 import { messagesV1 } from '@chat/proto';
 import { createServiceClient, GrpcServer } from '@chat/rpc';
 import { SnowflakeGenerator } from '@chat/snowflake';
+import { openStore, type MessageStore, type NewMessage } from '@chat/store';
 import { Registry } from 'prom-client';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const option = (name: string, fallback: number) => Number(args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const queryMs = option('query-ms', 25);
+const backend = args.find((a) => a.startsWith('--store='))?.split('=')[1] ?? 'memory';
+if (backend !== 'memory' && backend !== 'sqlite') throw new Error(`--store must be memory or sqlite, got ${backend}`);
 const rounds = option('rounds', quick ? 1 : 5);
 const sizes = [10, 100, 1000];
 const CHANNEL = '1200000000000000001';
+const GUILD = '1000000000000000001';
 
-/** One data service (coalescing on or off) on its own loopback gRPC server, with the hot channel's 50 newest messages. */
-async function serve(coalesce: boolean) {
-  const store = new MemoryMessageStore({ queryDelayMs: queryMs });
-  const config = { ...loadConfig(dataServiceConfigSchema, { env: {} }), coalesce, maxQueued: 4096 };
+/** Counts history queries on their way to a real store. */
+function counted(store: MessageStore): MessageStore & { count(operation: string): number } {
+  let history = 0;
+  return Object.assign(Object.create(store) as MessageStore, {
+    history: (...call: Parameters<MessageStore['history']>) => {
+      history += 1;
+      return store.history(...call);
+    },
+    count: (operation: string) => (operation === 'history' ? history : 0),
+  });
+}
+
+/** The hot channel's store: the memory store with an artificial cost, or a real SQLite file (guild, channel, 50 messages). */
+async function openHotStore() {
   const ids = new SnowflakeGenerator({ workerId: 0, processId: 0 });
-  await Promise.all(
-    Array.from({ length: 50 }, (_, i) =>
-      store.create({ id: ids.next(), channelId: CHANNEL, guildId: null, authorId: '1100000000000000001', content: `message ${i}`, tts: false, mentionEveryone: false, mentionUserIds: [], mentionRoleIds: [], attachmentsJson: '[]', embedsJson: '[]', nonce: null, type: 0, flags: 0, reference: null }),
-    ),
-  );
-  const built = buildDataService({ store: { messages: store }, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
+  const message = (i: number): NewMessage => ({ id: ids.next(), channelId: CHANNEL, guildId: GUILD, authorId: '1100000000000000001', content: `message ${i}`, tts: false, mentionEveryone: false, mentionUserIds: [], mentionRoleIds: [], attachmentsJson: '[]', embedsJson: '[]', nonce: null, type: 0, flags: 0, reference: null });
+  if (backend === 'memory') {
+    const store = new MemoryMessageStore({ queryDelayMs: queryMs });
+    await Promise.all(Array.from({ length: 50 }, (_, i) => store.create(message(i))));
+    return { parts: { messages: store }, count: (op: string) => store.count(op), close: async () => undefined };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bench-coalesce-'));
+  const real = await openStore({ backend: 'sqlite', path: join(dir, 'chat.db') });
+  await real.guilds.createGuild({ id: GUILD, name: 'bench', ownerId: '1100000000000000001' });
+  await real.guilds.createChannel({ id: CHANNEL, type: 0, guildId: GUILD, name: 'hot' });
+  for (let i = 0; i < 50; i++) await real.messages.create(message(i));
+  const messages = counted(real.messages);
+  return { parts: { messages, guilds: real.guilds }, count: (op: string) => messages.count(op), close: async () => (await real.close(), rmSync(dir, { recursive: true, force: true })) };
+}
+
+/** One data service (coalescing on or off) on its own loopback gRPC server, over the hot channel's store. */
+async function serve(coalesce: boolean) {
+  const hot = await openHotStore();
+  const config = { ...loadConfig(dataServiceConfigSchema, { env: {} }), coalesce, maxQueued: 4096 };
+  const built = buildDataService({ store: hot.parts, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
   const server = new GrpcServer();
   server.addService(messagesV1.MessageServiceService, built.handlers);
   const port = await server.listen('127.0.0.1', 0);
   const client = createServiceClient(messagesV1.MessageServiceService, `127.0.0.1:${port}`, { defaultTimeoutMs: 30_000 });
-  return { store, client, close: async () => (client.close(), await server.stop(100)) };
+  return { store: { count: hot.count }, client, close: async () => (client.close(), await server.stop(100), await hot.close()) };
 }
 
 type Served = Awaited<ReturnType<typeof serve>>;
@@ -114,7 +144,10 @@ for (const k of sizes) {
 await on.close();
 await off.close();
 
-const store = `MemoryMessageStore (in process) with an artificial ${queryMs} ms per query; no SQLite adapter exported by @chat/store yet`;
+const store =
+  backend === 'sqlite'
+    ? 'SQLite adapter of @chat/store (openStore, WAL file in a temp dir; queries are synchronous, about 0.1 ms)'
+    : `MemoryMessageStore (in process) with an artificial ${queryMs} ms per query`;
 console.log(`coalesce: K identical concurrent GetHistory(limit 50) on one channel, gRPC loopback, ${rounds} round(s) per K`);
 console.log(`store: ${store}; 64 store permits, 4096 queue (CHAT_DATA_MAX_CONCURRENT_QUERIES default, queue raised so K=1000 is never refused)`);
 console.log('');
@@ -125,6 +158,6 @@ for (const r of results) {
   const widths = [6, 10, 11, 9, 9, 9, 10, 10, 6];
   console.log(cells.map((c, i) => String(c).padStart(widths[i]!)).join(' | '));
 }
-const out = new URL('./results/coalesce.json', import.meta.url);
+const out = new URL(backend === 'sqlite' ? './results/coalesce-sqlite.json' : './results/coalesce.json', import.meta.url);
 writeFileSync(out, `${JSON.stringify({ benchmark: 'coalesce', quick, store, query_ms: queryMs, node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
 console.log(`\nwrote ${out.pathname}`);

@@ -1,4 +1,5 @@
 import { intSetting } from '@chat/config';
+import { openStore, storeConfigSchema, toStoreOptions, type Store } from '@chat/store';
 import { defineModule, moduleKey } from '@chat/modules';
 import { MemoryMessageStore } from './memory-message-store';
 import type { MessageStore, StoreCallOptions } from './store.types';
@@ -47,6 +48,35 @@ export const memoryStoreModule = defineModule({
       },
       async stop() {
         await messages.close();
+      },
+    };
+  },
+});
+
+/**
+ * The `store` module over @chat/store's real adapters (`openStore`: SQLite
+ * file by default, or Scylla; keys CHAT_STORE, CHAT_SQLITE_PATH, CHAT_SCYLLA_*
+ * from @chat/store's config schema). Defined here because @chat/store exports
+ * no module yet; its value satisfies the STORE key (messages and guilds), so
+ * unknown channels are NOT_FOUND. Apps still list `memoryStoreModule`: with this
+ * one, a channel must exist in the guilds store before messages can be sent
+ * to it, and nothing creates channels until the guild service does (issue #4).
+ */
+export const storeModule = defineModule({
+  name: STORE.name,
+  kind: 'infrastructure',
+  dependsOn: [],
+  configSchema: storeConfigSchema,
+  create: (config) => {
+    let store: Store | undefined;
+    return {
+      async start(context) {
+        store = await openStore(toStoreOptions(config));
+        context.logger.info({ backend: store.backend }, 'message store open');
+        return store;
+      },
+      async stop() {
+        await store?.close();
       },
     };
   },
