@@ -6,6 +6,8 @@ export interface InfraEndpoints {
   cassandra: { contactPoints: string[]; localDataCenter: string; version: string; source: InfraSource };
   elasticsearch: { url: string; version: string; source: InfraSource };
   etcd: { endpoints: string[]; version: string; source: InfraSource };
+  /** grpcurl, the gRPC command-line client the suite checks reflection with. */
+  grpcurl: { bin: string; source: 'environment' | 'local' };
 }
 
 /** How an endpoint was obtained: given in the environment, a testcontainers container, or scripts/infra. */

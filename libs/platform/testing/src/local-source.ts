@@ -107,3 +107,23 @@ function pick(all: Partial<InfraEndpoints>, services: readonly InfraService[]): 
   if (services.includes('etcd')) out.etcd = all.etcd;
   return out;
 }
+
+/**
+ * The grpcurl binary: GRPCURL_BIN when set, else `infra.sh up grpcurl`
+ * (a `go install` into the cache, once) and its path from endpoints.env.
+ *
+ * @throws InfraUnavailableError when it cannot be installed.
+ */
+export async function resolveGrpcurl(env: NodeJS.ProcessEnv = process.env): Promise<InfraEndpoints['grpcurl']> {
+  const given = env['GRPCURL_BIN']?.trim();
+  if (given) return { bin: given, source: 'environment' };
+  try {
+    await runScript(['up', 'grpcurl'], true);
+  } catch (error) {
+    const reason = error instanceof InfraScriptError ? error.stderrTail : String(error);
+    throw new InfraUnavailableError('grpcurl', 'local', `infra.sh up grpcurl failed:\n${reason}`, { cause: error });
+  }
+  const bin = parseEnvFile(await readFile(endpointsFile(env), 'utf8'))['GRPCURL_BIN'];
+  if (!bin) throw new InfraUnavailableError('grpcurl', 'local', `infra.sh up grpcurl succeeded but ${endpointsFile(env)} lacks GRPCURL_BIN`);
+  return { bin, source: 'local' };
+}
