@@ -1,0 +1,69 @@
+/**
+ * A RestMessageService straight on a MessageStore: for tests and for an
+ * embedded setup without the data service. No coalescing, no bus events.
+ */
+import type { MessageStore } from '@chat/store';
+import type { CreateMessageInput, EditMessageInput, RestMessageService } from './message-service.port';
+
+/** Options of {@link storeMessageService}. */
+export interface StoreMessageServiceOptions {
+  /** Issues message ids (snowflakes). */
+  nextId: () => string;
+  /** Edit timestamps. */
+  now: () => Date;
+}
+
+/** Wraps a MessageStore as the REST API's message service. */
+export function storeMessageService(store: MessageStore, options: StoreMessageServiceOptions): RestMessageService {
+  const recentNonces = new Map<string, string>();
+  return {
+    async create(input: CreateMessageInput) {
+      const nonceKey = `${input.channelId}:${input.authorId}:${input.nonce}`;
+      if (input.enforceNonce && input.nonce !== '') {
+        const earlier = recentNonces.get(nonceKey);
+        const found = earlier === undefined ? undefined : await store.get(input.channelId, earlier);
+        if (found) return { ...found, nonce: input.nonce };
+      }
+      const created = await store.create({
+        id: options.nextId(),
+        channelId: input.channelId,
+        guildId: input.guildId,
+        authorId: input.authorId,
+        content: input.content,
+        tts: input.tts,
+        mentionEveryone: input.mentionEveryone,
+        mentionUserIds: input.mentionUserIds,
+        mentionRoleIds: input.mentionRoleIds,
+        attachmentsJson: input.attachmentsJson,
+        embedsJson: input.embedsJson,
+        nonce: input.nonce === '' ? null : input.nonce,
+        type: input.type,
+        flags: input.flags,
+        reference: input.reference,
+      });
+      if (input.nonce !== '') {
+        recentNonces.set(nonceKey, created.id);
+        if (recentNonces.size > 10_000) recentNonces.delete(recentNonces.keys().next().value as string);
+      }
+      return { ...created, nonce: input.nonce === '' ? null : input.nonce };
+    },
+    get: (channelId, messageId) => store.get(channelId, messageId),
+    history: (query) => store.history(query),
+    edit: (channelId, messageId, patch: EditMessageInput) =>
+      store.edit(channelId, messageId, {
+        editedAt: options.now(),
+        ...(patch.content !== undefined
+          ? { content: patch.content, mentionEveryone: patch.mentionEveryone ?? false, mentionUserIds: patch.mentionUserIds ?? [], mentionRoleIds: patch.mentionRoleIds ?? [] }
+          : {}),
+        ...(patch.embedsJson !== undefined ? { embedsJson: patch.embedsJson } : {}),
+        ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
+      }),
+    async delete(channelId, messageId) {
+      const existing = await store.get(channelId, messageId);
+      if (!existing) return undefined;
+      const deleted = await store.delete(channelId, messageId);
+      return deleted ? existing : undefined;
+    },
+    bulkDelete: (channelId, messageIds) => store.bulkDelete(channelId, messageIds),
+  };
+}

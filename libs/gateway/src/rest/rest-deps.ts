@@ -1,0 +1,59 @@
+/**
+ * What `createRestApi` is given: the store, the message service, and the two
+ * ways events leave the API (publish to a guild, dispatch to users). All
+ * injected, so the API is tested without the guild and gateway services.
+ */
+import type { Store } from '@chat/store';
+import type { RestMessageService } from './messages/message-service.port';
+import type { RateLimitConfig } from './rate-limiter';
+
+/** One gateway dispatch as the REST API produces it; `payloadJson` is serialised once. */
+export interface RestDispatch {
+  /** Discord's dispatch name (the frame's `t`). */
+  type: string;
+  /** The frame's `d`, as JSON text. */
+  payloadJson: string;
+  /** The payload without message content (for sessions without MESSAGE_CONTENT); only on message events. */
+  redactedPayloadJson?: string;
+  /** Channel the event concerns, for per-channel VIEW_CHANNEL filtering. */
+  channelId?: string;
+  /** Author of the message the event is about. */
+  authorId?: string;
+  mentionedUserIds?: string[];
+  mentionedRoleIds?: string[];
+  mentionEveryone?: boolean;
+  /** Idempotency key (e.g. the message id for MESSAGE_CREATE). */
+  dedupeKey?: string;
+}
+
+/** The logger the API writes warnings to (pino-compatible subset). */
+export interface RestLogger {
+  warn(object: object, message?: string): void;
+  error(object: object, message?: string): void;
+}
+
+/** Dependencies of the REST API. */
+export interface RestDeps {
+  /** The store (users, guilds; messages go through `messages`). */
+  store: Pick<Store, 'users' | 'guilds'>;
+  /** The message service. */
+  messages: RestMessageService;
+  /** Publishes a dispatch to every session in a guild (GuildService.PublishEvent). */
+  publishGuildEvent(guildId: string, dispatch: RestDispatch): Promise<void>;
+  /** Sends a dispatch to every session of these users (GatewayService.DispatchToUsers): DMs and user-level events. */
+  dispatchToUsers(userIds: readonly string[], dispatch: RestDispatch): Promise<void>;
+  /** Attaches a user's sessions to a guild they just joined (optional; without it only GUILD_CREATE is sent). */
+  attachUserToGuild?(userId: string, guildId: string): Promise<void>;
+  /** The WebSocket URL handed out by GET /gateway (e.g. "ws://127.0.0.1:8080"). */
+  gatewayUrl: string;
+  /** Rate limits; defaults to DEFAULT_RATE_LIMITS. */
+  rateLimits?: RateLimitConfig;
+  /** Unix-ms clock; defaults to Date.now. */
+  clock?: () => number;
+  /** Issues snowflake ids; defaults to a generator with worker 0, process 0 (give each process its own in production). */
+  nextId?: () => string;
+  /** Largest request body in bytes; default 1 MiB. */
+  bodyLimitBytes?: number;
+  /** Where failed publishes and 500s are logged. */
+  logger?: RestLogger;
+}

@@ -1,0 +1,50 @@
+/** Events shared by the routes that bring a user into a guild (create, invite, bot authorisation). */
+import type { StoredMember, StoredUser } from '@chat/store';
+import { toDiscordGuildCreate, toDiscordMember } from '../discord-json';
+import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
+
+/** Members put in a GUILD_CREATE sent by the REST API (Discord's default large_threshold). */
+const GUILD_CREATE_MEMBERS = 50;
+
+/**
+ * Announces a new member: GUILD_MEMBER_ADD to the guild, then GUILD_CREATE to
+ * the member's own sessions (attaching them to the guild when the gateway
+ * offers that).
+ */
+export async function announceJoin(deps: ResolvedDeps, guildId: string, member: StoredMember, user: StoredUser, announceToGuild = true): Promise<void> {
+  if (announceToGuild) {
+    await publishToGuild(deps, guildId, dispatchOf('GUILD_MEMBER_ADD', { ...toDiscordMember(member, user), guild_id: guildId }));
+  }
+  if (deps.attachUserToGuild) {
+    try {
+      await deps.attachUserToGuild(user.id, guildId);
+    } catch (error) {
+      deps.logger.warn({ err: error, guildId, userId: user.id }, 'attachUserToGuild failed');
+    }
+  }
+  const payload = await guildCreatePayload(deps, guildId, member);
+  if (payload) await sendToUsers(deps, [user.id], dispatchOf('GUILD_CREATE', payload));
+}
+
+/** GUILD_CREATE's `d` for a member, read from the store; undefined when the guild is gone. */
+export async function guildCreatePayload(deps: ResolvedDeps, guildId: string, member: StoredMember): Promise<unknown> {
+  const guild = await deps.store.guilds.getGuild(guildId);
+  if (!guild) return undefined;
+  const [roles, channels, members] = await Promise.all([
+    deps.store.guilds.listRoles(guildId),
+    deps.store.guilds.listChannels(guildId),
+    deps.store.guilds.listMembers(guildId, { limit: GUILD_CREATE_MEMBERS + 1 }),
+  ]);
+  const users = await usersById(deps, members.map((m) => m.userId));
+  return toDiscordGuildCreate({
+    guild,
+    roles,
+    channels,
+    members: members.slice(0, GUILD_CREATE_MEMBERS).flatMap((m) => {
+      const user = users.get(m.userId);
+      return user ? [{ member: m, user }] : [];
+    }),
+    memberCount: members.length,
+    joinedAt: member.joinedAt,
+  });
+}

@@ -1,0 +1,112 @@
+/**
+ * Test support: the REST API on an in-process HTTP server over an in-memory
+ * SQLite store and the store-backed message service, recording every
+ * dispatch it publishes.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SnowflakeGenerator } from '@chat/snowflake';
+import { openStore, type Store } from '@chat/store';
+import { createRestApi } from '../create-rest-api';
+import { storeMessageService } from '../messages/store-message-service';
+import type { RateLimitConfig } from '../rate-limiter';
+import type { RestDispatch } from '../rest-deps';
+
+/** A recorded guild publish or user dispatch, with the payload parsed. */
+export interface Recorded {
+  target: { guildId: string } | { userIds: string[] };
+  dispatch: RestDispatch;
+  payload: Record<string, unknown>;
+}
+
+/** A response as tests read it. */
+export interface TestResponse {
+  status: number;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in tests
+  body: any;
+  headers: Headers;
+}
+
+/** Options of a call. */
+export interface CallOptions {
+  token?: string;
+  bot?: boolean;
+  body?: unknown;
+  rawBody?: string;
+  version?: 9 | 10;
+}
+
+/** A running API. */
+export interface RestHarness {
+  store: Store;
+  baseUrl: string;
+  dispatches: Recorded[];
+  /** Mutable clock (ms) the API reads. */
+  clock: { now: number };
+  call(method: string, path: string, options?: CallOptions): Promise<TestResponse>;
+  /** Registers a user; returns its id and token. */
+  user(username: string): Promise<{ id: string; token: string }>;
+  /** Dispatches of a type, newest last. */
+  ofType(type: string): Recorded[];
+  close(): Promise<void>;
+}
+
+/** Generous limits so functional tests never hit them. */
+export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
+
+/** Starts the API on 127.0.0.1 with a random port. */
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean } = {}): Promise<RestHarness> {
+  const store = await openStore({ backend: 'sqlite', path: ':memory:' });
+  const clock = { now: Date.now() };
+  const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
+  const dispatches: Recorded[] = [];
+  const record = (target: Recorded['target'], dispatch: RestDispatch): void => {
+    dispatches.push({ target, dispatch, payload: JSON.parse(dispatch.payloadJson) as Record<string, unknown> });
+  };
+  const handler = createRestApi({
+    store,
+    messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date(clock.now) }),
+    publishGuildEvent: async (guildId, dispatch) => {
+      if (options.failPublish) throw new Error('guild node unreachable');
+      record({ guildId }, dispatch);
+    },
+    dispatchToUsers: async (userIds, dispatch) => record({ userIds: [...userIds] }, dispatch),
+    gatewayUrl: 'ws://127.0.0.1:9999',
+    rateLimits: options.rateLimits ?? TEST_RATE_LIMITS,
+    clock: () => clock.now,
+    nextId: () => ids.next(),
+  });
+  const server: Server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const call = async (method: string, path: string, callOptions: CallOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = {};
+    if (callOptions.token) headers.authorization = callOptions.bot ? `Bot ${callOptions.token}` : callOptions.token;
+    let payload: string | undefined;
+    if (callOptions.rawBody !== undefined) payload = callOptions.rawBody;
+    else if (callOptions.body !== undefined) payload = JSON.stringify(callOptions.body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${baseUrl}/api/v${callOptions.version ?? 10}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
+  };
+
+  return {
+    store,
+    baseUrl,
+    dispatches,
+    clock,
+    call,
+    async user(username) {
+      const response = await call('POST', '/auth/register', { body: { username, password: 'correct horse battery', email: `${username}@example.test` } });
+      if (response.status !== 201) throw new Error(`register ${username}: ${response.status} ${JSON.stringify(response.body)}`);
+      return { id: response.body.user_id as string, token: response.body.token as string };
+    },
+    ofType: (type) => dispatches.filter((d) => d.dispatch.type === type),
+    async close() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await store.close();
+    },
+  };
+}
