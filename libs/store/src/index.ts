@@ -64,3 +64,4 @@ export {
   type ScyllaMigrateOptions,
   type ScyllaMigrateResult,
 } from './scylla/scylla-migrations';
+export { storeModule, STORE_MODULE } from './store.module';
