@@ -1,4 +1,4 @@
-import { busModule, dataServiceModule, memoryStoreModule } from '@chat/data-service';
+import { busModule, dataServiceModule, storeModule } from '@chat/data-service';
 import { gatewayModule } from '@chat/gateway';
 import { guildModule } from '@chat/guild';
 import { grpcServerModule, type ModuleDefinition } from '@chat/modules';
@@ -10,9 +10,10 @@ import { voiceModule } from '@chat/voice';
 /** Every module this binary can run; `--target` picks among the service ones. */
 export const allModules: readonly ModuleDefinition[] = [
   grpcServerModule(loadDescriptorSet),
-  // Infrastructure the data service needs; the interim memory store gives way to @chat/store's module when it exports one.
+  // Infrastructure: the bus, and the store over @chat/store (SQLite file by default). The gateway needs its
+  // users and guilds ports, which the interim memory store does not have.
   busModule,
-  memoryStoreModule,
+  storeModule,
   gatewayModule,
   guildModule,
   dataServiceModule,

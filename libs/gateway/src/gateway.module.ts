@@ -1,15 +1,103 @@
-import { grpcServiceModule } from '@chat/modules';
-import { gatewayV1 } from '@chat/proto';
-import { notImplementedHandlers } from '@chat/rpc';
-
 /**
- * The gateway service module: Discord's WebSocket gateway and REST API, one session actor per connection.
- * Today it serves its contract (GatewayService) with health and reflection; every
- * method answers UNIMPLEMENTED until issue #4 fills it in.
+ * The gateway service module: one HTTP server (CHAT_HTTP_HOST/PORT) with the
+ * REST API under /api and Discord's WebSocket gateway on the same port, one
+ * session actor per connection, and GatewayService on the shared gRPC server.
  */
-export const gatewayModule = grpcServiceModule({
-  name: 'gateway',
-  definition: gatewayV1.GatewayServiceService,
-  configSchema: {},
-  handlers: () => notImplementedHandlers(gatewayV1.GatewayServiceService, 'issue #4'),
-});
+import { enumSetting, intSetting, portSetting, stringSetting } from '@chat/config';
+import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
+import { gatewayV1 } from '@chat/proto';
+import type { Store } from '@chat/store';
+import { GatewayHttpServer, type HttpHandler } from './http-server';
+import type { SessionRelay } from './relay/local-sessions';
+import { StoreMemberLister, type MemberLister } from './session/member-lister';
+import { StoreSessionRelay } from './session/store-session-relay';
+import { GatewayServer } from './ws/gateway-server';
+import { gatewayServiceHandlers } from './ws/gateway-service.handlers';
+
+/** The `store` module's value as the gateway sees it (the interim memory store has no users or guilds). */
+export const GATEWAY_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds'>>>('store');
+
+/** Configuration of the gateway module. */
+export const gatewayConfigSchema = {
+  host: stringSetting('CHAT_HTTP_HOST', { default: '127.0.0.1', description: 'address of the HTTP server (REST API and WebSocket gateway)' }),
+  port: portSetting('CHAT_HTTP_PORT', { default: 8080, description: 'port of the HTTP server (REST API and WebSocket gateway; 0 picks a free one)' }),
+  publicUrl: stringSetting('CHAT_GATEWAY_PUBLIC_URL', { default: '', description: 'WebSocket URL handed to clients (READY resume_gateway_url, GET /gateway); default ws://host:port' }),
+  heartbeatIntervalMs: intSetting('CHAT_GATEWAY_HEARTBEAT_INTERVAL_MS', { default: 41_250, min: 100, max: 600_000, unit: 'ms', description: 'HELLO heartbeat_interval' }),
+  resumeWindowMs: intSetting('CHAT_GATEWAY_RESUME_WINDOW_MS', { default: 180_000, min: 0, max: 3_600_000, unit: 'ms', description: 'how long a disconnected session can be resumed' }),
+  replayCapacity: intSetting('CHAT_GATEWAY_REPLAY_BUFFER', { default: 1_000, min: 1, max: 100_000, description: 'dispatches per session kept for RESUME' }),
+  privilegedIntents: enumSetting('CHAT_GATEWAY_PRIVILEGED_INTENTS', ['open', 'application-flags'], {
+    default: 'open',
+    description: 'open: every bot may use GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT; application-flags: only with the application\'s GATEWAY_* flags (else 4014)',
+  }),
+};
+
+/** Optional wiring the app passes in (the relay and REST handler of the other engineers' parts). */
+export interface GatewayModuleOptions {
+  /** The dispatch relay; default: the store-backed relay (GUILD_CREATE from the store, no guild dispatches). */
+  relay?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => SessionRelay;
+  /** Member pages for op 8; default: from the store. */
+  members?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => MemberLister;
+  /** The REST API handler for /api/*; default: Discord-style 404 JSON. */
+  restApi?: (context: { store: Pick<Store, 'users' | 'guilds'>; gatewayUrl: string }) => HttpHandler;
+}
+
+/** What the gateway module shares with modules that depend on it. */
+export interface GatewayValue {
+  readonly gateway: GatewayServer;
+  readonly http: GatewayHttpServer;
+  readonly gatewayUrl: string;
+}
+
+/** The gateway module's definition, with optional wiring. */
+export function createGatewayModule(options: GatewayModuleOptions = {}) {
+  return defineModule({
+    name: 'gateway',
+    kind: 'service',
+    dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name],
+    configSchema: gatewayConfigSchema,
+    create: (config) => {
+      let http: GatewayHttpServer | undefined;
+      let gateway: GatewayServer | undefined;
+      let endpoints: Record<string, string> = {};
+      return {
+        grpcServices: ['chat.gateway.v1.GatewayService'],
+        async start(context) {
+          const raw = context.get(GATEWAY_STORE);
+          if (!raw.users || !raw.guilds) {
+            throw new Error('the gateway needs the store module with users and guilds ports (@chat/store, e.g. storeModule), not the interim memory store');
+          }
+          const store = { users: raw.users, guilds: raw.guilds };
+          const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
+          http = server;
+          const port = await server.listen(config.host, config.port);
+          const gatewayUrl = config.publicUrl || `ws://${config.host}:${port}`;
+          gateway = new GatewayServer({
+            users: store.users,
+            guildIdsOf: (userId) => store.guilds.listGuildIdsForUser(userId),
+            relay: options.relay?.({ store }) ?? new StoreSessionRelay(store),
+            members: options.members?.({ store }) ?? new StoreMemberLister(store),
+            publicUrl: gatewayUrl,
+            heartbeatIntervalMs: config.heartbeatIntervalMs,
+            resumeWindowMs: config.resumeWindowMs,
+            replayCapacity: config.replayCapacity,
+            privilegedIntents: config.privilegedIntents,
+            log: context.logger,
+          });
+          if (options.restApi) server.setApiHandler(options.restApi({ store, gatewayUrl }));
+          context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
+          endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
+          const value: GatewayValue = { gateway, http: server, gatewayUrl };
+          return value;
+        },
+        async stop() {
+          await gateway?.close();
+          await http?.close();
+        },
+        endpoints: () => endpoints,
+      };
+    },
+  });
+}
+
+/** The gateway module with default wiring (store-backed relay, 404 for /api until the REST API is passed in). */
+export const gatewayModule = createGatewayModule();

@@ -1,0 +1,65 @@
+/**
+ * The gateway node's one HTTP server: REST under /api (handed to the REST
+ * API's handler once it is set) and the WebSocket gateway on every other
+ * path's upgrade.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+
+/** A Node request handler (the REST API's shape). */
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** The shared HTTP server of the gateway. */
+export class GatewayHttpServer {
+  private readonly server: Server;
+  private api: HttpHandler | undefined;
+
+  constructor(private readonly onUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) => void) {
+    this.server = createServer((req, res) => this.onRequest(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if ((req.url ?? '/').startsWith('/api')) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.onUpgrade(req, socket, head);
+    });
+    this.server.on('clientError', (_error, socket) => socket.destroy());
+  }
+
+  /** Sets the handler of /api/* (the REST API). */
+  setApiHandler(handler: HttpHandler): void {
+    this.api = handler;
+  }
+
+  /** Listens; resolves with the bound port (0 picks a free one). */
+  async listen(host: string, port: number): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve();
+      });
+    });
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** Stops accepting and closes idle keep-alive connections. */
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeIdleConnections();
+    });
+  }
+
+  private onRequest(req: IncomingMessage, res: ServerResponse): void {
+    const path = req.url ?? '/';
+    if (path.startsWith('/api') && this.api) {
+      this.api(req, res);
+      return;
+    }
+    const body = JSON.stringify(path.startsWith('/api') ? { message: '404: Not Found', code: 0 } : { message: 'This is the gateway: open a WebSocket here.', code: 0 });
+    res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The gateway node's sessions: spawns one session actor per IDENTIFY,
+ * registers it with the relay and the local registry, finds it again on
+ * RESUME, and drains every session with RECONNECT.
+ */
+import { ActorSystem, type ActorRef } from '@chat/actor';
+import type { DispatchFrame, LocalSession, SessionRelay } from '../relay/local-sessions';
+import type { MemberLister } from './member-lister';
+import { SessionRegistry } from './session-registry';
+import type { SessionMsg } from './session.messages';
+import { sessionBehaviour, type SessionIdentity, type SessionView } from './session.actor';
+import type { SessionTransport } from './session-transport';
+
+/** Options of the hub. */
+export interface SessionHubOptions {
+  readonly relay: SessionRelay;
+  readonly members: MemberLister;
+  readonly replayCapacity: number;
+  readonly resumeWindowMs: number;
+  readonly log: { warn(obj: object, msg: string): void };
+  /** Shared actor system; the hub makes its own by default. */
+  readonly system?: ActorSystem;
+}
+
+/** A session as its connection holds it. */
+export type SessionRef = ActorRef<SessionMsg, SessionView>;
+
+/** Registry plus lifecycle of the node's session actors. */
+export class SessionHub {
+  /** The relay's read view (LocalSessions). */
+  readonly registry = new SessionRegistry();
+  private readonly system: ActorSystem;
+  private readonly refs = new Map<string, SessionRef>();
+
+  constructor(private readonly options: SessionHubOptions) {
+    this.system = options.system ?? new ActorSystem();
+  }
+
+  /** Starts a session after a successful IDENTIFY: READY and GUILD_CREATEs follow on `transport`. */
+  open(identity: SessionIdentity, transport: SessionTransport): SessionRef {
+    const { relay } = this.options;
+    const ref: SessionRef = this.system.spawn(`session:${identity.sessionId}`, sessionBehaviour(identity, transport, {
+      relay,
+      members: this.options.members,
+      replayCapacity: this.options.replayCapacity,
+      resumeWindowMs: this.options.resumeWindowMs,
+      log: this.options.log,
+      onEnded: (sessionId) => this.forget(sessionId),
+    }));
+    const local: LocalSession = {
+      sessionId: identity.sessionId,
+      userId: identity.userId,
+      intents: identity.intents,
+      ...(identity.shard ? { shard: identity.shard } : {}),
+      allowPassive: identity.allowPassive,
+      largeThreshold: identity.largeThreshold,
+      deliver: (frame: DispatchFrame) => ref.send({ type: 'deliver', frame }),
+      guildRemoved: () => undefined,
+    };
+    this.refs.set(identity.sessionId, ref);
+    this.registry.add(local);
+    relay.register(local);
+    ref.send({ type: 'start' });
+    return ref;
+  }
+
+  /** The session actor of a live session, for RESUME; undefined when unknown or ended. */
+  find(sessionId: string): SessionRef | undefined {
+    return this.refs.get(sessionId);
+  }
+
+  /** Sends op 7 RECONNECT to every connected session (node drain); sessions stay resumable. */
+  drain(): void {
+    for (const ref of this.refs.values()) ref.send({ type: 'reconnect' });
+  }
+
+  /** Ends every session with `code` (shutdown). */
+  async stopAll(code = 4000, reason = 'gateway stopping'): Promise<void> {
+    const refs = [...this.refs.values()];
+    for (const ref of refs) ref.send({ type: 'end', code, reason });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all(refs.map((ref) => ref.whenStopped())),
+      new Promise((resolve) => (timer = setTimeout(resolve, 2_000))),
+    ]);
+    clearTimeout(timer);
+    await this.system.stopAll();
+    this.refs.clear();
+  }
+
+  /** Number of live sessions. */
+  get size(): number {
+    return this.refs.size;
+  }
+
+  private forget(sessionId: string): void {
+    const ref = this.refs.get(sessionId);
+    this.refs.delete(sessionId);
+    this.registry.remove(sessionId);
+    this.options.relay.unregister(sessionId).catch((error: unknown) => this.options.log.warn({ err: error, sessionId }, 'relay unregister failed'));
+    // Stop after the current message: `end` runs inside the actor's own turn.
+    if (ref) queueMicrotask(() => void ref.stop());
+  }
+}

@@ -1,0 +1,205 @@
+/**
+ * One session actor per gateway session: owns the dispatch sequence `s`, the
+ * resume buffer and the current connection. It outlives the connection for
+ * the resume window, so a RESUME on a new socket replays what it missed.
+ */
+import { defineBehaviour, type Behaviour } from '@chat/actor';
+import {
+  createDispatchFrame,
+  encodeDispatchFrame,
+  type DispatchFrame,
+  type LocalSession,
+  type SessionRelay,
+} from '../relay/local-sessions';
+import type { MemberLister } from './member-lister';
+import { ReplayBuffer } from './replay-buffer';
+import type { MemberRequest, SessionMsg } from './session.messages';
+import { controlFrame, type SessionTransport } from './session-transport';
+
+/** Everything fixed at IDENTIFY. */
+export interface SessionIdentity extends LocalSession {
+  /** READY's `d` without guilds (filled from the attach). */
+  readonly ready: Record<string, unknown>;
+  /** Guild ids of the user in this session's shard. */
+  readonly guildIds: readonly string[];
+}
+
+/** What a session actor needs from the node. */
+export interface SessionDeps {
+  readonly relay: SessionRelay;
+  readonly members: MemberLister;
+  /** Dispatches kept for RESUME. */
+  readonly replayCapacity: number;
+  /** How long a session without a connection can still be resumed. */
+  readonly resumeWindowMs: number;
+  /** Called once when the session ends for good (unregister it everywhere). */
+  readonly onEnded: (sessionId: string) => void;
+  readonly log: { warn(obj: object, msg: string): void };
+}
+
+/** State of a session actor (mutated only by its own handler). */
+export interface SessionState {
+  sequence: number;
+  readonly buffer: ReplayBuffer;
+  transport: SessionTransport | undefined;
+  /** Bumped each time the transport changes; an `expire` of an older epoch is ignored. */
+  epoch: number;
+  readonly guildIds: Set<string>;
+  ended: boolean;
+}
+
+/** Read-only view for tests and admin. */
+export interface SessionView {
+  readonly sequence: number;
+  readonly connected: boolean;
+  readonly guildIds: readonly string[];
+}
+
+const GUILD_MEMBERS_CHUNK_SIZE = 1000;
+
+/** Builds the behaviour of one session. */
+export function sessionBehaviour(identity: SessionIdentity, initial: SessionTransport, deps: SessionDeps): Behaviour<SessionMsg, SessionState, SessionView> {
+  const deliver = (state: SessionState, frame: DispatchFrame): void => {
+    if (state.ended) return;
+    state.sequence += 1;
+    state.buffer.push({ sequence: state.sequence, frame });
+    state.transport?.send(encodeDispatchFrame(frame, state.sequence));
+  };
+  const end = (state: SessionState, code: number, reason: string): void => {
+    if (state.ended) return;
+    state.ended = true;
+    state.transport?.close(code, reason);
+    state.transport = undefined;
+    deps.onEnded(identity.sessionId);
+  };
+  const sendMembers = async (state: SessionState, request: MemberRequest): Promise<void> => {
+    const page = await deps.members.listMembers({
+      guildId: request.guildId,
+      query: request.query,
+      userIds: request.userIds,
+      after: '',
+      limit: request.userIds.length > 0 ? request.userIds.length : request.limit === 0 ? 1000 : request.limit,
+      includePresences: request.presences,
+    });
+    let members = [...page.members];
+    let after = page.nextAfter;
+    // limit 0 with an empty query means every member: keep paging.
+    while (request.limit === 0 && request.userIds.length === 0 && after !== '') {
+      const next = await deps.members.listMembers({ guildId: request.guildId, query: request.query, userIds: [], after, limit: 1000, includePresences: request.presences });
+      members = members.concat(next.members);
+      after = next.nextAfter;
+    }
+    const chunkCount = Math.max(1, Math.ceil(members.length / GUILD_MEMBERS_CHUNK_SIZE));
+    for (let index = 0; index < chunkCount; index += 1) {
+      const d: Record<string, unknown> = {
+        guild_id: request.guildId,
+        members: members.slice(index * GUILD_MEMBERS_CHUNK_SIZE, (index + 1) * GUILD_MEMBERS_CHUNK_SIZE),
+        chunk_index: index,
+        chunk_count: chunkCount,
+      };
+      if (index === 0 && page.notFoundUserIds.length > 0) d.not_found = page.notFoundUserIds;
+      if (request.presences) d.presences = index === 0 ? page.presences : [];
+      if (request.nonce !== undefined) d.nonce = request.nonce;
+      deliver(state, createDispatchFrame('GUILD_MEMBERS_CHUNK', JSON.stringify(d), request.guildId));
+    }
+  };
+  const attach = async (state: SessionState, guildIds: readonly string[]): Promise<void> => {
+    const result = await deps.relay.attachGuilds(identity.sessionId, guildIds);
+    for (const guild of result.attached) {
+      state.guildIds.add(guild.guildId);
+      if (guild.guildCreateJson.length > 0) deliver(state, createDispatchFrame('GUILD_CREATE', guild.guildCreateJson, guild.guildId));
+    }
+    for (const guildId of result.notMember) state.guildIds.delete(guildId);
+  };
+
+  return defineBehaviour<SessionMsg, SessionState, SessionView>({
+    supervision: { directive: 'resume' },
+    activate: () => ({
+      sequence: 0,
+      buffer: new ReplayBuffer(deps.replayCapacity),
+      transport: initial,
+      epoch: 0,
+      guildIds: new Set(identity.guildIds),
+      ended: false,
+    }),
+    snapshot: (state) => ({ sequence: state.sequence, connected: state.transport !== undefined, guildIds: [...state.guildIds] }),
+    receive: async (state, msg, ctx) => {
+      switch (msg.type) {
+        case 'start': {
+          const guilds = identity.guildIds.map((id) => ({ id, unavailable: true }));
+          deliver(state, createDispatchFrame('READY', JSON.stringify({ ...identity.ready, guilds })));
+          try {
+            await attach(state, identity.guildIds);
+          } catch (error) {
+            deps.log.warn({ err: error, sessionId: identity.sessionId }, 'attaching guilds failed; they stay unavailable');
+          }
+          return state;
+        }
+        case 'deliver':
+          deliver(state, msg.frame);
+          return state;
+        case 'attach-guild': {
+          if (state.ended) {
+            msg.reply?.(false);
+            return state;
+          }
+          await attach(state, [msg.guildId]);
+          msg.reply?.(state.guildIds.has(msg.guildId));
+          return state;
+        }
+        case 'resume': {
+          if (!state.ended && msg.sequence > state.sequence) {
+            msg.reply('invalid-seq');
+            return state;
+          }
+          const missed = state.ended ? undefined : state.buffer.after(msg.sequence, state.sequence);
+          if (!missed) {
+            msg.reply('gone');
+            return state;
+          }
+          state.transport?.close(4000, 'session resumed elsewhere');
+          state.transport = msg.transport;
+          state.epoch += 1;
+          for (const item of missed) msg.transport.send(encodeDispatchFrame(item.frame, item.sequence));
+          state.sequence += 1;
+          const resumed = createDispatchFrame('RESUMED', 'null');
+          state.buffer.push({ sequence: state.sequence, frame: resumed });
+          msg.transport.send(encodeDispatchFrame(resumed, state.sequence));
+          msg.reply('resumed');
+          return state;
+        }
+        case 'transport-closed': {
+          if (state.transport?.id !== msg.transportId) return state;
+          state.transport = undefined;
+          state.epoch += 1;
+          if (!msg.resumable) {
+            end(state, 4000, 'closed');
+            return state;
+          }
+          const epoch = state.epoch;
+          setTimeout(() => ctx.self.send({ type: 'expire', epoch }), deps.resumeWindowMs).unref();
+          return state;
+        }
+        case 'expire':
+          if (msg.epoch === state.epoch && state.transport === undefined) end(state, 4009, 'session timed out');
+          return state;
+        case 'presence':
+          await deps.relay.updatePresence(identity.sessionId, msg.presence);
+          return state;
+        case 'subscriptions':
+          await deps.relay.updateSubscriptions(identity.sessionId, msg.changes);
+          return state;
+        case 'request-members':
+          await sendMembers(state, msg.request);
+          return state;
+        case 'reconnect':
+          state.transport?.send(controlFrame(7, null));
+          state.transport?.close(4000, 'reconnect');
+          return state;
+        case 'end':
+          end(state, msg.code, msg.reason);
+          return state;
+      }
+    },
+  });
+}

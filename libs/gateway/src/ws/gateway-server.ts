@@ -1,0 +1,157 @@
+/**
+ * The WebSocket side of the gateway: accepts upgrades (`?v=10&encoding=json
+ * &compress=zlib-stream`), builds sessions on IDENTIFY, finds them on RESUME,
+ * and drains connections with RECONNECT.
+ */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { UserStore } from '@chat/store';
+import type { SessionRelay } from '../relay/local-sessions';
+import { inShard } from '../session/shard';
+import type { MemberLister } from '../session/member-lister';
+import { SessionHub, type SessionRef } from '../session/session-hub';
+import type { ResumeOutcome } from '../session/session.messages';
+import { userJson } from '../session/store-discord-json';
+import { CloseCode, DEFAULT_HEARTBEAT_INTERVAL_MS, RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from './gateway-codes';
+import { GatewayConnection, type ConnectionHost } from './gateway-connection';
+import { GatewayCloseError } from './errors';
+import { authenticate, identify, parseResume, type PrivilegedIntentPolicy } from './identify';
+
+/** Settings of the gateway's WebSocket server. */
+export interface GatewayServerOptions {
+  readonly users: UserStore;
+  /** The user's guild ids (all shards). */
+  readonly guildIdsOf: (userId: string) => Promise<readonly string[]>;
+  readonly relay: SessionRelay;
+  readonly members: MemberLister;
+  /** What READY's resume_gateway_url says (and GET /gateway answers). */
+  readonly publicUrl: string;
+  readonly heartbeatIntervalMs?: number;
+  /** Default: interval + max(5 s, interval / 4). */
+  readonly heartbeatTimeoutMs?: number;
+  readonly replayCapacity?: number;
+  readonly resumeWindowMs?: number;
+  readonly privilegedIntents?: PrivilegedIntentPolicy;
+  readonly rateLimit?: { readonly events: number; readonly windowMs: number };
+  /** Frames above this are refused by ws itself (close 1009) before they are buffered. */
+  readonly maxFrameBytes?: number;
+  readonly log: { warn(obj: object, msg: string): void };
+}
+
+/** The gateway's WebSocket server, attached to an HTTP server's `upgrade`. */
+export class GatewayServer {
+  readonly hub: SessionHub;
+  private readonly wss: WebSocketServer;
+  private readonly connections = new Set<GatewayConnection>();
+  private readonly host: ConnectionHost;
+
+  constructor(private readonly options: GatewayServerOptions) {
+    const interval = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
+    this.hub = new SessionHub({
+      relay: options.relay,
+      members: options.members,
+      replayCapacity: options.replayCapacity ?? 1000,
+      resumeWindowMs: options.resumeWindowMs ?? 180_000,
+      log: options.log,
+    });
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024, perMessageDeflate: false, clientTracking: false });
+    this.host = {
+      heartbeatIntervalMs: interval,
+      heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? interval + Math.max(5_000, Math.floor(interval / 4)),
+      rateLimit: options.rateLimit ?? { events: RATE_LIMIT_EVENTS, windowMs: RATE_LIMIT_WINDOW_MS },
+      identify: (d, connection) => this.identify(d, connection),
+      resume: (d, connection) => this.resume(d, connection),
+      closed: (connection) => this.connections.delete(connection),
+      log: options.log,
+    };
+  }
+
+  /** Number of open connections. */
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  /** Handles an HTTP upgrade request. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+  }
+
+  /** Sends op 7 RECONNECT to every session (drain); sessions stay resumable for the resume window. */
+  drain(): void {
+    this.hub.drain();
+    for (const connection of this.connections) if (!connection.sessionRef) connection.close(CloseCode.UNKNOWN_ERROR, 'reconnect');
+  }
+
+  /** Drains, ends every session and closes every socket. */
+  async close(): Promise<void> {
+    this.drain();
+    await this.hub.stopAll();
+    for (const connection of this.connections) connection.close(CloseCode.UNKNOWN_ERROR, 'gateway stopping');
+    this.wss.close();
+  }
+
+  private accept(ws: WebSocket, request: IncomingMessage): void {
+    const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
+    const compress = query.get('compress');
+    const connection = new GatewayConnection(ws, compress === 'zlib-stream', this.host);
+    this.connections.add(connection);
+    const version = query.get('v');
+    if (version !== null && version !== '9' && version !== '10') connection.close(CloseCode.INVALID_API_VERSION, 'Invalid API version.');
+    else if ((query.get('encoding') ?? 'json') !== 'json') connection.close(CloseCode.DECODE_ERROR, 'Only encoding=json is supported.');
+    else if (compress !== null && compress !== 'zlib-stream') connection.close(CloseCode.DECODE_ERROR, 'Only compress=zlib-stream is supported.');
+  }
+
+  private async identify(d: unknown, connection: GatewayConnection): Promise<SessionRef> {
+    const who = await identify(d, this.options.users, this.options.privilegedIntents ?? 'open');
+    const allGuilds = await this.options.guildIdsOf(who.user.id);
+    const guildIds = allGuilds.filter((id) => inShard(id, who.shard));
+    const sessionId = randomBytes(16).toString('hex');
+    const isBot = who.user.bot;
+    const ready: Record<string, unknown> = {
+      v: 10,
+      user: { ...userJson(who.user), verified: true, mfa_enabled: false, ...(isBot ? {} : { email: who.user.email }) },
+      session_id: sessionId,
+      session_type: 'normal',
+      resume_gateway_url: this.options.publicUrl,
+      private_channels: [],
+      relationships: [],
+      presences: [],
+      user_settings: {},
+      guild_join_requests: [],
+      geo_ordered_rtc_regions: [],
+      ...(who.shard ? { shard: [who.shard.id, who.shard.count] } : {}),
+      ...(who.application ? { application: { id: who.application.id, flags: who.application.flags } } : {}),
+    };
+    if (connection.sessionRef !== undefined) throw new GatewayCloseError(CloseCode.ALREADY_AUTHENTICATED, 'Already authenticated.');
+    const ref = this.hub.open(
+      {
+        sessionId,
+        userId: who.user.id,
+        intents: who.intents,
+        ...(who.shard ? { shard: who.shard } : {}),
+        allowPassive: !isBot,
+        largeThreshold: who.largeThreshold,
+        deliver: () => undefined,
+        ready,
+        guildIds,
+      },
+      connection,
+    );
+    if (who.presence) ref.send({ type: 'presence', presence: who.presence });
+    return ref;
+  }
+
+  private async resume(d: unknown, connection: GatewayConnection): Promise<SessionRef | undefined> {
+    const request = parseResume(d);
+    const { user } = await authenticate(this.options.users, request.token);
+    const ref = this.hub.find(request.sessionId);
+    const local = this.hub.registry.get(request.sessionId);
+    if (!ref || !local || local.userId !== user.id) return undefined;
+    const outcome = await ref.ask<ResumeOutcome>((reply) => ({ type: 'resume', transport: connection, sequence: request.sequence, reply }), { timeoutMs: 5_000 });
+    if (outcome === 'invalid-seq') throw new GatewayCloseError(CloseCode.INVALID_SEQ, 'Invalid seq.');
+    return outcome === 'resumed' ? ref : undefined;
+  }
+}
