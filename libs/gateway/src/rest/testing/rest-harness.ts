@@ -22,7 +22,6 @@ export interface Recorded {
 /** A response as tests read it. */
 export interface TestResponse {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are read loosely in tests
   body: any;
   headers: Headers;
 }
