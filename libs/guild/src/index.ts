@@ -1,1 +1,16 @@
+/**
+ * @chat/guild: the guild service (one actor per guild on its owning guild
+ * node, GuildService over gRPC, batched StreamDispatches per gateway node).
+ */
 export { guildModule } from './guild.module';
+export { guildConfigSchema } from './guild.config';
+export { GuildNode, actorId, type GuildNodeOptions } from './guild-node';
+export { guildServiceHandlers } from './guild-service';
+export { guildBehaviour, type GuildSnapshot, type GuildActorDeps, type DispatchOutbox, type GuildState } from './guild.actor';
+export type { GuildMsg, AttachInput } from './guild.messages';
+export { DispatchBatcher, type DispatchBatcherOptions, type BatcherStats } from './dispatch-batcher';
+export { DispatchStream } from './dispatch-stream';
+export { ReplayLog } from './replay-log';
+export { parseGuildNodes } from './guild-nodes';
+export type { GuildStorePorts } from './guild-state';
+export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError } from './errors';

@@ -1,0 +1,42 @@
+/**
+ * Errors of the guild service. Each maps to a gRPC status by its kind
+ * (@chat/rpc's toGrpcStatus): invalid → INVALID_ARGUMENT, not_found →
+ * NOT_FOUND, unavailable → UNAVAILABLE.
+ */
+import { InvalidArgumentError, NotFoundError, UnavailableError } from '@chat/errors';
+
+/** Thrown when a call names a guild that another guild node owns on the ring; the message and details name the owner so the caller re-routes. */
+export class GuildNotOwnedError extends UnavailableError {
+  constructor(
+    readonly guildId: string,
+    readonly ownerNodeId: string,
+    readonly ownerAddress: string | undefined,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`guild ${guildId} is owned by guild node ${ownerNodeId}${ownerAddress ? ` (${ownerAddress})` : ''}; owner=${ownerNodeId}`, {
+      ...options,
+      details: { guildId, ownerNodeId, ownerAddress },
+    });
+  }
+}
+
+/** Thrown when the guild does not exist in the store. */
+export class UnknownGuildError extends NotFoundError {
+  constructor(readonly guildId: string, options: { cause?: unknown } = {}) {
+    super(`unknown guild ${guildId}`, { ...options, details: { guildId } });
+  }
+}
+
+/** Thrown when an id or value in a request is malformed or out of range. */
+export class InvalidGuildRequestError extends InvalidArgumentError {
+  constructor(readonly field: string, reason: string, options: { cause?: unknown } = {}) {
+    super(`${field} ${reason}`, { ...options, details: { field } });
+  }
+}
+
+/** Thrown when a call names a channel that is not in the guild. */
+export class UnknownChannelError extends NotFoundError {
+  constructor(readonly guildId: string, readonly channelId: string) {
+    super(`unknown channel ${channelId} in guild ${guildId}`, { details: { guildId, channelId } });
+  }
+}

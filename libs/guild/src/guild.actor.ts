@@ -1,0 +1,195 @@
+/**
+ * The guild actor: one per guild on the guild node that owns it. Holds the
+ * guild's state (loaded from the store on activation), the sessions attached
+ * per gateway node with their mode and access, a per-guild sequence and a
+ * bounded replay log; every stream item goes to the node-level outbox once
+ * per gateway node that has sessions here, never once per session.
+ */
+import { defineBehaviour, type Behaviour } from '@chat/actor';
+import { guildV1 } from '@chat/proto';
+import { accessOf, loadGuildData, permissionsOf } from './guild-state';
+import { emit, nodesOf, type GuildActorDeps, type GuildState } from './guild-fanout';
+
+export type { AttachedSession, DispatchOutbox, GuildActorDeps, GuildState } from './guild-fanout';
+import { buildGuildCreate } from './guild-create';
+import { channelJson, guildJson, presenceJson, type PresenceRecord } from './guild-json';
+import { advanceListing } from './member-listing';
+import { ReplayLog } from './replay-log';
+import type { AttachInput, GuildMsg } from './guild.messages';
+import { applyPublish } from './guild-publish';
+
+/** What getSnapshot shows. */
+export interface GuildSnapshot {
+  guildId: string;
+  sequence: string;
+  memberCount: number;
+  channelIds: string[];
+  roleIds: string[];
+  sessions: { sessionId: string; userId: string; nodeId: string; mode: guildV1.SessionMode }[];
+  replaySize: number;
+}
+
+const DEDUPE_KEYS = 4096;
+
+function sessionsChanged(state: GuildState, deps: GuildActorDeps): void {
+  deps.onSessionsChanged?.(state.data.guild.id, state.sessions.size);
+}
+
+function broadcastPresence(state: GuildState, deps: GuildActorDeps, userId: string, presence: PresenceRecord): void {
+  const payload = Buffer.from(JSON.stringify(presenceJson(state.data.guild.id, userId, presence)));
+  const dispatch: guildV1.Dispatch = {
+    type: 'PRESENCE_UPDATE',
+    payloadJson: payload,
+    redactedPayloadJson: Buffer.alloc(0),
+    filter: { intents: 1 << 8, audience: guildV1.Audience.ACTIVE, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [] },
+  };
+  emit(state, deps, nodesOf(state), { $case: 'dispatch', dispatch });
+}
+
+function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): guildV1.GuildAttachment | undefined {
+  if (!state.data.members.has(input.userId)) return undefined;
+  const previous = state.sessions.get(input.sessionId);
+  const passive = input.allowPassive && state.data.members.size > deps.passiveThreshold;
+  const mode = previous?.mode ?? (passive ? guildV1.SessionMode.PASSIVE : guildV1.SessionMode.ACTIVE);
+  const access = accessOf(state.data, input.userId);
+  state.sessions.set(input.sessionId, { ...input, mode, access });
+  sessionsChanged(state, deps);
+  if (input.presence) {
+    state.data.presences.set(input.userId, input.presence);
+    broadcastPresence(state, deps, input.userId, input.presence);
+  }
+  return {
+    guildId: state.data.guild.id,
+    mode,
+    guildCreateJson: input.resuming ? Buffer.alloc(0) : buildGuildCreate(state.data, input.userId, input.largeThreshold),
+    sequence: state.sequence.toString(),
+    access: { userId: access.userId, roleIds: access.roleIds, viewableChannelIds: access.viewableChannelIds },
+  };
+}
+
+function detach(state: GuildState, deps: GuildActorDeps, sessionId: string): void {
+  const session = state.sessions.get(sessionId);
+  if (!session) return;
+  state.sessions.delete(sessionId);
+  sessionsChanged(state, deps);
+  const stillOnline = [...state.sessions.values()].some((s) => s.userId === session.userId);
+  if (!stillOnline && state.data.presences.has(session.userId)) {
+    const offline: PresenceRecord = { status: 'offline', activities: [], clientStatus: {} };
+    state.data.presences.delete(session.userId);
+    broadcastPresence(state, deps, session.userId, offline);
+  }
+}
+
+function bump(state: GuildState): GuildState {
+  return { ...state, version: state.version + 1 };
+}
+
+/** Builds the behaviour of the actor for `guildId`. */
+export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour<GuildMsg, GuildState, GuildSnapshot> {
+  return defineBehaviour<GuildMsg, GuildState, GuildSnapshot>({
+    activate: async () => ({
+      data: await loadGuildData(deps.store, guildId),
+      sessions: new Map(),
+      sequence: deps.initialSequence?.() ?? BigInt(Date.now()) << 20n,
+      log: new ReplayLog(deps.replayCapacity),
+      dedupe: new Map(),
+      version: 0,
+    }),
+    receive: async (state, msg, ctx) => {
+      switch (msg.type) {
+        case 'attach':
+          msg.reply(attach(state, deps, msg.input));
+          return bump(state);
+        case 'detach':
+          detach(state, deps, msg.sessionId);
+          msg.reply?.();
+          return bump(state);
+        case 'subscribe': {
+          const session = state.sessions.get(msg.sessionId);
+          if (!session) {
+            msg.reply(undefined);
+            return state;
+          }
+          const mode = msg.active || !session.allowPassive ? guildV1.SessionMode.ACTIVE : guildV1.SessionMode.PASSIVE;
+          if (mode !== session.mode) {
+            session.mode = mode;
+            emit(state, deps, [session.nodeId], { $case: 'sessionMode', sessionMode: { sessionId: session.sessionId, mode } });
+          }
+          msg.reply({ mode, sequence: state.sequence.toString() });
+          return bump(state);
+        }
+        case 'presence':
+          if (state.data.members.has(msg.userId)) {
+            state.data.presences.set(msg.userId, msg.presence);
+            broadcastPresence(state, deps, msg.userId, msg.presence);
+          }
+          msg.reply?.();
+          return bump(state);
+        case 'publish': {
+          const known = msg.dedupeKey === '' ? undefined : state.dedupe.get(msg.dedupeKey);
+          if (known !== undefined) {
+            msg.reply({ sequence: known, duplicate: true });
+            return state;
+          }
+          const sequence = await applyPublish(state, deps, msg.dispatch);
+          if (msg.dedupeKey !== '') {
+            state.dedupe.set(msg.dedupeKey, sequence.toString());
+            if (state.dedupe.size > DEDUPE_KEYS) state.dedupe.delete(state.dedupe.keys().next().value!);
+          }
+          msg.reply({ sequence: sequence.toString(), duplicate: false });
+          return bump(state);
+        }
+        case 'get-guild': {
+          const json = { ...guildJson(state.data.guild, state.data.roles.values()), channels: [...state.data.channels.values()].map(channelJson) };
+          msg.reply({
+            guildJson: Buffer.from(JSON.stringify(json)),
+            memberCount: state.data.members.size,
+            onlineCount: new Set([...state.sessions.values()].map((s) => s.userId)).size,
+            sequence: state.sequence.toString(),
+          });
+          return state;
+        }
+        case 'get-permissions': {
+          const member = state.data.members.get(msg.userId);
+          msg.reply({
+            member: member !== undefined,
+            permissions: permissionsOf(state.data, msg.userId, msg.channelId).toString(),
+            roleIds: member ? [...member.roleIds] : [],
+          });
+          return state;
+        }
+        case 'list-members':
+        case 'list-members.continue': {
+          const job = msg.type === 'list-members' ? { request: msg.request, cursor: msg.request.after, members: [], presences: [], lastId: '', reply: msg.reply } : msg.job;
+          const done = advanceListing(state.data, job, deps.listChunk);
+          if (done) job.reply(done);
+          else ctx.self.send({ type: 'list-members.continue', job });
+          return state;
+        }
+        case 'replay': {
+          const items = state.log.since(msg.after);
+          if (items) deps.outbox.replace(msg.nodeId, guildId, items);
+          msg.reply(items !== undefined);
+          return state;
+        }
+        case 'moved':
+          emit(state, deps, nodesOf(state), { $case: 'guildMoved', guildMoved: { newOwnerNodeId: msg.newOwnerNodeId } });
+          state.sessions.clear();
+          sessionsChanged(state, deps);
+          void ctx.self.stop();
+          return bump(state);
+        case 'keepalive':
+          return state;
+      }
+    },
+    snapshot: (state) => ({
+      guildId,
+      sequence: state.sequence.toString(),
+      memberCount: state.data.members.size,
+      channelIds: [...state.data.channels.keys()],
+      roleIds: [...state.data.roles.keys()],
+      sessions: [...state.sessions.values()].map((s) => ({ sessionId: s.sessionId, userId: s.userId, nodeId: s.nodeId, mode: s.mode })),
+      replaySize: state.log.size,
+    }),
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * Messages of the guild actor (one actor per guild on the guild node that
+ * owns it). Asks carry their `reply`; everything else is a tell.
+ */
+import type { Reply } from '@chat/actor';
+import type { guildV1 } from '@chat/proto';
+import type { PresenceRecord } from './guild-json';
+
+/** A gateway session asking to attach. */
+export interface AttachInput {
+  sessionId: string;
+  userId: string;
+  nodeId: string;
+  intents: number;
+  allowPassive: boolean;
+  /** 50..250 (0 means 50). */
+  largeThreshold: number;
+  presence?: PresenceRecord;
+  resuming: boolean;
+}
+
+/** Result of a subscription change. */
+export interface SubscriptionResult {
+  mode: guildV1.SessionMode;
+  sequence: string;
+}
+
+/** A ListMembers request in progress, carried across turns. */
+export interface ListMembersJob {
+  request: guildV1.ListMembersRequest;
+  /** Last member id scanned (exclusive start of the next turn). */
+  cursor: string;
+  members: Buffer[];
+  presences: Buffer[];
+  lastId: string;
+  reply: Reply<guildV1.ListMembersResponse>;
+}
+
+/** Every message the guild actor handles. */
+export type GuildMsg =
+  | { type: 'attach'; input: AttachInput; reply: Reply<guildV1.GuildAttachment | undefined> }
+  | { type: 'detach'; sessionId: string; reply?: Reply<void> }
+  | { type: 'subscribe'; sessionId: string; active: boolean; reply: Reply<SubscriptionResult | undefined> }
+  | { type: 'presence'; userId: string; presence: PresenceRecord; reply?: Reply<void> }
+  | { type: 'publish'; dispatch: guildV1.Dispatch; dedupeKey: string; reply: Reply<guildV1.PublishEventResponse> }
+  | { type: 'get-guild'; reply: Reply<guildV1.GetGuildResponse> }
+  | { type: 'get-permissions'; userId: string; channelId?: string; reply: Reply<guildV1.GetPermissionsResponse> }
+  | { type: 'list-members'; request: guildV1.ListMembersRequest; reply: Reply<guildV1.ListMembersResponse> }
+  | { type: 'list-members.continue'; job: ListMembersJob }
+  | { type: 'replay'; nodeId: string; after: bigint; reply: Reply<boolean> }
+  | { type: 'moved'; newOwnerNodeId: string }
+  | { type: 'keepalive' };
