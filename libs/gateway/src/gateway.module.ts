@@ -6,16 +6,22 @@
 import { enumSetting, intSetting, portSetting, stringSetting } from '@chat/config';
 import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
+import { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
-import type { SessionRelay } from './relay/local-sessions';
+import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
+import { createRestApi, storeMessageService, type RestDispatch } from './rest';
+import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
 import { GatewayServer } from './ws/gateway-server';
 import { gatewayServiceHandlers } from './ws/gateway-service.handlers';
 
 /** The `store` module's value as the gateway sees it (the interim memory store has no users or guilds). */
-export const GATEWAY_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds'>>>('store');
+export const GATEWAY_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds' | 'messages'>>>('store');
+
+/** The store ports the gateway uses. */
+export type GatewayStore = Pick<Store, 'users' | 'guilds' | 'messages'>;
 
 /** Configuration of the gateway module. */
 export const gatewayConfigSchema = {
@@ -37,8 +43,13 @@ export interface GatewayModuleOptions {
   relay?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => SessionRelay;
   /** Member pages for op 8; default: from the store. */
   members?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => MemberLister;
-  /** The REST API handler for /api/*; default: Discord-style 404 JSON. */
-  restApi?: (context: { store: Pick<Store, 'users' | 'guilds'>; gatewayUrl: string }) => HttpHandler;
+  /**
+   * The REST API handler for /api/*. Default: the REST API over the store,
+   * with messages written by the store's message port, guild events fanned
+   * out to this node's sessions (LocalGuildPublisher) and user events
+   * delivered to this node's sessions.
+   */
+  restApi?: (context: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }) => HttpHandler;
 }
 
 /** What the gateway module shares with modules that depend on it. */
@@ -63,10 +74,10 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
           const raw = context.get(GATEWAY_STORE);
-          if (!raw.users || !raw.guilds) {
-            throw new Error('the gateway needs the store module with users and guilds ports (@chat/store, e.g. storeModule), not the interim memory store');
+          if (!raw.users || !raw.guilds || !raw.messages) {
+            throw new Error('the gateway needs the store module with users, guilds and messages ports (@chat/store storeModule), not the interim memory store');
           }
-          const store = { users: raw.users, guilds: raw.guilds };
+          const store: GatewayStore = { users: raw.users, guilds: raw.guilds, messages: raw.messages };
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
           http = server;
           const port = await server.listen(config.host, config.port);
@@ -83,7 +94,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
           });
-          if (options.restApi) server.setApiHandler(options.restApi({ store, gatewayUrl }));
+          server.setApiHandler((options.restApi ?? defaultRestApi(context.logger))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -99,5 +110,38 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
   });
 }
 
-/** The gateway module with default wiring (store-backed relay, 404 for /api until the REST API is passed in). */
+const DIRECT_MESSAGES = 1 << 12;
+const DIRECT_MESSAGE_TYPING = 1 << 14;
+
+/** The intents a user-level dispatch needs: DM messages and typing; everything else goes to every session. */
+function userDispatchIntents(dispatch: RestDispatch): number {
+  if (dispatch.type.startsWith('MESSAGE_')) return DIRECT_MESSAGES;
+  if (dispatch.type === 'TYPING_START') return DIRECT_MESSAGE_TYPING;
+  return 0;
+}
+
+/** The embedded REST wiring: store-backed messages, guild and user events delivered on this node. */
+function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void }) {
+  return ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): HttpHandler => {
+    const ids = new SnowflakeGenerator({ workerId: 0, processId: 1 });
+    const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
+    return createRestApi({
+      store,
+      messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
+      publishGuildEvent: async (guildId, dispatch) => {
+        await publisher.publish(guildId, dispatch);
+      },
+      dispatchToUsers: async (userIds, dispatch) => {
+        gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents: userDispatchIntents(dispatch) });
+      },
+      attachUserToGuild: async (userId, guildId) => {
+        await gateway.hub.attachUserToGuild(userId, guildId);
+      },
+      gatewayUrl,
+      logger,
+    });
+  };
+}
+
+/** The gateway module with default wiring (store-backed relay, REST API over the store, local fan-out). */
 export const gatewayModule = createGatewayModule();

@@ -69,6 +69,43 @@ export class SessionHub {
     return this.refs.get(sessionId);
   }
 
+  /**
+   * Delivers one frame to every session of some users (DMs, user-level
+   * events), skipping `exclude` and sessions without any of `intents` (0: no
+   * requirement). Returns how many sessions got it.
+   */
+  deliverToUsers(userIds: readonly string[], frame: DispatchFrame, filter: { exclude?: readonly string[]; intents?: number } = {}): number {
+    const excluded = new Set(filter.exclude ?? []);
+    const intents = filter.intents ?? 0;
+    let delivered = 0;
+    for (const userId of new Set(userIds)) {
+      for (const session of this.registry.forUser(userId)) {
+        if (excluded.has(session.sessionId)) continue;
+        if (intents !== 0 && (session.intents & intents) === 0) continue;
+        session.deliver(frame);
+        delivered += 1;
+      }
+    }
+    return delivered;
+  }
+
+  /** Attaches every session of a user to a guild they joined (GUILD_CREATE follows); returns how many attached. */
+  async attachUserToGuild(userId: string, guildId: string): Promise<number> {
+    const results = await Promise.all(
+      this.registry.forUser(userId).map((session) =>
+        this.refs.get(session.sessionId)?.ask<boolean>((reply) => ({ type: 'attach-guild', guildId, reply }), { timeoutMs: 5_000 }).catch(() => false),
+      ),
+    );
+    return results.filter((ok) => ok === true).length;
+  }
+
+  /** Ends every session of a user with a close code; returns how many. */
+  disconnectUser(userId: string, code: number, reason: string): number {
+    const sessions = this.registry.forUser(userId);
+    for (const session of sessions) this.refs.get(session.sessionId)?.send({ type: 'end', code, reason });
+    return sessions.length;
+  }
+
   /** Sends op 7 RECONNECT to every connected session (node drain); sessions stay resumable. */
   drain(): void {
     for (const ref of this.refs.values()) ref.send({ type: 'reconnect' });

@@ -21,34 +21,17 @@ export function gatewayServiceHandlers(hub: SessionHub): AsyncHandlers<typeof ga
       checkIds(request.userIds, 'user_ids');
       if (!/^[A-Z0-9_]{1,64}$/.test(request.type)) throw new GatewayInvalidArgumentError('type', request.type);
       const frame = createDispatchFrame(request.type, request.payloadJson);
-      const excluded = new Set(request.excludeSessionIds);
-      let delivered = 0;
-      for (const userId of new Set(request.userIds)) {
-        for (const session of hub.registry.forUser(userId)) {
-          if (excluded.has(session.sessionId)) continue;
-          if (request.intents !== 0 && (session.intents & request.intents) === 0) continue;
-          session.deliver(frame);
-          delivered += 1;
-        }
-      }
-      return { deliveredSessions: delivered };
+      return { deliveredSessions: hub.deliverToUsers(request.userIds, frame, { exclude: request.excludeSessionIds, intents: request.intents }) };
     },
     async attachUserToGuild(request) {
       checkIds([request.userId, request.guildId], 'user_id/guild_id');
-      const results = await Promise.all(
-        hub.registry.forUser(request.userId).map((session) =>
-          hub.find(session.sessionId)?.ask<boolean>((reply) => ({ type: 'attach-guild', guildId: request.guildId, reply }), { timeoutMs: 5_000 }).catch(() => false),
-        ),
-      );
-      return { attachedSessions: results.filter((ok) => ok === true).length };
+      return { attachedSessions: await hub.attachUserToGuild(request.userId, request.guildId) };
     },
     async disconnectUser(request) {
       checkIds([request.userId], 'user_id');
       if (request.closeCode < 4000 || request.closeCode > 4999) throw new GatewayInvalidArgumentError('close_code', String(request.closeCode));
       if (Buffer.byteLength(request.reason) > 123) throw new GatewayInvalidArgumentError('reason', 'longer than 123 bytes');
-      const sessions = hub.registry.forUser(request.userId);
-      for (const session of sessions) hub.find(session.sessionId)?.send({ type: 'end', code: request.closeCode, reason: request.reason });
-      return { closedSessions: sessions.length };
+      return { closedSessions: hub.disconnectUser(request.userId, request.closeCode, request.reason) };
     },
   };
 }
