@@ -2,6 +2,7 @@ export { createRestApi, isRestPath, type RestHandler } from './create-rest-api';
 export type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
 export type { RestMessageService, CreateMessageInput, EditMessageInput } from './messages/message-service.port';
 export { storeMessageService, type StoreMessageServiceOptions } from './messages/store-message-service';
+export { grpcMessageService, fromProto, type MessagesRpc, type GrpcMessageServiceOptions } from './messages/grpc-message-service';
 export { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limiter';
 export { RestError, DiscordErrors, toRestError, invalidFormBody, type ErrorTree, type FieldError } from './errors';
 export { parseMentions, type ParsedMentions, type AllowedMentions } from './mentions';

@@ -21,7 +21,7 @@ export interface AllowedMentions {
 
 const USER = /<@!?(\d{1,20})>/g;
 const ROLE = /<@&(\d{1,20})>/g;
-const EVERYONE = /@(everyone|here)\b/;
+const EVERYONE = /(?:^|[^\w@])@(everyone|here)\b/;
 
 /** Finds mention candidates, deduplicated in order of appearance, filtered by allowed_mentions. */
 export function parseMentions(content: string, allowed?: AllowedMentions): ParsedMentions {
