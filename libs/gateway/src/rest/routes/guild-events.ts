@@ -7,23 +7,30 @@ import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps }
 const GUILD_CREATE_MEMBERS = 50;
 
 /**
- * Announces a new member: GUILD_MEMBER_ADD to the guild, then GUILD_CREATE to
- * the member's own sessions (attaching them to the guild when the gateway
- * offers that).
+ * Announces a new member: GUILD_MEMBER_ADD to the guild, then brings the
+ * member's own sessions in: through `attachUserToGuild` when the gateway
+ * offers it (the session then sends GUILD_CREATE itself), otherwise by
+ * sending them GUILD_CREATE directly.
  */
 export async function announceJoin(deps: ResolvedDeps, guildId: string, member: StoredMember, user: StoredUser, announceToGuild = true): Promise<void> {
   if (announceToGuild) {
     await publishToGuild(deps, guildId, dispatchOf('GUILD_MEMBER_ADD', { ...toDiscordMember(member, user), guild_id: guildId }));
   }
+  await bringSessionsIn(deps, guildId, member, user.id);
+}
+
+/** Attaches the user's sessions to the guild (they send GUILD_CREATE), or sends GUILD_CREATE when the gateway cannot attach. */
+export async function bringSessionsIn(deps: ResolvedDeps, guildId: string, member: StoredMember, userId: string): Promise<void> {
   if (deps.attachUserToGuild) {
     try {
-      await deps.attachUserToGuild(user.id, guildId);
+      await deps.attachUserToGuild(userId, guildId);
     } catch (error) {
-      deps.logger.warn({ err: error, guildId, userId: user.id }, 'attachUserToGuild failed');
+      deps.logger.warn({ err: error, guildId, userId }, 'attachUserToGuild failed');
     }
+    return;
   }
   const payload = await guildCreatePayload(deps, guildId, member);
-  if (payload) await sendToUsers(deps, [user.id], dispatchOf('GUILD_CREATE', payload));
+  if (payload) await sendToUsers(deps, [userId], dispatchOf('GUILD_CREATE', payload));
 }
 
 /** GUILD_CREATE's `d` for a member, read from the store; undefined when the guild is gone. */

@@ -125,3 +125,24 @@ describe('guild and channel routes', () => {
     expect((await api.call('GET', `/channels/${fx.channelId}`, { token: fx.owner.token })).body.code).toBe(10003);
   });
 });
+
+describe('joining with a gateway that attaches sessions', () => {
+  it('calls attachUserToGuild instead of sending GUILD_CREATE itself (the session sends it)', async () => {
+    const api = await startRestHarness({ withAttach: true });
+    try {
+      const alice = await api.user('alice');
+      const bob = await api.user('bob');
+      const guild = await api.call('POST', '/guilds', { token: alice.token, body: { name: 'Cafe' } });
+      const invite = await api.call('POST', `/channels/${guild.body.system_channel_id as string}/invites`, { token: alice.token, body: {} });
+      await api.call('POST', `/invites/${invite.body.code as string}`, { token: bob.token });
+      expect(api.attached).toEqual([
+        { userId: alice.id, guildId: guild.body.id },
+        { userId: bob.id, guildId: guild.body.id },
+      ]);
+      expect(api.ofType('GUILD_CREATE')).toHaveLength(0);
+      expect(api.ofType('GUILD_MEMBER_ADD')).toHaveLength(1);
+    } finally {
+      await api.close();
+    }
+  });
+});

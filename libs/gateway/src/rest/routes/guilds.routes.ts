@@ -6,9 +6,9 @@ import { channelPermissionsOf, loadGuildAccess, requirePermission } from '../acc
 import { toDiscordChannel, toDiscordGuild } from '../discord-json';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
-import { created, dispatchOf, noContent, ok, publishToGuild, sendToUsers, type RouteDefinition } from '../route-context';
+import { created, dispatchOf, noContent, ok, publishToGuild, type RouteDefinition } from '../route-context';
 import { bitfieldSchema, parseBody, snowflakeParam } from '../validation';
-import { guildCreatePayload } from './guild-events';
+import { bringSessionsIn } from './guild-events';
 
 const guildBody = z.object({ name: z.string().min(2).max(100), icon: z.string().max(256).nullable().optional(), description: z.string().max(120).nullable().optional() });
 
@@ -73,11 +73,7 @@ export function guildRoutes(): [HttpMethod, string, RouteDefinition][] {
           await deps.store.guilds.createChannel({ id: channelId, type: ChannelType.GuildText, guildId, name: 'general', position: 0 });
           const withChannel = await deps.store.guilds.updateGuild(guildId, { systemChannelId: channelId });
           const member = await deps.store.guilds.addMember({ guildId, userId: caller.user.id, joinedAt: new Date(deps.clock()) });
-          if (deps.attachUserToGuild) {
-            await deps.attachUserToGuild(caller.user.id, guildId).catch((error: unknown) => deps.logger.warn({ err: error, guildId }, 'attachUserToGuild failed'));
-          }
-          const payload = await guildCreatePayload(deps, guildId, member);
-          if (payload) await sendToUsers(deps, [caller.user.id], dispatchOf('GUILD_CREATE', payload));
+          await bringSessionsIn(deps, guildId, member, caller.user.id);
           return created(toDiscordGuild(withChannel, [everyone]));
         },
       },

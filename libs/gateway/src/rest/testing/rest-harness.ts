@@ -40,6 +40,8 @@ export interface RestHarness {
   store: Store;
   baseUrl: string;
   dispatches: Recorded[];
+  /** attachUserToGuild calls (only with `withAttach`). */
+  attached: { userId: string; guildId: string }[];
   /** Mutable clock (ms) the API reads. */
   clock: { now: number };
   call(method: string, path: string, options?: CallOptions): Promise<TestResponse>;
@@ -54,7 +56,7 @@ export interface RestHarness {
 export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
 
 /** Starts the API on 127.0.0.1 with a random port. */
-export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean } = {}): Promise<RestHarness> {
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean } = {}): Promise<RestHarness> {
   const store = await openStore({ backend: 'sqlite', path: ':memory:' });
   const clock = { now: Date.now() };
   const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
@@ -62,7 +64,9 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
   const record = (target: Recorded['target'], dispatch: RestDispatch): void => {
     dispatches.push({ target, dispatch, payload: JSON.parse(dispatch.payloadJson) as Record<string, unknown> });
   };
+  const attached: { userId: string; guildId: string }[] = [];
   const handler = createRestApi({
+    ...(options.withAttach ? { attachUserToGuild: async (userId: string, guildId: string) => void attached.push({ userId, guildId }) } : {}),
     store,
     messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date(clock.now) }),
     publishGuildEvent: async (guildId, dispatch) => {
@@ -94,6 +98,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
   return {
     store,
     baseUrl,
+    attached,
     dispatches,
     clock,
     call,
