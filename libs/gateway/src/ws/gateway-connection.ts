@@ -52,7 +52,11 @@ export class GatewayConnection implements SessionTransport {
     this.rate = new RateWindow(host.rateLimit.events, host.rateLimit.windowMs);
     if (compress) this.encoder = new ZlibStreamEncoder((chunk) => this.write(chunk, true));
     socket.on('message', (data, isBinary) => this.onMessage(data, isBinary));
-    socket.on('close', () => this.onClosed());
+    socket.on('close', (code) => {
+      // Discord: a client that closes with 1000 or 1001 ends its session (no RESUME).
+      if (code === 1000 || code === 1001) this.resumable = false;
+      this.onClosed();
+    });
     socket.on('error', () => this.onClosed());
     this.send(controlFrame(Op.HELLO, { heartbeat_interval: host.heartbeatIntervalMs }));
     this.armDeadline();
@@ -74,8 +78,10 @@ export class GatewayConnection implements SessionTransport {
     this.closing = true;
     if (code === CloseCode.AUTHENTICATION_FAILED || code >= CloseCode.SESSION_TIMED_OUT) this.resumable = false;
     clearTimeout(this.deadline);
-    // Let compressed frames still in the deflate queue go out before the close frame.
+    let done = false;
     const finish = (): void => {
+      if (done) return;
+      done = true;
       this.encoder?.close();
       try {
         this.socket.close(code, reason.slice(0, 120));
@@ -83,8 +89,13 @@ export class GatewayConnection implements SessionTransport {
         this.socket.terminate();
       }
     };
-    if (this.encoder) setImmediate(finish);
-    else finish();
+    if (!this.encoder) {
+      finish();
+      return;
+    }
+    // Compressed frames still in the deflate queue (op 7, op 9, a last dispatch) go out before the close frame.
+    this.encoder.whenIdle(finish);
+    setTimeout(finish, 1_000).unref();
   }
 
   /** Sends op 9 INVALID_SESSION (d=false); the client may IDENTIFY again on this connection. */

@@ -115,6 +115,28 @@ describe('gateway sessions', () => {
     expect(await b.next()).toMatchObject({ op: 0, t: 'RESUMED', s: 4 });
   });
 
+  it('over zlib-stream, op 7 RECONNECT reaches the client before the close frame', async () => {
+    const h = await start();
+    const a = await h.connect('?v=10&encoding=json&compress=zlib-stream');
+    await ready(a);
+    h.gateway.drain();
+    expect(await a.next()).toMatchObject({ op: Op.RECONNECT, d: null });
+    expect((await a.closed).code).toBe(CloseCode.UNKNOWN_ERROR);
+  });
+
+  it('ends the session when the client closes with 1000 (no RESUME), as Discord does', async () => {
+    const h = await start();
+    const a = await h.connect();
+    const sessionId = await ready(a);
+    const ref = h.gateway.hub.find(sessionId);
+    a.ws.close(1000);
+    await ref?.whenStopped();
+    const b = await h.connect();
+    await b.nextOf(Op.HELLO);
+    b.send({ op: Op.RESUME, d: { token: seed.userToken, session_id: sessionId, seq: 3 } });
+    expect((await b.next()).op).toBe(Op.INVALID_SESSION);
+  });
+
   it('answers REQUEST_GUILD_MEMBERS with GUILD_MEMBERS_CHUNK, nonce and not_found', async () => {
     const h = await start();
     const c = await h.connect();

@@ -99,22 +99,33 @@ export class TestClient {
   readonly closed: Promise<{ code: number; reason: string }>;
   /** Raw compressed messages (zlib-stream only). */
   readonly raw: Buffer[] = [];
+  /** Resolves once every received message has been inflated. */
+  private inflating: () => Promise<void> = () => Promise.resolve();
 
   private constructor(readonly ws: WebSocket, compressed: boolean) {
     const inflate = compressed ? createInflate({ finishFlush: zc.Z_SYNC_FLUSH }) : undefined;
     let text = '';
+    let chain = Promise.resolve();
+    this.inflating = () => chain;
     inflate?.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
     });
     ws.on('message', (data: Buffer, isBinary) => {
       if (inflate) {
         this.raw.push(data);
-        inflate.write(data, () => {
-          inflate.flush(zc.Z_SYNC_FLUSH, () => {
-            if (text.length > 0) this.push(JSON.parse(text) as Frame);
-            text = '';
-          });
-        });
+        // One message at a time through the connection's single inflater.
+        chain = chain.then(
+          () =>
+            new Promise<void>((resolve) => {
+              inflate.write(data, () =>
+                inflate.flush(zc.Z_SYNC_FLUSH, () => {
+                  if (text.length > 0) this.push(JSON.parse(text) as Frame);
+                  text = '';
+                  resolve();
+                }),
+              );
+            }),
+        );
       } else {
         if (isBinary) throw new Error('unexpected binary frame');
         this.push(JSON.parse(data.toString('utf8')) as Frame);
@@ -154,7 +165,11 @@ export class TestClient {
     for (;;) {
       const frame = this.frames.shift();
       if (frame) return frame;
-      if (this.ws.readyState === WebSocket.CLOSED) throw new Error('socket closed');
+      if (this.ws.readyState === WebSocket.CLOSED) {
+        await this.inflating();
+        if (this.frames.length > 0) continue;
+        throw new Error('socket closed');
+      }
       if (Date.now() - started > timeoutMs) throw new Error('no frame in time');
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, timeoutMs);

@@ -16,6 +16,7 @@ export class ZlibStreamEncoder {
   private pending: Buffer[] = [];
   private busy = false;
   private closed = false;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(private readonly onChunk: (compressed: Buffer) => void) {
     this.deflate = createDeflate({ level: 6, chunkSize: 16 * 1024 });
@@ -30,21 +31,37 @@ export class ZlibStreamEncoder {
     this.pump();
   }
 
+  /** Calls `callback` once every queued message has been handed to `onChunk` (at once when idle). */
+  whenIdle(callback: () => void): void {
+    if (this.closed || (!this.busy && this.queue.length === 0)) callback();
+    else this.idleWaiters.push(callback);
+  }
+
   /** Frees the context; queued messages are dropped. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
     this.deflate.destroy();
+    this.wakeIdle();
   }
 
   private pump(): void {
     if (this.busy || this.closed) return;
     const next = this.queue.shift();
-    if (!next) return;
+    if (!next) {
+      this.wakeIdle();
+      return;
+    }
     this.busy = true;
     this.deflate.write(next);
     this.deflate.flush(constants.Z_SYNC_FLUSH, () => this.finishOne());
+  }
+
+  private wakeIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const waiter of waiters) waiter();
   }
 
   private finishOne(): void {
