@@ -1,0 +1,354 @@
+/**
+ * The gateway node's relay: implements SessionRelay (sessions register,
+ * attach, detach) and LocalSessions, keeps one GuildNodeLink (StreamDispatches)
+ * per guild node and one GuildRelay per guild with local sessions. When a
+ * guild node is lost or restarts, or a guild moves, its sessions get
+ * GUILD_DELETE {unavailable:true} and, once the guild's owner answers again,
+ * a fresh GUILD_CREATE.
+ */
+import { guildV1 } from '@chat/proto';
+import { SessionNotRegisteredError } from './errors';
+import { GuildNodeLink, type StreamSource } from './guild-node-link';
+import { GuildRelay } from './guild-relay';
+import {
+  createDispatchFrame,
+  type AttachGuildsResult,
+  type GuildSubscriptionChange,
+  type LocalSession,
+  type LocalSessions,
+  type SessionPresence,
+  type SessionRelay,
+} from './local-sessions';
+
+/** The GuildService calls the relay makes (GuildRouter from @chat/guild-client fits). */
+export interface RelayGuildClients {
+  ownerOf(guildId: string): string;
+  clientForNode(nodeId: string): StreamSource & {
+    attachSession(request: guildV1.AttachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.AttachSessionResponse>;
+    detachSession(request: guildV1.DetachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.DetachSessionResponse>;
+    updateGuildSubscriptions(request: guildV1.UpdateGuildSubscriptionsRequest, options?: { timeoutMs?: number }): Promise<guildV1.UpdateGuildSubscriptionsResponse>;
+    updatePresence(request: guildV1.UpdatePresenceRequest, options?: { timeoutMs?: number }): Promise<guildV1.UpdatePresenceResponse>;
+  };
+}
+
+/** Options of the relay. */
+export interface GatewayRelayOptions {
+  /** This gateway node's id (AttachSession.node_id, StreamDispatches.node_id). */
+  nodeId: string;
+  guilds: RelayGuildClients;
+  /** Deadline of guild calls (default 5000 ms). */
+  timeoutMs?: number;
+  /** Delay between re-attach attempts for unavailable guilds (default 1000 ms). */
+  retryMs?: number;
+  /** Logs failures; default silent. */
+  onError?: (error: unknown, context: string) => void;
+}
+
+const STATUS: Record<SessionPresence['status'], guildV1.PresenceStatus> = {
+  online: guildV1.PresenceStatus.ONLINE,
+  idle: guildV1.PresenceStatus.IDLE,
+  dnd: guildV1.PresenceStatus.DND,
+  invisible: guildV1.PresenceStatus.INVISIBLE,
+  offline: guildV1.PresenceStatus.OFFLINE,
+};
+
+function wirePresence(presence: SessionPresence): guildV1.Presence {
+  return {
+    status: STATUS[presence.status],
+    activitiesJson: Buffer.from(JSON.stringify(presence.activities)),
+    sinceMs: String(presence.since ?? 0),
+    afk: presence.afk,
+    platform: 'desktop',
+  };
+}
+
+function inShard(session: LocalSession, guildId: string): boolean {
+  if (!session.shard) return true;
+  return (BigInt(guildId) >> 22n) % BigInt(session.shard.count) === BigInt(session.shard.id);
+}
+
+/** The gateway node's relay. */
+export class GatewayRelay implements SessionRelay, LocalSessions {
+  private readonly sessions = new Map<string, LocalSession>();
+  private readonly guildsOf = new Map<string, Set<string>>();
+  private readonly relays = new Map<string, GuildRelay>();
+  private readonly links = new Map<string, GuildNodeLink>();
+  private readonly pendingRetry = new Map<string, Set<string>>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
+
+  constructor(private readonly options: GatewayRelayOptions) {}
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(sessionId: string): LocalSession | undefined {
+    return this.sessions.get(sessionId);
+  }
+
+  forUser(userId: string): readonly LocalSession[] {
+    return [...this.sessions.values()].filter((s) => s.userId === userId);
+  }
+
+  /** The relay of a guild, if any local session is in it (tests, metrics). */
+  relayOf(guildId: string): GuildRelay | undefined {
+    return this.relays.get(guildId);
+  }
+
+  /** The stream link to a guild node, if open. */
+  linkOf(guildNodeId: string): GuildNodeLink | undefined {
+    return this.links.get(guildNodeId);
+  }
+
+  register(session: LocalSession): void {
+    this.sessions.set(session.sessionId, session);
+    if (!this.guildsOf.has(session.sessionId)) this.guildsOf.set(session.sessionId, new Set());
+  }
+
+  async attachGuilds(
+    sessionId: string,
+    guildIds: readonly string[],
+    options: { readonly resuming?: boolean; readonly presence?: SessionPresence; readonly deadlineMs?: number } = {},
+  ): Promise<AttachGuildsResult> {
+    const session = this.requireSession(sessionId);
+    const wanted = guildIds.filter((g) => inShard(session, g));
+    const byOwner = new Map<string, string[]>();
+    const unavailable: string[] = [];
+    for (const guildId of wanted) {
+      try {
+        const owner = this.options.guilds.ownerOf(guildId);
+        byOwner.set(owner, [...(byOwner.get(owner) ?? []), guildId]);
+      } catch {
+        unavailable.push(guildId);
+      }
+    }
+    const attached: AttachGuildsResult['attached'][number][] = [];
+    const notMember: string[] = [];
+    await Promise.all(
+      [...byOwner].map(async ([owner, ids]) => {
+        try {
+          const response = await this.attachAt(owner, session, ids, options);
+          for (const a of response.guilds) attached.push({ guildId: a.guildId, mode: a.mode === guildV1.SessionMode.PASSIVE ? 'passive' : 'active', guildCreateJson: a.guildCreateJson });
+          unavailable.push(...response.unavailableGuildIds);
+          notMember.push(...response.notMemberGuildIds);
+        } catch (error) {
+          this.options.onError?.(error, `attach at ${owner}`);
+          unavailable.push(...ids);
+        }
+      }),
+    );
+    for (const guildId of unavailable) this.scheduleRetry(guildId, sessionId);
+    const order = new Map(wanted.map((g, i) => [g, i]));
+    attached.sort((a, b) => (order.get(a.guildId) ?? 0) - (order.get(b.guildId) ?? 0));
+    return { attached, unavailable, notMember };
+  }
+
+  async detachGuilds(sessionId: string, guildIds: readonly string[]): Promise<void> {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    const byOwner = new Map<string, string[]>();
+    for (const guildId of guildIds) {
+      const relay = this.relays.get(guildId);
+      relay?.remove(sessionId);
+      this.guildsOf.get(sessionId)?.delete(guildId);
+      if (relay && relay.size === 0) this.relays.delete(guildId);
+      const owner = relay?.ownerNodeId ?? this.safeOwner(guildId);
+      if (owner !== undefined) byOwner.set(owner, [...(byOwner.get(owner) ?? []), guildId]);
+    }
+    await Promise.all(
+      [...byOwner].map(([owner, ids]) =>
+        this.options.guilds
+          .clientForNode(owner)
+          .detachSession({ sessionId, userId: session.userId, nodeId: this.options.nodeId, guildIds: ids }, { timeoutMs: this.timeout() })
+          .catch((error: unknown) => this.options.onError?.(error, `detach at ${owner}`)),
+      ),
+    );
+  }
+
+  async updateSubscriptions(sessionId: string, changes: readonly GuildSubscriptionChange[]): Promise<void> {
+    const session = this.requireSession(sessionId);
+    const byOwner = new Map<string, GuildSubscriptionChange[]>();
+    for (const change of changes) {
+      const relay = this.relays.get(change.guildId);
+      if (!relay?.has(sessionId)) continue;
+      byOwner.set(relay.ownerNodeId, [...(byOwner.get(relay.ownerNodeId) ?? []), change]);
+    }
+    await Promise.all(
+      [...byOwner].map(async ([owner, subs]) => {
+        const response = await this.options.guilds.clientForNode(owner).updateGuildSubscriptions(
+          {
+            sessionId,
+            userId: session.userId,
+            subscriptions: subs.map((s) => ({ guildId: s.guildId, active: s.active, typing: s.typing ?? false, activities: s.activities ?? false, threads: false, memberIds: [...(s.memberIds ?? [])] })),
+          },
+          { timeoutMs: this.timeout() },
+        );
+        // Takes effect before the next dispatch: the stream's SessionModeChange carries the same mode later.
+        for (const result of response.results) this.relays.get(result.guildId)?.setMode(sessionId, result.mode);
+      }),
+    );
+  }
+
+  async updatePresence(sessionId: string, presence: SessionPresence): Promise<void> {
+    const session = this.requireSession(sessionId);
+    const byOwner = new Map<string, string[]>();
+    for (const guildId of this.guildsOf.get(sessionId) ?? []) {
+      const owner = this.relays.get(guildId)?.ownerNodeId;
+      if (owner !== undefined) byOwner.set(owner, [...(byOwner.get(owner) ?? []), guildId]);
+    }
+    await Promise.all(
+      [...byOwner].map(([owner, guildIds]) =>
+        this.options.guilds.clientForNode(owner).updatePresence({ userId: session.userId, sessionId, guildIds, presence: wirePresence(presence) }, { timeoutMs: this.timeout() }),
+      ),
+    );
+  }
+
+  async unregister(sessionId: string): Promise<void> {
+    const guilds = [...(this.guildsOf.get(sessionId) ?? [])];
+    await this.detachGuilds(sessionId, guilds);
+    this.sessions.delete(sessionId);
+    this.guildsOf.delete(sessionId);
+    for (const pending of this.pendingRetry.values()) pending.delete(sessionId);
+  }
+
+  /** Closes every stream and timer. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    await Promise.all([...this.links.values()].map((link) => link.close()));
+    this.links.clear();
+  }
+
+  private async attachAt(owner: string, session: LocalSession, guildIds: string[], options: { resuming?: boolean; presence?: SessionPresence; deadlineMs?: number }): Promise<guildV1.AttachSessionResponse> {
+    const link = this.link(owner);
+    const timeoutMs = options.deadlineMs ?? this.timeout();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      link.ready,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`guild node ${owner} stream did not open in ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    const response = await this.options.guilds.clientForNode(owner).attachSession(
+      {
+        sessionId: session.sessionId,
+        userId: session.userId,
+        nodeId: this.options.nodeId,
+        guildIds,
+        intents: session.intents,
+        allowPassive: session.allowPassive,
+        largeThreshold: session.largeThreshold,
+        resuming: options.resuming ?? false,
+        ...(options.presence ? { presence: wirePresence(options.presence) } : {}),
+      },
+      { timeoutMs },
+    );
+    if (!this.sessions.has(session.sessionId)) return response; // unregistered meanwhile
+    for (const attachment of response.guilds) {
+      let relay = this.relays.get(attachment.guildId);
+      if (!relay) {
+        relay = new GuildRelay(attachment.guildId, owner, {
+          memberRemoved: (guildId, sessions) => this.memberRemoved(guildId, sessions),
+          guildMoved: (guildId) => this.guildLost(guildId, true),
+        });
+        this.relays.set(attachment.guildId, relay);
+      }
+      relay.ownerNodeId = owner;
+      relay.add(session, attachment);
+      this.guildsOf.get(session.sessionId)?.add(attachment.guildId);
+    }
+    return response;
+  }
+
+  private link(owner: string): GuildNodeLink {
+    let link = this.links.get(owner);
+    if (link) return link;
+    link = new GuildNodeLink(owner, this.options.nodeId, () => this.options.guilds.clientForNode(owner), {
+      cursors: (node) => [...this.relays.values()].filter((r) => r.ownerNodeId === node && r.lastSequence >= 0n).map((r) => ({ guildId: r.guildId, sequence: r.lastSequence.toString() })),
+      batch: (_node, batch) => {
+        const relay = this.relays.get(batch.guildId);
+        if (relay) for (const item of batch.items) relay.handle(item);
+      },
+      opened: (node, hello, restarted) => {
+        const guilds = restarted ? [...this.relays.values()].filter((r) => r.ownerNodeId === node).map((r) => r.guildId) : hello.resyncGuildIds;
+        for (const guildId of guilds) this.guildLost(guildId, false);
+      },
+      lost: (node, error) => {
+        this.options.onError?.(error, `guild node ${node} lost`);
+        for (const relay of [...this.relays.values()]) if (relay.ownerNodeId === node) this.guildLost(relay.guildId, false);
+      },
+    });
+    this.links.set(owner, link);
+    link.start();
+    return link;
+  }
+
+  /** The guild's sessions get GUILD_DELETE unavailable; they are re-attached (GUILD_CREATE) when the owner answers. */
+  private guildLost(guildId: string, moved: boolean): void {
+    const relay = this.relays.get(guildId);
+    if (!relay) return;
+    relay.broadcast(createDispatchFrame('GUILD_DELETE', JSON.stringify({ id: guildId, unavailable: true }), guildId));
+    this.relays.delete(guildId);
+    for (const entry of relay.list()) {
+      this.guildsOf.get(entry.sessionId)?.delete(guildId);
+      this.scheduleRetry(guildId, entry.sessionId, moved ? 0 : undefined);
+    }
+  }
+
+  private memberRemoved(guildId: string, sessions: LocalSession[]): void {
+    for (const session of sessions) {
+      this.guildsOf.get(session.sessionId)?.delete(guildId);
+      session.guildRemoved?.(guildId, 'member-removed');
+    }
+    if (this.relays.get(guildId)?.size === 0) this.relays.delete(guildId);
+  }
+
+  private scheduleRetry(guildId: string, sessionId: string, delayMs = this.options.retryMs ?? 1000): void {
+    if (this.closed) return;
+    const set = this.pendingRetry.get(guildId) ?? new Set<string>();
+    set.add(sessionId);
+    this.pendingRetry.set(guildId, set);
+    if (this.retryTimer !== undefined) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      void this.retryAll();
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
+  private async retryAll(): Promise<void> {
+    const pending = [...this.pendingRetry];
+    this.pendingRetry.clear();
+    await Promise.all(
+      pending.flatMap(([guildId, sessionIds]) =>
+        [...sessionIds].map(async (sessionId) => {
+          const session = this.sessions.get(sessionId);
+          if (!session) return;
+          const result = await this.attachGuilds(sessionId, [guildId]).catch(() => undefined);
+          const attachment = result?.attached[0];
+          if (attachment && attachment.guildCreateJson.length > 0) session.deliver(createDispatchFrame('GUILD_CREATE', attachment.guildCreateJson, guildId));
+          else if (result?.notMember.includes(guildId)) session.guildRemoved?.(guildId, 'unavailable');
+        }),
+      ),
+    );
+  }
+
+  private safeOwner(guildId: string): string | undefined {
+    try {
+      return this.options.guilds.ownerOf(guildId);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private requireSession(sessionId: string): LocalSession {
+    const session = this.sessions.get(sessionId);
+    if (!session) throw new SessionNotRegisteredError(sessionId);
+    return session;
+  }
+
+  private timeout(): number {
+    return this.options.timeoutMs ?? 5000;
+  }
+}
