@@ -5,5 +5,8 @@ export { Op, CloseCode, Intent, ALL_INTENTS, PRIVILEGED_INTENTS, DEFAULT_HEARTBE
 export { ZlibStreamEncoder, ZLIB_SUFFIX } from './ws/zlib-stream';
 export { GatewayCloseError, GatewayInvalidArgumentError } from './ws/errors';
 export { StoreSessionRelay } from './session/store-session-relay';
-export { StoreMemberLister, type MemberLister } from './session/member-lister';
+export { StoreMemberLister, type MemberLister, type MemberPageRequest, type MemberPageResult } from './session/member-lister';
+export { guildServiceMemberLister, type ListMembersClient } from './session/guild-service-member-lister';
+export { LocalGuildPublisher, intentOf, type GuildDispatch } from './session/local-guild-publisher';
+export { SessionHub } from './session/session-hub';
 export { SessionRegistry } from './session/session-registry';

@@ -118,6 +118,17 @@ describe('gateway protocol', () => {
     }
   });
 
+  it('closes a bot session over the guild limit with 4011, and accepts it sharded', async () => {
+    const h = await start({ maxGuildsPerSession: 1 });
+    expect(await doClose(await h.connect(), (c) => c.identify(seed.botToken, { shard: [0, 1] }))).toBe(CloseCode.SHARDING_REQUIRED);
+    const shardOf = (id: string): number => Number((BigInt(id) >> 22n) % 2n);
+    expect(shardOf(seed.guildId)).not.toBe(shardOf(seed.otherGuildId));
+    const c = await h.connect();
+    await c.next();
+    c.identify(seed.botToken, { shard: [0, 2] });
+    expect((await c.nextOf(Op.DISPATCH, 'READY')).d.guilds).toHaveLength(1);
+  });
+
   it('closes with 4012 for an unsupported API version', async () => {
     const h = await start();
     const c = await h.connect('?v=6&encoding=json');

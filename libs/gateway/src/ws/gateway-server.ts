@@ -35,6 +35,8 @@ export interface GatewayServerOptions {
   readonly resumeWindowMs?: number;
   readonly privilegedIntents?: PrivilegedIntentPolicy;
   readonly rateLimit?: { readonly events: number; readonly windowMs: number };
+  /** A bot session (one shard) with more guilds than this is closed with 4011 (sharding required). Default 2500, as Discord. */
+  readonly maxGuildsPerSession?: number;
   /** Frames above this are refused by ws itself (close 1009) before they are buffered. */
   readonly maxFrameBytes?: number;
   readonly log: { warn(obj: object, msg: string): void };
@@ -108,6 +110,9 @@ export class GatewayServer {
     const who = await identify(d, this.options.users, this.options.privilegedIntents ?? 'open');
     const allGuilds = await this.options.guildIdsOf(who.user.id);
     const guildIds = allGuilds.filter((id) => inShard(id, who.shard));
+    if (who.user.bot && guildIds.length > (this.options.maxGuildsPerSession ?? 2_500)) {
+      throw new GatewayCloseError(CloseCode.SHARDING_REQUIRED, 'Sharding is required.');
+    }
     const sessionId = randomBytes(16).toString('hex');
     const isBot = who.user.bot;
     const ready: Record<string, unknown> = {
