@@ -11,6 +11,7 @@ import { sendError, sendJson } from './http/respond';
 import { Router, type HttpMethod } from './http/router';
 import { authenticate } from './auth';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limiter';
+import { SlowmodeTracker } from './slowmode';
 import type { RestDeps } from './rest-deps';
 import type { Caller, ResolvedDeps, RouteDefinition } from './route-context';
 import { allRoutes } from './routes/all.routes';
@@ -42,6 +43,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     nextId: deps.nextId ?? (() => generator.next()),
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
     logger: deps.logger ?? { warn: () => undefined, error: () => undefined },
+    slowmode: new SlowmodeTracker(),
   };
   const router = new Router<RouteDefinition>();
   for (const [method, pattern, definition] of allRoutes()) router.add(method, pattern, definition);

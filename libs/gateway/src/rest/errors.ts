@@ -35,7 +35,7 @@ export class RestError extends Error {
   }
 
   /** The JSON body Discord sends. */
-  toBody(): { code: number; message: string; errors?: ErrorTree } {
+  toBody(): { code: number; message: string; errors?: ErrorTree; retry_after?: number; global?: boolean } {
     return this.errors ? { code: this.code, message: this.message, errors: this.errors } : { code: this.code, message: this.message };
   }
 }

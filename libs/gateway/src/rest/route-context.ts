@@ -5,9 +5,10 @@
 import type { IncomingMessage } from 'node:http';
 import type { StoredUser, TokenKind } from '@chat/store';
 import type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
+import type { SlowmodeTracker } from './slowmode';
 
 /** Dependencies with their defaults filled in. */
-export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger'>> & Pick<RestDeps, 'attachUserToGuild'> & { logger: RestLogger };
+export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger'>> & Pick<RestDeps, 'attachUserToGuild'> & { logger: RestLogger; slowmode: SlowmodeTracker };
 
 /** The authenticated caller. */
 export interface Caller {

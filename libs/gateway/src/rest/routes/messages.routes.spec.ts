@@ -162,3 +162,25 @@ describe('message routes', () => {
     }
   });
 });
+
+describe('slowmode', () => {
+  it('answers 429 code 20016 with retry_after inside rate_limit_per_user, except for MANAGE_MESSAGES holders', async () => {
+    const api = await startRestHarness();
+    try {
+      const fx = await guildFixture(api);
+      await api.call('PATCH', `/channels/${fx.channelId}`, { token: fx.owner.token, body: { rate_limit_per_user: 10 } });
+      const path = `/channels/${fx.channelId}/messages`;
+      expect((await api.call('POST', path, { token: fx.member.token, body: { content: 'one' } })).status).toBe(200);
+      api.clock.now += 4000;
+      const slowed = await api.call('POST', path, { token: fx.member.token, body: { content: 'two' } });
+      expect(slowed.status).toBe(429);
+      expect(slowed.body).toEqual({ code: 20016, message: 'This action cannot be performed due to slowmode rate limit.', retry_after: 6, global: false });
+      expect((await api.call('POST', path, { token: fx.owner.token, body: { content: 'owner 1' } })).status).toBe(200);
+      expect((await api.call('POST', path, { token: fx.owner.token, body: { content: 'owner 2' } })).status).toBe(200);
+      api.clock.now += 6000;
+      expect((await api.call('POST', path, { token: fx.member.token, body: { content: 'three' } })).status).toBe(200);
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -79,6 +79,9 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           const access = await textChannel(deps, params.channelId, caller.user.id);
           requirePermission(access.permissions, Permission.SEND_MESSAGES);
           const input = parseBody(createBody, body);
+          if (!hasPermission(access.permissions, Permission.MANAGE_MESSAGES) && !hasPermission(access.permissions, Permission.MANAGE_CHANNELS)) {
+            deps.slowmode.check(access.channel.id, caller.user.id, access.channel.rateLimitPerUser, deps.clock());
+          }
           const content = input.content ?? '';
           const embeds = hasPermission(access.permissions, Permission.EMBED_LINKS) ? (input.embeds ?? []) : [];
           if (content.trim() === '' && (input.embeds ?? []).length === 0) throw DiscordErrors.emptyMessage();
