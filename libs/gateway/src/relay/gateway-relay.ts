@@ -225,7 +225,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     const timeoutMs = options.deadlineMs ?? this.timeout();
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
-      link.ready,
+      link.whenOpen(),
       new Promise((_, reject) => {
         timer = setTimeout(() => reject(new Error(`guild node ${owner} stream did not open in ${timeoutMs} ms`)), timeoutMs);
       }),

@@ -36,9 +36,8 @@ export interface GuildNodeLinkOptions {
 export class GuildNodeLink {
   private readonly abort = new AbortController();
   private incarnation: string | undefined;
-  private readyResolve!: () => void;
-  /** Resolves once the first hello arrived (the guild node will queue items for this gateway node). */
-  readonly ready: Promise<void>;
+  private open = false;
+  private openWaiters: (() => void)[] = [];
   private isLost = false;
   /** Number of times the stream was opened. */
   opens = 0;
@@ -50,10 +49,15 @@ export class GuildNodeLink {
     private readonly source: () => StreamSource,
     private readonly handler: GuildNodeLinkHandler,
     private readonly options: GuildNodeLinkOptions = {},
-  ) {
-    this.ready = new Promise<void>((resolve) => {
-      this.readyResolve = resolve;
-    });
+  ) {}
+
+  /**
+   * Resolves when the stream is open (its hello arrived), so the guild node
+   * queues items for this gateway node: attach only after this.
+   */
+  whenOpen(): Promise<void> {
+    if (this.open) return Promise.resolve();
+    return new Promise<void>((resolve) => this.openWaiters.push(resolve));
   }
 
   /** Starts the stream loop. */
@@ -88,8 +92,9 @@ export class GuildNodeLink {
             failures = 0;
             backoff = this.options.initialBackoffMs ?? 100;
             this.isLost = false;
+            this.open = true;
             this.handler.opened(this.guildNodeId, frame.hello, restarted);
-            this.readyResolve();
+            for (const wake of this.openWaiters.splice(0)) wake();
           } else if (frame?.$case === 'batch') {
             this.handler.batch(this.guildNodeId, frame.batch);
           }
@@ -98,6 +103,7 @@ export class GuildNodeLink {
       } catch (error) {
         lastError = error;
       }
+      this.open = false;
       if (this.abort.signal.aborted) return;
       failures += 1;
       if (failures >= 2 && !this.isLost) {
