@@ -29,7 +29,7 @@ async function startModule(): Promise<{ api: string; gateway: string; client: ()
   await store.guilds.createChannel({ id: ids.channel, type: 0, guildId: ids.guild, name: 'general' });
   for (const userId of [ids.user, ids.bot]) await store.guilds.addMember({ guildId: ids.guild, userId, joinedAt: new Date() });
   const definition = createGatewayModule();
-  const module = definition.create({ host: '127.0.0.1', port: 0, publicUrl: '', heartbeatIntervalMs: 41_250, resumeWindowMs: 60_000, replayCapacity: 100, privilegedIntents: 'open' });
+  const module = definition.create({ host: '127.0.0.1', port: 0, publicUrl: '', heartbeatIntervalMs: 41_250, resumeWindowMs: 60_000, replayCapacity: 100, privilegedIntents: 'open', guilds: 'store', nodeId: 'gateway-0', guildNodes: '', guildTimeoutMs: 5_000 });
   const grpcServices: string[] = [];
   const context: ModuleContext = {
     logger: pino({ level: 'silent' }),

@@ -10,10 +10,11 @@ import { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
-import { createRestApi, storeMessageService, type RestDispatch } from './rest';
+import type { RestDispatch } from './rest';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
+import { parseNodeList, wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
 import { GatewayServer } from './ws/gateway-server';
 import { gatewayServiceHandlers } from './ws/gateway-service.handlers';
 
@@ -35,6 +36,16 @@ export const gatewayConfigSchema = {
     default: 'open',
     description: 'open: every bot may use GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT; application-flags: only with the application\'s GATEWAY_* flags (else 4014)',
   }),
+  guilds: enumSetting('CHAT_GATEWAY_GUILDS', ['store', 'guild-service'], {
+    default: 'guild-service',
+    description: 'store: GUILD_CREATE from the store and guild events fanned out on this node only; guild-service: sessions attach through GuildService and receive StreamDispatches',
+  }),
+  nodeId: stringSetting('CHAT_GATEWAY_NODE_ID', { default: 'gateway-0', description: "this gateway node's id (AttachSession.node_id, StreamDispatches.node_id)" }),
+  guildNodes: stringSetting('CHAT_GATEWAY_GUILD_NODES', {
+    default: '',
+    description: 'guild ring for CHAT_GATEWAY_GUILDS=guild-service, id=host:port,...; empty: one node guild-0 on this process\'s gRPC server',
+  }),
+  guildTimeoutMs: intSetting('CHAT_GATEWAY_GUILD_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, unit: 'ms', description: 'deadline of GuildService calls' }),
 };
 
 /** Optional wiring the app passes in (the relay and REST handler of the other engineers' parts). */
@@ -49,7 +60,7 @@ export interface GatewayModuleOptions {
    * out to this node's sessions (LocalGuildPublisher) and user events
    * delivered to this node's sessions.
    */
-  restApi?: (context: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }) => HttpHandler;
+  restApi?: (context: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }) => HttpHandler | Promise<HttpHandler>;
 }
 
 /** What the gateway module shares with modules that depend on it. */
@@ -70,6 +81,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
       let http: GatewayHttpServer | undefined;
       let gateway: GatewayServer | undefined;
       let endpoints: Record<string, string> = {};
+      let guildWiring: GuildServiceWiring | undefined;
       return {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
@@ -78,6 +90,17 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
             throw new Error('the gateway needs the store module with users, guilds and messages ports (@chat/store storeModule), not the interim memory store');
           }
           const store: GatewayStore = { users: raw.users, guilds: raw.guilds, messages: raw.messages };
+          if (config.guilds === 'guild-service') {
+            const grpcPort = context.get(GRPC_SERVER).port;
+            const nodes = config.guildNodes === '' ? [{ id: 'guild-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseNodeList(config.guildNodes);
+            guildWiring = await wireGuildService({
+              nodeId: config.nodeId,
+              guildNodes: nodes,
+              timeoutMs: config.guildTimeoutMs,
+              onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
+            });
+          }
+          const wiring = guildWiring;
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
           http = server;
           const port = await server.listen(config.host, config.port);
@@ -85,8 +108,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
           gateway = new GatewayServer({
             users: store.users,
             guildIdsOf: (userId) => store.guilds.listGuildIdsForUser(userId),
-            relay: options.relay?.({ store }) ?? new StoreSessionRelay(store),
-            members: options.members?.({ store }) ?? new StoreMemberLister(store),
+            relay: options.relay?.({ store }) ?? wiring?.relay ?? new StoreSessionRelay(store),
+            members: options.members?.({ store }) ?? wiring?.members ?? new StoreMemberLister(store),
             publicUrl: gatewayUrl,
             heartbeatIntervalMs: config.heartbeatIntervalMs,
             resumeWindowMs: config.resumeWindowMs,
@@ -94,7 +117,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
           });
-          server.setApiHandler((options.restApi ?? defaultRestApi(context.logger))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await buildRestApi(options.restApi ?? defaultRestApi(context.logger, wiring), { store, gatewayUrl, gateway }, context.logger));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -103,6 +126,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
         async stop() {
           await gateway?.close();
           await http?.close();
+          await guildWiring?.relay.close();
+          guildWiring?.close();
         },
         endpoints: () => endpoints,
       };
@@ -120,16 +145,23 @@ function userDispatchIntents(dispatch: RestDispatch): number {
   return 0;
 }
 
-/** The embedded REST wiring: store-backed messages, guild and user events delivered on this node. */
-function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void }) {
-  return ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): HttpHandler => {
+/**
+ * The default REST wiring: store-backed messages; guild events through
+ * GuildService.PublishEvent when the guild service is wired, else fanned out
+ * on this node; user events delivered to this node's sessions.
+ */
+function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void }, wiring: GuildServiceWiring | undefined) {
+  return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
+    // Loaded on demand so that a REST API that fails to load leaves the gateway serving (see buildRestApi).
+    const { createRestApi, storeMessageService } = await import('./rest');
     const ids = new SnowflakeGenerator({ workerId: 0, processId: 1 });
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
     return createRestApi({
       store,
       messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
       publishGuildEvent: async (guildId, dispatch) => {
-        await publisher.publish(guildId, dispatch);
+        if (wiring) await wiring.publish(guildId, dispatch);
+        else await publisher.publish(guildId, dispatch);
       },
       dispatchToUsers: async (userIds, dispatch) => {
         gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents: userDispatchIntents(dispatch) });
@@ -143,5 +175,27 @@ function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: ob
   };
 }
 
-/** The gateway module with default wiring (store-backed relay, REST API over the store, local fan-out). */
+/**
+ * Builds the /api handler. If the REST API cannot be built (it fails to load
+ * or throws), the error is logged and /api/* answers 503 with Discord's error
+ * shape, so the WebSocket gateway keeps serving and the failure is visible.
+ */
+async function buildRestApi<C>(
+  factory: (context: C) => HttpHandler | Promise<HttpHandler>,
+  context: C,
+  logger: { error(o: object, m?: string): void },
+): Promise<HttpHandler> {
+  try {
+    return await factory(context);
+  } catch (error) {
+    logger.error({ err: error }, 'the REST API failed to load; /api answers 503');
+    const body = JSON.stringify({ message: 'REST API unavailable (failed to load, see the server log)', code: 0 });
+    return (_req, res) => {
+      res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+      res.end(body);
+    };
+  }
+}
+
+/** The gateway module with default wiring (guild service per CHAT_GATEWAY_GUILDS, REST API over the store). */
 export const gatewayModule = createGatewayModule();

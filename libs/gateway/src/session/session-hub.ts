@@ -31,6 +31,8 @@ export class SessionHub {
   readonly registry = new SessionRegistry();
   private readonly system: ActorSystem;
   private readonly refs = new Map<string, SessionRef>();
+  /** Relay unregisters in flight (DetachSession calls), awaited by stopAll. */
+  private readonly unregistering = new Set<Promise<void>>();
 
   constructor(private readonly options: SessionHubOptions) {
     this.system = options.system ?? new ActorSystem();
@@ -122,6 +124,7 @@ export class SessionHub {
     ]);
     clearTimeout(timer);
     await this.system.stopAll();
+    await Promise.allSettled([...this.unregistering]);
     this.refs.clear();
   }
 
@@ -134,7 +137,11 @@ export class SessionHub {
     const ref = this.refs.get(sessionId);
     this.refs.delete(sessionId);
     this.registry.remove(sessionId);
-    this.options.relay.unregister(sessionId).catch((error: unknown) => this.options.log.warn({ err: error, sessionId }, 'relay unregister failed'));
+    const pending = this.options.relay
+      .unregister(sessionId)
+      .catch((error: unknown) => this.options.log.warn({ err: error, sessionId }, 'relay unregister failed'))
+      .finally(() => this.unregistering.delete(pending));
+    this.unregistering.add(pending);
     // Stop after the current message: `end` runs inside the actor's own turn.
     if (ref) queueMicrotask(() => void ref.stop());
   }

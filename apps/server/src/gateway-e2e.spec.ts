@@ -1,0 +1,107 @@
+/**
+ * The whole binary in one process (every module, SQLite in memory): a user
+ * registers and creates a guild over REST, connects to the gateway, and sees
+ * READY, GUILD_CREATE, its own MESSAGE_CREATE and a member chunk; once with
+ * the guild service (CHAT_GATEWAY_GUILDS=guild-service, the default) and
+ * once with the store-only fallback.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { startServer, type RunningServer } from '@chat/modules';
+import { allModules } from './modules';
+
+interface Frame {
+  op: number;
+  d: any;
+  s: number | null;
+  t: string | null;
+}
+
+let server: RunningServer | undefined;
+const sockets: WebSocket[] = [];
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await server?.shutdown('test');
+  server = undefined;
+});
+
+async function connect(url: string): Promise<{ next(op: number, t?: string): Promise<Frame>; send(p: unknown): void }> {
+  const ws = new WebSocket(url);
+  sockets.push(ws);
+  const frames: Frame[] = [];
+  let wake: (() => void) | undefined;
+  ws.on('message', (data: Buffer) => {
+    frames.push(JSON.parse(data.toString('utf8')) as Frame);
+    wake?.();
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  return {
+    async next(op, t) {
+      const deadline = Date.now() + 5_000;
+      for (;;) {
+        const index = frames.findIndex((f) => f.op === op && (t === undefined || f.t === t));
+        if (index >= 0) return frames.splice(index, 1)[0]!;
+        if (Date.now() > deadline) throw new Error(`no op ${op} ${t ?? ''} frame; got ${JSON.stringify(frames).slice(0, 300)}`);
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          setTimeout(resolve, 200);
+        });
+      }
+    },
+    send: (payload) => ws.send(JSON.stringify(payload)),
+  };
+}
+
+describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%s', (mode) => {
+  it('serves REST and the gateway on one port, end to end', async () => {
+    server = await startServer({
+      definitions: allModules,
+      argv: [],
+      handleSignals: false,
+      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
+    });
+    const api = `${server.endpoints.api}/v10`;
+    const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
+      const response = await fetch(api + path, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    };
+    const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
+    expect(registered.status).toBe(201);
+    const token = registered.body.token as string;
+    const guild = await call('POST', '/guilds', token, { name: 'Home' });
+    expect(guild.status).toBe(201);
+    const channels = await call('GET', `/guilds/${guild.body.id}/channels`, token);
+    const channelId = channels.body[0].id as string;
+    expect((await call('GET', '/gateway', undefined)).body.url).toBe(server.endpoints.gateway);
+
+    const client = await connect(`${server.endpoints.gateway}/?v=10&encoding=json`);
+    expect((await client.next(10)).d.heartbeat_interval).toBe(41_250);
+    client.send({ op: 2, d: { token, properties: {}, intents: 1 | (1 << 9) | (1 << 15) } });
+    const ready = await client.next(0, 'READY');
+    expect(ready.d.guilds).toEqual([{ id: guild.body.id, unavailable: true }]);
+    const guildCreate = await client.next(0, 'GUILD_CREATE');
+    expect(guildCreate.d).toMatchObject({ id: guild.body.id, name: 'Home' });
+    expect(guildCreate.d.channels.map((c: { id: string }) => c.id)).toContain(channelId);
+
+    const posted = await call('POST', `/channels/${channelId}/messages`, token, { content: 'hi there' });
+    expect(posted.status).toBe(200);
+    const created = await client.next(0, 'MESSAGE_CREATE');
+    expect(created.d).toMatchObject({ id: posted.body.id, content: 'hi there' });
+    expect(created.s).toBe(3);
+
+    client.send({ op: 8, d: { guild_id: guild.body.id, query: '', limit: 0, nonce: 'n' } });
+    const chunk = await client.next(0, 'GUILD_MEMBERS_CHUNK');
+    expect(chunk.d).toMatchObject({ guild_id: guild.body.id, nonce: 'n', chunk_index: 0, chunk_count: 1 });
+    expect(chunk.d.members.map((m: { user: { id: string } }) => m.user.id)).toEqual([registered.body.user_id]);
+    client.send({ op: 3, d: { status: 'idle', since: null, activities: [], afk: false } });
+    client.send({ op: 1, d: 4 });
+    expect((await client.next(11)).op).toBe(11);
+  });
+});
