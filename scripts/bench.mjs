@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run bench -- <name> [--quick] [...]`: runs bench/<name>.bench.ts with tsx.
-// Each benchmark prints a table and writes bench/results/<name>.json.
+// Each benchmark prints a table and writes bench/results/<name>.json; docs/benchmarks.md lists them.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -25,4 +25,8 @@ if (!existsSync(file)) {
 }
 mkdirSync(join(benchDir, 'results'), { recursive: true });
 const child = spawn(process.execPath, ['--import', 'tsx', file, ...rest], { cwd: root, stdio: 'inherit', env: { ...process.env, CHAT_LOG_LEVEL: process.env.CHAT_LOG_LEVEL ?? 'warn' } });
+// The benchmark cleans up (drops its keyspace, releases shared servers) on SIGINT / SIGTERM before it exits:
+// Ctrl-C reaches it directly (same process group), so wait for it; pass a SIGTERM sent to this runner on.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => child.kill('SIGTERM'));
 child.on('exit', (code, signal) => process.exit(signal ? 1 : (code ?? 1)));
