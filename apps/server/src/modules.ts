@@ -1,17 +1,17 @@
-import { busModule, dataServiceModule, storeModule } from '@chat/data-service';
+import { busModule, dataServiceModule } from '@chat/data-service';
 import { gatewayModule } from '@chat/gateway';
-import { guildModule } from '@chat/guild';
 import { grpcServerModule, type ModuleDefinition } from '@chat/modules';
 import { loadDescriptorSet } from '@chat/proto';
 import { readStatesModule } from '@chat/read-states';
 import { searchIndexerModule } from '@chat/search-indexer';
+import { guildModule, storeModule } from '@chat/guild';
 import { voiceModule } from '@chat/voice';
 
 /** Every module this binary can run; `--target` picks among the service ones. */
 export const allModules: readonly ModuleDefinition[] = [
   grpcServerModule(loadDescriptorSet),
-  // Infrastructure: the bus, and the store over @chat/store (SQLite file by default). The gateway needs its
-  // users and guilds ports, which the interim memory store does not have.
+  // Infrastructure: the bus, and the shared store module of @chat/store (SQLite file by default). The gateway
+  // and the guild service need its users and guilds ports, which the interim memory store does not have.
   busModule,
   storeModule,
   gatewayModule,

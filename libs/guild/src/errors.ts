@@ -3,7 +3,7 @@
  * (@chat/rpc's toGrpcStatus): invalid → INVALID_ARGUMENT, not_found →
  * NOT_FOUND, unavailable → UNAVAILABLE.
  */
-import { InvalidArgumentError, NotFoundError, UnavailableError } from '@chat/errors';
+import { InternalError, InvalidArgumentError, NotFoundError, UnavailableError } from '@chat/errors';
 
 /** Thrown when a call names a guild that another guild node owns on the ring; the message and details name the owner so the caller re-routes. */
 export class GuildNotOwnedError extends UnavailableError {
@@ -38,5 +38,12 @@ export class InvalidGuildRequestError extends InvalidArgumentError {
 export class UnknownChannelError extends NotFoundError {
   constructor(readonly guildId: string, readonly channelId: string) {
     super(`unknown channel ${channelId} in guild ${guildId}`, { details: { guildId, channelId } });
+  }
+}
+
+/** Thrown at start when the process's `store` module has no guilds or users port (for example the data service's interim memory store). */
+export class GuildStoreMissingError extends InternalError {
+  constructor() {
+    super("the guild module needs the 'store' module of @chat/store (guilds and users ports); list storeModule from @chat/store");
   }
 }

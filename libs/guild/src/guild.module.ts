@@ -1,40 +1,57 @@
-import { grpcServiceModule, moduleKey } from '@chat/modules';
+import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
 import { guildV1 } from '@chat/proto';
 import { RingView, StaticMembership, type Member } from '@chat/ring';
+import { serviceNameOf } from '@chat/rpc';
+import { GuildStoreMissingError } from './errors';
 import { guildConfigSchema } from './guild.config';
 import { GuildNode } from './guild-node';
+import { parseGuildNodes } from './guild-nodes';
 import { guildServiceHandlers } from './guild-service';
 import type { GuildStorePorts } from './guild-state';
-import { parseGuildNodes } from './guild-nodes';
 
 /** The `store` module as the guild service sees it (guilds and users ports). */
-const STORE = moduleKey<GuildStorePorts>('store');
+const STORE = moduleKey<Partial<GuildStorePorts>>('store');
 
 /**
  * The guild service module: one actor per guild this node owns on the guild
- * ring (CHAT_GUILD_NODES, or a single-node ring), GuildService on the shared
- * gRPC server, batched StreamDispatches per gateway node. Needs `store`.
+ * ring (CHAT_GUILD_NODES, or a single-node ring of CHAT_GUILD_NODE_ID),
+ * GuildService on the shared gRPC server, batched StreamDispatches per
+ * gateway node. Needs the `store` module of @chat/store. On stop, guild
+ * actors stop and every dispatch stream ends.
  */
-export const guildModule = grpcServiceModule({
+export const guildModule = defineModule({
   name: 'guild',
-  definition: guildV1.GuildServiceService,
+  kind: 'service',
+  dependsOn: [GRPC_SERVER.name, STORE.name],
   configSchema: guildConfigSchema,
-  dependsOn: [STORE.name],
-  handlers: (config, context) => {
-    const members: Member[] = config.nodes === '' ? [{ id: config.nodeId, address: 'local' }] : parseGuildNodes(config.nodes);
-    const ring = new RingView(new StaticMembership(members));
-    const node = new GuildNode({
-      nodeId: config.nodeId,
-      ring,
-      store: context.get(STORE),
-      passiveThreshold: config.passiveThreshold,
-      flushIntervalMs: config.flushIntervalMs,
-      maxBatchItems: config.maxBatchItems,
-      replayCapacity: config.replayItems,
-      idleTimeoutMs: config.idleTimeoutMs,
-      logger: context.logger,
-    });
-    context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id) }, 'guild node ready');
-    return guildServiceHandlers(node);
+  create: (config) => {
+    let node: GuildNode | undefined;
+    let ring: RingView | undefined;
+    return {
+      grpcServices: [serviceNameOf(guildV1.GuildServiceService)],
+      async start(context) {
+        const store = context.get(STORE);
+        if (typeof store.guilds?.getGuild !== 'function' || typeof store.users?.getUsers !== 'function') throw new GuildStoreMissingError();
+        const members: Member[] = config.nodes === '' ? [{ id: config.nodeId, address: 'local' }] : parseGuildNodes(config.nodes);
+        ring = new RingView(new StaticMembership(members));
+        node = new GuildNode({
+          nodeId: config.nodeId,
+          ring,
+          store: { guilds: store.guilds, users: store.users },
+          passiveThreshold: config.passiveThreshold,
+          flushIntervalMs: config.flushIntervalMs,
+          maxBatchItems: config.maxBatchItems,
+          replayCapacity: config.replayItems,
+          idleTimeoutMs: config.idleTimeoutMs,
+          logger: context.logger,
+        });
+        context.get(GRPC_SERVER).addService(guildV1.GuildServiceService, guildServiceHandlers(node));
+        context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id) }, 'guild node ready');
+      },
+      async stop() {
+        await node?.stop();
+        ring?.close();
+      },
+    };
   },
 });

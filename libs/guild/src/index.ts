@@ -13,4 +13,5 @@ export { DispatchStream } from './dispatch-stream';
 export { ReplayLog } from './replay-log';
 export { parseGuildNodes } from './guild-nodes';
 export type { GuildStorePorts } from './guild-state';
-export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError } from './errors';
+export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError, GuildStoreMissingError } from './errors';
+export { storeModule } from '@chat/store';
