@@ -57,7 +57,7 @@ export class SessionHub {
       allowPassive: identity.allowPassive,
       largeThreshold: identity.largeThreshold,
       deliver: (frame: DispatchFrame) => ref.send({ type: 'deliver', frame }),
-      guildRemoved: () => undefined,
+      guildRemoved: (guildId: string) => ref.send({ type: 'guild-removed', guildId }),
     };
     this.refs.set(identity.sessionId, ref);
     this.registry.add(local);

@@ -192,6 +192,9 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
         case 'request-members':
           await sendMembers(state, msg.request);
           return state;
+        case 'guild-removed':
+          state.guildIds.delete(msg.guildId);
+          return state;
         case 'reconnect':
           state.transport?.send(controlFrame(7, null));
           state.transport?.close(4000, 'reconnect');

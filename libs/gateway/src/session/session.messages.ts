@@ -35,6 +35,8 @@ export type SessionMsg =
   | { readonly type: 'subscriptions'; readonly changes: readonly GuildSubscriptionChange[] }
   /** GatewayService.AttachUserToGuild: attach one more guild and send its GUILD_CREATE. */
   | { readonly type: 'attach-guild'; readonly guildId: string; readonly reply?: Reply<boolean> }
+  /** The relay took a guild from the session (member removed, or the guild became unavailable). */
+  | { readonly type: 'guild-removed'; readonly guildId: string }
   /** Node drain: op 7 RECONNECT, then close the connection (the session stays resumable). */
   | { readonly type: 'reconnect' }
   /** Ends the session: closes the connection with `code` and forgets the session. */
