@@ -118,6 +118,8 @@ describe('apps/server, seen from grpcurl', () => {
     const help = spawnSync(process.execPath, ['--import', 'tsx', 'apps/server/src/main.ts', '--help'], { cwd: root, encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('| `CHAT_GRPC_PORT` | `50051` | port |');
-    expect(help.stdout).toContain('## guild (service, needs grpc-server)');
+    expect(help.stdout).toContain('## guild (service, needs grpc-server, store)');
+    expect(help.stdout).toContain('## gateway (service, needs grpc-server, store)');
+    expect(help.stdout).toContain('| `CHAT_HTTP_PORT` | `8080` | port |');
   });
 });
