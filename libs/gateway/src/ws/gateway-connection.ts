@@ -21,6 +21,8 @@ export interface ConnectionHost {
   /** No heartbeat (or no IDENTIFY) for this long closes the connection with 4009. */
   readonly heartbeatTimeoutMs: number;
   readonly rateLimit: { readonly events: number; readonly windowMs: number };
+  /** A client that lets more than this many bytes pile up unsent is dropped (it may RESUME). */
+  readonly maxBufferedBytes: number;
   identify(d: unknown, connection: GatewayConnection): Promise<SessionRef>;
   /** Resolves with the session, or undefined when it cannot be resumed (op 9 follows). */
   resume(d: unknown, connection: GatewayConnection): Promise<SessionRef | undefined>;
@@ -105,6 +107,14 @@ export class GatewayConnection implements SessionTransport {
 
   private write(data: Buffer | string, binary: boolean): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
+    if (this.socket.bufferedAmount > this.host.maxBufferedBytes) {
+      // A slow consumer: drop the socket rather than buffer without bound; the session stays resumable.
+      this.closing = true;
+      clearTimeout(this.deadline);
+      this.encoder?.close();
+      this.socket.terminate();
+      return;
+    }
     this.socket.send(data, { binary }, () => undefined);
   }
 

@@ -37,6 +37,8 @@ export interface GatewayServerOptions {
   readonly rateLimit?: { readonly events: number; readonly windowMs: number };
   /** A bot session (one shard) with more guilds than this is closed with 4011 (sharding required). Default 2500, as Discord. */
   readonly maxGuildsPerSession?: number;
+  /** Unsent bytes per connection before a slow client is dropped (default 8 MiB). */
+  readonly maxBufferedBytes?: number;
   /** Frames above this are refused by ws itself (close 1009) before they are buffered. */
   readonly maxFrameBytes?: number;
   readonly log: { warn(obj: object, msg: string): void };
@@ -63,6 +65,7 @@ export class GatewayServer {
       heartbeatIntervalMs: interval,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? interval + Math.max(5_000, Math.floor(interval / 4)),
       rateLimit: options.rateLimit ?? { events: RATE_LIMIT_EVENTS, windowMs: RATE_LIMIT_WINDOW_MS },
+      maxBufferedBytes: options.maxBufferedBytes ?? 8 * 1024 * 1024,
       identify: (d, connection) => this.identify(d, connection),
       resume: (d, connection) => this.resume(d, connection),
       closed: (connection) => this.connections.delete(connection),

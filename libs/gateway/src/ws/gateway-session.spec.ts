@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateSync, createInflate, constants as zc } from 'node:zlib';
+import { createDispatchFrame } from '../relay/local-sessions';
 import { gatewayServiceHandlers } from './gateway-service.handlers';
 import { CloseCode, Intent, Op } from './gateway-codes';
 import { seed, startHarness, ZLIB_SUFFIX, type Harness, type TestClient } from './gateway-test-harness';
@@ -135,6 +136,28 @@ describe('gateway sessions', () => {
     await b.nextOf(Op.HELLO);
     b.send({ op: Op.RESUME, d: { token: seed.userToken, session_id: sessionId, seq: 3 } });
     expect((await b.next()).op).toBe(Op.INVALID_SESSION);
+  });
+
+  it('drops a client that stops reading once its unsent bytes pass the limit, and it can RESUME', async () => {
+    const h = await start({ maxBufferedBytes: 256 * 1024, replayCapacity: 10_000 });
+    const a = await h.connect();
+    const sessionId = await ready(a);
+    (a.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    const big = createDispatchFrame('MESSAGE_CREATE', JSON.stringify({ content: 'x'.repeat(60_000) }));
+    const deadline = Date.now() + 10_000;
+    let sent = 0;
+    while (h.gateway.connectionCount > 0 && Date.now() < deadline) {
+      h.gateway.hub.deliverToUsers([seed.userId], big);
+      sent += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(h.gateway.connectionCount).toBe(0);
+    expect(sent).toBeGreaterThan(4);
+    const b = await h.connect();
+    await b.nextOf(Op.HELLO);
+    b.send({ op: Op.RESUME, d: { token: seed.userToken, session_id: sessionId, seq: 3 } });
+    const first = await b.next();
+    expect(first).toMatchObject({ s: 4, t: 'MESSAGE_CREATE' });
   });
 
   it('answers REQUEST_GUILD_MEMBERS with GUILD_MEMBERS_CHUNK, nonce and not_found', async () => {
