@@ -66,4 +66,17 @@ describe('GuildNode', () => {
     expect(items.at(-1)?.item).toEqual({ $case: 'guildMoved', guildMoved: { newOwnerNodeId: newOwner } });
     await expect(node.ask(ids.guild, (reply) => ({ type: 'get-guild', reply }))).rejects.toMatchObject({ kind: 'unavailable', ownerNodeId: newOwner });
   });
+
+  it('detaches the sessions of a gateway node whose stream stays closed past the grace period', async () => {
+    store = await seedGuild(3);
+    vi.useFakeTimers();
+    const membership = new StaticMembership([{ id: 'guild-a', address: 'a:1' }]);
+    node = new GuildNode({ nodeId: 'guild-a', ring: new RingView(membership), store, gatewayGraceMs: 500 });
+    await node.ask(ids.guild, (reply) => ({ type: 'attach', input: input('s1', memberId(2)), reply }));
+    await node.ask(ids.guild, (reply) => ({ type: 'attach', input: { ...input('s2', memberId(3)), nodeId: 'gw-2' }, reply }));
+    node.streamEnded('gw-1');
+    await vi.advanceTimersByTimeAsync(600);
+    await node.ask(ids.guild, (reply) => ({ type: 'get-guild', reply }));
+    expect(node.system.get(actorId(ids.guild))?.getSnapshot()).toMatchObject({ sessions: [{ sessionId: 's2', nodeId: 'gw-2' }] });
+  });
 });

@@ -27,6 +27,8 @@ export interface GuildNodeOptions {
   maxBatchItems?: number;
   /** Passivate a guild without sessions after this long idle (default 10 min). */
   idleTimeoutMs?: number;
+  /** A gateway node whose stream stays closed this long loses its sessions here (default 60 s). */
+  gatewayGraceMs?: number;
   askTimeoutMs?: number;
   mailboxCapacity?: number;
   listChunk?: number;
@@ -105,6 +107,19 @@ export class GuildNode {
       });
     }
     return ref;
+  }
+
+  /**
+   * Called when a gateway node's stream ended: unless it reopens within
+   * `gatewayGraceMs`, its sessions are detached from every guild here (a dead
+   * gateway node must not keep members online).
+   */
+  streamEnded(gatewayNodeId: string): void {
+    const timer = setTimeout(() => {
+      if (this.batcher.hasStream(gatewayNodeId)) return;
+      for (const guildId of this.activeGuildIds()) this.system.get<GuildMsg>(actorId(guildId))?.send({ type: 'detach-node', nodeId: gatewayNodeId });
+    }, this.options.gatewayGraceMs ?? 60_000);
+    timer.unref();
   }
 
   /** Whether the guild's actor is live on this node. */

@@ -123,6 +123,7 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
         for await (const frame of stream) yield frame;
       } finally {
         node.batcher.closed(stream);
+        node.streamEnded(request.nodeId);
       }
     },
 

@@ -104,6 +104,9 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour
           detach(state, deps, msg.sessionId);
           msg.reply?.();
           return bump(state);
+        case 'detach-node':
+          for (const session of [...state.sessions.values()]) if (session.nodeId === msg.nodeId) detach(state, deps, session.sessionId);
+          return bump(state);
         case 'subscribe': {
           const session = state.sessions.get(msg.sessionId);
           if (!session) {

@@ -40,6 +40,7 @@ export interface ListMembersJob {
 export type GuildMsg =
   | { type: 'attach'; input: AttachInput; reply: Reply<guildV1.GuildAttachment | undefined> }
   | { type: 'detach'; sessionId: string; reply?: Reply<void> }
+  | { type: 'detach-node'; nodeId: string }
   | { type: 'subscribe'; sessionId: string; active: boolean; reply: Reply<SubscriptionResult | undefined> }
   | { type: 'presence'; userId: string; presence: PresenceRecord; reply?: Reply<void> }
   | { type: 'publish'; dispatch: guildV1.Dispatch; dedupeKey: string; reply: Reply<guildV1.PublishEventResponse> }
