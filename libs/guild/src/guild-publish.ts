@@ -74,6 +74,14 @@ export async function applyPublish(state: GuildState, deps: GuildActorDeps, inpu
   const dispatch: guildV1.Dispatch = { ...input, filter };
   // Removed members still get the event (GUILD_MEMBER_REMOVE or GUILD_DELETE targeted at them) before MemberRemoved.
   const sequence = emit(state, deps, nodesOf(state), { $case: 'dispatch', dispatch });
+  if (type === 'GUILD_DELETE') {
+    // The guild is gone: every attached member leaves it; the actor stops after this turn.
+    for (const userId of new Set([...state.sessions.values()].map((s) => s.userId))) {
+      emit(state, deps, nodesOf(state, userId), { $case: 'memberRemoved', memberRemoved: { userId } });
+    }
+    state.sessions.clear();
+    deps.onSessionsChanged?.(state.data.guild.id, 0);
+  }
   if (removedUser !== undefined) {
     const nodes = nodesOf(state, removedUser);
     for (const [id, s] of state.sessions) if (s.userId === removedUser) state.sessions.delete(id);

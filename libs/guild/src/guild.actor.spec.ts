@@ -163,4 +163,30 @@ describe('guild actor', () => {
     expect(outbox.queued.map((q) => q.item.sequence)).toEqual(['1002', '1003']);
     expect(await ref.ask<boolean>((reply) => ({ type: 'replay', nodeId: 'gw-1', after: 5n, reply }))).toBe(false);
   });
+
+  it('removes every attached member and stops after GUILD_DELETE', async () => {
+    const { ref, attach, publish, outbox } = await start(3);
+    await attach(input('s1', memberId(2)));
+    await attach(input('s2', memberId(3), 'gw-2'));
+    const stopped = ref.whenStopped();
+    await publish({ type: 'GUILD_DELETE', payloadJson: Buffer.from(JSON.stringify({ id: ids.guild })), redactedPayloadJson: Buffer.alloc(0) });
+    expect(outbox.queued.map((q) => [q.nodeId, q.item.item?.$case])).toEqual([
+      ['gw-1', 'dispatch'],
+      ['gw-2', 'dispatch'],
+      ['gw-1', 'memberRemoved'],
+      ['gw-2', 'memberRemoved'],
+    ]);
+    expect((await stopped).kind).toBeDefined();
+  });
+
+  it('lists only online members and the session itself in GUILD_CREATE above large_threshold', async () => {
+    const { attach } = await start(60);
+    await attach(input('online', memberId(10), 'gw-1', { presence: { status: 'online', activities: [], clientStatus: { desktop: 'online' } } }));
+    const attachment = await attach(input('me', memberId(20), 'gw-1', { largeThreshold: 50 }));
+    const d = JSON.parse(attachment!.guildCreateJson.toString()) as { large: boolean; member_count: number; members: { user: { id: string } }[]; presences: unknown[] };
+    expect(d.large).toBe(true);
+    expect(d.member_count).toBe(60);
+    expect(d.members.map((m) => m.user.id).sort()).toEqual([memberId(10), memberId(20)]);
+    expect(d.presences).toHaveLength(1);
+  });
 });

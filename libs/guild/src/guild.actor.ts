@@ -140,6 +140,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour
             if (state.dedupe.size > DEDUPE_KEYS) state.dedupe.delete(state.dedupe.keys().next().value!);
           }
           msg.reply({ sequence: sequence.toString(), duplicate: false });
+          if (msg.dispatch.type === 'GUILD_DELETE') void ctx.self.stop();
           return bump(state);
         }
         case 'get-guild': {

@@ -43,6 +43,7 @@ export const guildModule = defineModule({
           maxBatchItems: config.maxBatchItems,
           replayCapacity: config.replayItems,
           idleTimeoutMs: config.idleTimeoutMs,
+          gatewayGraceMs: config.gatewayGraceMs,
           logger: context.logger,
         });
         context.get(GRPC_SERVER).addService(guildV1.GuildServiceService, guildServiceHandlers(node));
