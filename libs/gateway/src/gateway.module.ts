@@ -10,7 +10,7 @@ import { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
-import type { RestDispatch } from './rest';
+import { createRestApi, storeMessageService, type RestDispatch } from './rest';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
@@ -117,7 +117,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
           });
-          server.setApiHandler(await buildRestApi(options.restApi ?? defaultRestApi(context.logger, wiring), { store, gatewayUrl, gateway }, context.logger));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -152,8 +152,6 @@ function userDispatchIntents(dispatch: RestDispatch): number {
  */
 function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void }, wiring: GuildServiceWiring | undefined) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
-    // Loaded on demand so that a REST API that fails to load leaves the gateway serving (see buildRestApi).
-    const { createRestApi, storeMessageService } = await import('./rest');
     const ids = new SnowflakeGenerator({ workerId: 0, processId: 1 });
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
     return createRestApi({
@@ -173,28 +171,6 @@ function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: ob
       logger,
     });
   };
-}
-
-/**
- * Builds the /api handler. If the REST API cannot be built (it fails to load
- * or throws), the error is logged and /api/* answers 503 with Discord's error
- * shape, so the WebSocket gateway keeps serving and the failure is visible.
- */
-async function buildRestApi<C>(
-  factory: (context: C) => HttpHandler | Promise<HttpHandler>,
-  context: C,
-  logger: { error(o: object, m?: string): void },
-): Promise<HttpHandler> {
-  try {
-    return await factory(context);
-  } catch (error) {
-    logger.error({ err: error }, 'the REST API failed to load; /api answers 503');
-    const body = JSON.stringify({ message: 'REST API unavailable (failed to load, see the server log)', code: 0 });
-    return (_req, res) => {
-      res.writeHead(503, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-      res.end(body);
-    };
-  }
 }
 
 /** The gateway module with default wiring (guild service per CHAT_GATEWAY_GUILDS, REST API over the store). */

@@ -1,7 +1,7 @@
-export { toDiscordUser, toDiscordCurrentUser, type DiscordUser, type DiscordCurrentUser } from './user.json';
-export { toDiscordRole, type DiscordRole } from './role.json';
-export { toDiscordChannel, type DiscordChannel, type DiscordOverwrite } from './channel.json';
-export { toDiscordMember, type DiscordMember } from './member.json';
+export { toDiscordUser, toDiscordCurrentUser, type DiscordUser, type DiscordCurrentUser } from './user-json';
+export { toDiscordRole, type DiscordRole } from './role-json';
+export { toDiscordChannel, type DiscordChannel, type DiscordOverwrite } from './channel-json';
+export { toDiscordMember, type DiscordMember } from './member-json';
 export {
   toDiscordGuild,
   toDiscordPartialGuild,
@@ -10,6 +10,6 @@ export {
   type DiscordPartialGuild,
   type DiscordGuildCreate,
   type GuildCreateParts,
-} from './guild.json';
-export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message.json';
-export { toDiscordInvite, type DiscordInvite } from './invite.json';
+} from './guild-json';
+export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message-json';
+export { toDiscordInvite, type DiscordInvite } from './invite-json';

@@ -1,8 +1,8 @@
 /** Discord's guild objects: the full guild, the partial guild of /users/@me/guilds, and the GUILD_CREATE payload. */
 import type { StoredChannel, StoredGuild, StoredMember, StoredRole, StoredUser } from '@chat/store';
-import { toDiscordChannel, type DiscordChannel } from './channel.json';
-import { toDiscordMember, type DiscordMember } from './member.json';
-import { toDiscordRole, type DiscordRole } from './role.json';
+import { toDiscordChannel, type DiscordChannel } from './channel-json';
+import { toDiscordMember, type DiscordMember } from './member-json';
+import { toDiscordRole, type DiscordRole } from './role-json';
 
 /** Discord's guild object (the fields this server keeps; the rest at Discord's defaults). */
 export interface DiscordGuild {

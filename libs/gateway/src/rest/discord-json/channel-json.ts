@@ -1,6 +1,6 @@
 /** Discord's channel object, for guild channels and DMs. */
 import { ChannelType, type StoredChannel, type StoredUser } from '@chat/store';
-import { toDiscordUser, type DiscordUser } from './user.json';
+import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's permission overwrite object. */
 export interface DiscordOverwrite {

@@ -1,7 +1,7 @@
 /** Discord's message object. */
 import type { StoredMember, StoredMessage, StoredUser } from '@chat/store';
-import { toDiscordMember, type DiscordMember } from './member.json';
-import { toDiscordUser, type DiscordUser } from './user.json';
+import { toDiscordMember, type DiscordMember } from './member-json';
+import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's message object. */
 export interface DiscordMessage {

@@ -1,6 +1,6 @@
 /** Discord's invite object. */
 import type { StoredChannel, StoredGuild, StoredInvite, StoredUser } from '@chat/store';
-import { toDiscordUser, type DiscordUser } from './user.json';
+import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's invite object (with metadata). */
 export interface DiscordInvite {

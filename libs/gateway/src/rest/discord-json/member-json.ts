@@ -1,6 +1,6 @@
 /** Discord's guild member object. */
 import type { StoredMember, StoredUser } from '@chat/store';
-import { toDiscordUser, type DiscordUser } from './user.json';
+import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's guild member object. */
 export interface DiscordMember {
