@@ -1,0 +1,120 @@
+/**
+ * Issue 4's first "Done when": an unmodified discord.js v14 bot, configured
+ * only with `rest: { api }` pointing at this server, logs in, sees its guild
+ * available, sends, edits, deletes and fetches messages, and receives a
+ * MESSAGE_CREATE posted by a human user over REST. The whole binary runs in
+ * this process (every module, SQLite in memory, ports 0).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, Events, GatewayIntentBits, type Guild, type Message, type TextChannel } from 'discord.js';
+import { startServer, type RunningServer } from '@chat/modules';
+import { allModules } from './modules';
+
+let server: RunningServer | undefined;
+let client: Client | undefined;
+afterEach(async () => {
+  await client?.destroy();
+  client = undefined;
+  await server?.shutdown('test');
+  server = undefined;
+});
+
+/** Resolves with the first value `listen` hands to `done`, or rejects after `ms`. */
+function within<T>(ms: number, what: string, listen: (done: (value: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms);
+    listen((value) => {
+      clearTimeout(timer);
+      resolve(value);
+    });
+  });
+}
+
+describe('an unmodified discord.js v14 bot', () => {
+  it('logs in, sees its guild, sends, edits, deletes and fetches messages, and receives another user\'s message', async () => {
+    server = await startServer({
+      definitions: allModules,
+      argv: [],
+      handleSignals: false,
+      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
+    });
+    const apiBase = server.endpoints.api;
+    const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
+      const response = await fetch(`${apiBase}/v10${path}`, {
+        method,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: response.status, body: await response.json().catch(() => null) };
+    };
+
+    const alice = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
+    expect(alice.status).toBe(201);
+    const aliceToken = alice.body.token as string;
+    const guild = await call('POST', '/guilds', aliceToken, { name: 'Home' });
+    expect(guild.status).toBe(201);
+    const guildId = guild.body.id as string;
+    const channels = await call('GET', `/guilds/${guildId}/channels`, aliceToken);
+    const channelId = channels.body[0].id as string;
+    const app = await call('POST', '/applications', aliceToken, { name: 'Helper' });
+    expect(app.status).toBeLessThan(300);
+    const bot = await call('POST', `/applications/${app.body.id as string}/bot`, aliceToken);
+    expect(bot.status).toBeLessThan(300);
+    const botToken = bot.body.token as string;
+    const botUserId = bot.body.user.id as string;
+    const permissions = String((1n << 10n) | (1n << 11n) | (1n << 13n) | (1n << 16n)); // VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, READ_MESSAGE_HISTORY
+    const authorized = await call('POST', `/oauth2/authorize?client_id=${app.body.id as string}&scope=bot`, aliceToken, { guild_id: guildId, permissions, authorize: true });
+    expect(authorized.status).toBe(200);
+
+    // The system under test from here on: discord.js with only the REST base changed.
+    const bot$ = new Client({
+      intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent],
+      rest: { api: `${apiBase}` },
+    });
+    client = bot$;
+    // A guild listed in READY arrives as GUILD_CREATE: discord.js emits guildAvailable for it.
+    const available = within<Guild>(20_000, 'the guild to become available', (done) => {
+      bot$.on(Events.GuildAvailable, (g) => {
+        if (g.id === guildId) done(g);
+      });
+    });
+    const ready = within<Client<true>>(20_000, 'ready', (done) => bot$.once(Events.ClientReady, done));
+    await bot$.login(botToken);
+    const readyClient = await ready;
+    expect(readyClient.user.id).toBe(botUserId);
+    const seen = await available;
+    expect(seen.name).toBe('Home');
+    expect(bot$.guilds.cache.get(guildId)?.available).toBe(true);
+
+    const channel = seen.channels.cache.get(channelId) as TextChannel | undefined;
+    expect(channel?.isTextBased()).toBe(true);
+    const sent = await channel!.send('hello from discord.js');
+    expect(sent.content).toBe('hello from discord.js');
+    expect(sent.author.id).toBe(botUserId);
+    const edited = await sent.edit('edited by discord.js');
+    expect(edited.content).toBe('edited by discord.js');
+    expect(edited.editedTimestamp).not.toBeNull();
+
+    const doomed = await channel!.send('short-lived');
+    await doomed.delete();
+    const fetched = await channel!.messages.fetch({ limit: 50 });
+    expect(fetched.has(sent.id)).toBe(true);
+    expect(fetched.get(sent.id)?.content).toBe('edited by discord.js');
+    expect(fetched.has(doomed.id)).toBe(false);
+    const single = await channel!.messages.fetch({ message: sent.id, force: true });
+    expect(single.content).toBe('edited by discord.js');
+
+    const fromAlice = within<Message>(10_000, "alice's MESSAGE_CREATE", (done) => {
+      bot$.on(Events.MessageCreate, (m) => {
+        if (m.author.id !== botUserId) done(m);
+      });
+    });
+    const posted = await call('POST', `/channels/${channelId}/messages`, aliceToken, { content: 'hi bot' });
+    expect(posted.status).toBe(200);
+    const received = await fromAlice;
+    expect(received.id).toBe(posted.body.id);
+    expect(received.content).toBe('hi bot');
+    expect(received.channelId).toBe(channelId);
+    expect(received.guildId).toBe(guildId);
+  }, 60_000);
+});
