@@ -4,7 +4,7 @@ import importX from 'eslint-plugin-import-x';
 
 /**
  * Module boundaries (Nx tags):
- * - type:app          apps/*: thin mains, may import runtime and feature libs only
+ * - type:app          apps/*: thin mains wiring feature modules and infrastructure (store, bus) modules
  * - type:feature      one lib per service; never another service's lib (talk over proto clients or the bus)
  * - type:proto        generated contracts
  * - type:util         platform libs (actor, ring, rpc, ...)
@@ -28,7 +28,7 @@ export default [
           enforceBuildableLibDependency: true,
           allow: [],
           depConstraints: [
-            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:runtime', 'type:util', 'type:proto', 'type:testing'] },
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:runtime', 'type:data-access', 'type:util', 'type:proto', 'type:testing'] },
             { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:util', 'type:proto', 'type:data-access', 'type:testing'] },
             { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:util', 'type:proto', 'type:data-access', 'type:testing'] },
             { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:proto', 'type:testing'] },

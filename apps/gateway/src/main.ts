@@ -1,5 +1,5 @@
 // Deployable of the gateway service alone (same module code as apps/server --target=gateway).
-import { storeModule } from '@chat/data-service';
+import { storeModule } from '@chat/store';
 import { gatewayModule } from '@chat/gateway';
 import { grpcServerModule, runMain, type ModuleDefinition } from '@chat/modules';
 import { loadDescriptorSet } from '@chat/proto';

@@ -1,10 +1,12 @@
-import { busModule, dataServiceModule } from '@chat/data-service';
+import { busModule } from '@chat/bus';
+import { dataServiceModule } from '@chat/data-service';
 import { gatewayModule } from '@chat/gateway';
 import { grpcServerModule, type ModuleDefinition } from '@chat/modules';
 import { loadDescriptorSet } from '@chat/proto';
 import { readStatesModule } from '@chat/read-states';
 import { searchIndexerModule } from '@chat/search-indexer';
-import { guildModule, storeModule } from '@chat/guild';
+import { guildModule } from '@chat/guild';
+import { storeModule } from '@chat/store';
 import { voiceModule } from '@chat/voice';
 
 /** Every module this binary can run; `--target` picks among the service ones. */

@@ -11,7 +11,8 @@ import { createServiceClient, RemoteCallError } from '@chat/rpc';
 import type { Store } from '@chat/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataServiceModule } from './data-service.module';
-import { STORE, memoryStoreModule, storeModule } from './store.module';
+import { storeModule } from '@chat/store';
+import { STORE, memoryStoreModule } from './store.module';
 
 const CHANNEL = '1200000000000000001';
 const GUILD = '1000000000000000001';

@@ -1,6 +1,6 @@
 export { dataServiceModule, buildDataService, channelExistsFrom, type DataServiceConfig, type BuiltDataService } from './data-service.module';
 export { dataServiceConfigSchema } from './data-service.config';
-export { STORE, memoryStoreModule, storeModule, type DataServiceStore, type ChannelLookup } from './store.module';
+export { STORE, memoryStoreModule, type DataServiceStore, type ChannelLookup } from './store.module';
 export { MemoryMessageStore, type MemoryMessageStoreOptions } from './memory-message-store';
 export { MessageService, type MessageServiceDeps, type MessageServiceSettings, type CreateResult } from './message-service';
 export { DataServiceMetrics } from './data-service.metrics';

@@ -1,5 +1,4 @@
 import { intSetting } from '@chat/config';
-import { openStore, storeConfigSchema, toStoreOptions, type Store } from '@chat/store';
 import { defineModule, moduleKey } from '@chat/modules';
 import { MemoryMessageStore } from './memory-message-store';
 import type { MessageStore, StoreCallOptions } from './store.types';
@@ -25,11 +24,11 @@ export interface DataServiceStore {
 export const STORE = moduleKey<DataServiceStore>('store');
 
 /**
- * Interim `store` module: an in-memory, non-durable message store with no
- * guilds port, so that the data service runs (and `npm start` works) until
- * @chat/store exports its module over SQLite / Scylla. Apps swap it for that
- * module; nothing else changes. CHAT_MEMORY_STORE_QUERY_DELAY_MS adds an
- * artificial per-query cost for benchmarks.
+ * A `store` module for tests and benchmarks only: an in-memory, non-durable
+ * message store with no guilds port (every channel counts as existing).
+ * Deployments use `storeModule` of @chat/store (SQLite or Scylla), whose
+ * value satisfies the same STORE key. CHAT_MEMORY_STORE_QUERY_DELAY_MS adds an
+ * artificial per-query cost.
  */
 export const memoryStoreModule = defineModule({
   name: STORE.name,
@@ -48,35 +47,6 @@ export const memoryStoreModule = defineModule({
       },
       async stop() {
         await messages.close();
-      },
-    };
-  },
-});
-
-/**
- * The `store` module over @chat/store's real adapters (`openStore`: SQLite
- * file by default, or Scylla; keys CHAT_STORE, CHAT_SQLITE_PATH, CHAT_SCYLLA_*
- * from @chat/store's config schema). Defined here because @chat/store exports
- * no module yet; its value satisfies the STORE key (messages and guilds), so
- * unknown channels are NOT_FOUND. Apps still list `memoryStoreModule`: with this
- * one, a channel must exist in the guilds store before messages can be sent
- * to it, and nothing creates channels until the guild service does (issue #4).
- */
-export const storeModule = defineModule({
-  name: STORE.name,
-  kind: 'infrastructure',
-  dependsOn: [],
-  configSchema: storeConfigSchema,
-  create: (config) => {
-    let store: Store | undefined;
-    return {
-      async start(context) {
-        store = await openStore(toStoreOptions(config));
-        context.logger.info({ backend: store.backend }, 'message store open');
-        return store;
-      },
-      async stop() {
-        await store?.close();
       },
     };
   },

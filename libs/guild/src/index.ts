@@ -14,4 +14,3 @@ export { ReplayLog } from './replay-log';
 export { parseGuildNodes } from './guild-nodes';
 export type { GuildStorePorts } from './guild-state';
 export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError, GuildStoreMissingError } from './errors';
-export { storeModule } from '@chat/store';
