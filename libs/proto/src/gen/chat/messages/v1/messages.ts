@@ -204,7 +204,10 @@ export interface GetHistoryRequest {
      */
     { $case: "around"; around: string }
     | undefined;
-  /** Page size, 1 to 100; 0 means 50. */
+  /**
+   * Page size, 1 to 100. Required: 0 (unset) is refused with INVALID_ARGUMENT;
+   * Discord's default of 50 is applied by the REST API, not here.
+   */
   limit: number;
 }
 
