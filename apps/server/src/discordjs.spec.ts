@@ -2,7 +2,8 @@
  * Issue 4's first "Done when": an unmodified discord.js v14 bot, configured
  * only with `rest: { api }` pointing at this server, logs in, sees its guild
  * available, sends, edits, deletes and fetches messages, and receives a
- * MESSAGE_CREATE posted by a human user over REST. The whole binary runs in
+ * MESSAGE_CREATE posted by a human user over REST; the REST API stores the
+ * messages through the data service over gRPC. The whole binary runs in
  * this process (every module, SQLite in memory, ports 0).
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -116,5 +117,12 @@ describe('an unmodified discord.js v14 bot', () => {
     expect(received.content).toBe('hi bot');
     expect(received.channelId).toBe(channelId);
     expect(received.guildId).toBe(guildId);
+
+    // The REST API stored those messages through the data service (gRPC), not the store directly.
+    const metrics = await (await fetch(`${server.endpoints.ops}/metrics`)).text();
+    const requests = (method: string) => Number(new RegExp(`^chat_data_requests_total\\{method="${method}"[^}]*\\} (\\d+)`, 'm').exec(metrics)?.[1] ?? 0);
+    expect(requests('CreateMessage')).toBe(3);
+    expect(requests('EditMessage')).toBe(1);
+    expect(requests('DeleteMessage')).toBe(1);
   }, 60_000);
 });

@@ -3,14 +3,16 @@
  * REST API under /api and Discord's WebSocket gateway on the same port, one
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
-import { enumSetting, intSetting, portSetting, stringSetting } from '@chat/config';
-import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
+import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
+import { MessagesRouter, parseInstanceList } from '@chat/messages-client';
+import { defineModule, GRPC_SERVER, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
+import { StaticMembership } from '@chat/ring';
 import { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
-import { createRestApi, storeMessageService, type RestDispatch } from './rest';
+import { createRestApi, grpcMessageService, storeMessageService, type RestDispatch, type RestMessageService } from './rest';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
@@ -48,6 +50,27 @@ export const gatewayConfigSchema = {
   guildTimeoutMs: intSetting('CHAT_GATEWAY_GUILD_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, unit: 'ms', description: 'deadline of GuildService calls' }),
 };
 
+/**
+ * Where the REST API's messages go. Kept apart from gatewayConfigSchema so
+ * callers that build the module's config by hand may leave it out (then the
+ * module follows CHAT_GATEWAY_GUILDS: guild-service → data service, store → store).
+ */
+export const gatewayMessagesConfigSchema = {
+  dataNodes: stringSetting('CHAT_GATEWAY_DATA_NODES', {
+    default: '',
+    description:
+      "data-service ring for REST messages when CHAT_GATEWAY_GUILDS=guild-service, id=host:port,... (channel-affine MessagesRouter); empty: one node data-0 on this process's gRPC server. With CHAT_GATEWAY_GUILDS=store, messages are written to the store directly",
+  }),
+};
+
+/** The gateway module's configuration as the module manager hands it over. */
+export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema> & ConfigOf<typeof gatewayMessagesConfigSchema>;
+
+/** The gateway module's definition; `create` also takes a config without the messages keys. */
+export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfigSchema & typeof gatewayMessagesConfigSchema, GatewayValue>, 'create'> & {
+  create(config: ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>>): Module<GatewayValue>;
+};
+
 /** Optional wiring the app passes in (the relay and REST handler of the other engineers' parts). */
 export interface GatewayModuleOptions {
   /** The dispatch relay; default: the store-backed relay (GUILD_CREATE from the store, no guild dispatches). */
@@ -56,7 +79,8 @@ export interface GatewayModuleOptions {
   members?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => MemberLister;
   /**
    * The REST API handler for /api/*. Default: the REST API over the store,
-   * with messages written by the store's message port, guild events fanned
+   * with messages sent to the data service over gRPC (channel-affine, CHAT_GATEWAY_DATA_NODES)
+   * in guild-service mode or written by the store's message port in store mode, guild events fanned
    * out to this node's sessions (LocalGuildPublisher) and user events
    * delivered to this node's sessions.
    */
@@ -71,17 +95,18 @@ export interface GatewayValue {
 }
 
 /** The gateway module's definition, with optional wiring. */
-export function createGatewayModule(options: GatewayModuleOptions = {}) {
+export function createGatewayModule(options: GatewayModuleOptions = {}): GatewayModuleDefinition {
   return defineModule({
     name: 'gateway',
     kind: 'service',
     dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name],
-    configSchema: gatewayConfigSchema,
-    create: (config) => {
+    configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema },
+    create: (config: ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>>) => {
       let http: GatewayHttpServer | undefined;
       let gateway: GatewayServer | undefined;
       let endpoints: Record<string, string> = {};
       let guildWiring: GuildServiceWiring | undefined;
+      let messagesRouter: MessagesRouter | undefined;
       return {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
@@ -99,6 +124,9 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
               timeoutMs: config.guildTimeoutMs,
               onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
             });
+            const dataNodes = (config.dataNodes ?? '') === '' ? [{ id: 'data-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseInstanceList(config.dataNodes ?? '');
+            messagesRouter = new MessagesRouter({ membership: new StaticMembership(dataNodes) });
+            await messagesRouter.start();
           }
           const wiring = guildWiring;
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
@@ -117,7 +145,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
           });
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring))({ store, gatewayUrl, gateway }));
+          const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -128,6 +157,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}) {
           await http?.close();
           await guildWiring?.relay.close();
           guildWiring?.close();
+          messagesRouter?.close();
         },
         endpoints: () => endpoints,
       };
@@ -146,17 +176,22 @@ function userDispatchIntents(dispatch: RestDispatch): number {
 }
 
 /**
- * The default REST wiring: store-backed messages; guild events through
+ * The default REST wiring: messages through the data service over gRPC when
+ * `messages` is given (guild-service mode), else written to the store; guild events through
  * GuildService.PublishEvent when the guild service is wired, else fanned out
  * on this node; user events delivered to this node's sessions.
  */
-function defaultRestApi(logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void }, wiring: GuildServiceWiring | undefined) {
+function defaultRestApi(
+  logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void },
+  wiring: GuildServiceWiring | undefined,
+  messages: RestMessageService | undefined,
+) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
     const ids = new SnowflakeGenerator({ workerId: 0, processId: 1 });
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
     return createRestApi({
       store,
-      messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
+      messages: messages ?? storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
       publishGuildEvent: async (guildId, dispatch) => {
         if (wiring) await wiring.publish(guildId, dispatch);
         else await publisher.publish(guildId, dispatch);
