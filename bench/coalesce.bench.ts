@@ -171,7 +171,7 @@ async function serve(hot: HotStore, coalesce: boolean) {
   // Queue and queue wait raised above the defaults (1024, 5 s) so that with coalescing off every one of K=1000 reads is served, not refused.
   const config = { ...loadConfig(dataServiceConfigSchema, { env: {} }), coalesce, maxQueued: 4096, maxQueueWaitMs: queueWaitMs };
   const parts: DataServiceStore = hot.parts.guilds ? { messages: counting, guilds: hot.parts.guilds } : { messages: counting };
-  const built = buildDataService({ store: parts, bus: new MemoryEventBus(), config, registry: new Registry(), logger: silentLogger() });
+  const built = buildDataService({ store: parts, bus: new MemoryEventBus(), ids: new SnowflakeGenerator({ workerId: 0, processId: 1 }), config, registry: new Registry(), logger: silentLogger() });
   const server = new GrpcServer();
   server.addService(messagesV1.MessageServiceService, built.handlers);
   const port = await server.listen('127.0.0.1', 0);

@@ -141,15 +141,17 @@ describe('two gateways, two guild nodes and a data service as separate processes
     const guildNodes = `guild-a=127.0.0.1:${guildPorts[0]},guild-b=127.0.0.1:${guildPorts[1]}`;
     const guildA = await startApp('guild', { CHAT_GRPC_PORT: String(guildPorts[0]), CHAT_GUILD_NODE_ID: 'guild-a', CHAT_GUILD_NODES: guildNodes, CHAT_GUILD_FLUSH_MS: '2' }, ['grpc']);
     const guildB = await startApp('guild', { CHAT_GRPC_PORT: String(guildPorts[1]), CHAT_GUILD_NODE_ID: 'guild-b', CHAT_GUILD_NODES: guildNodes, CHAT_GUILD_FLUSH_MS: '2' }, ['grpc']);
-    const gatewayEnv = (id: string) => ({
+    // Every process that issues ids has its own snowflake worker id, as a deployment must.
+    const gatewayEnv = (id: string, workerId: number) => ({
+      CHAT_SNOWFLAKE_WORKER_ID: String(workerId),
       CHAT_GATEWAY_NODE_ID: id,
       CHAT_GATEWAY_GUILDS: 'guild-service',
       CHAT_GATEWAY_GUILD_NODES: guildNodes,
       CHAT_GATEWAY_DATA_NODES: `data-0=${dataService.lines.grpc}`,
       CHAT_GATEWAY_GUILD_TIMEOUT_MS: '2000',
     });
-    const gatewayA = await startApp('gateway', gatewayEnv('gateway-a'), ['api', 'gateway']);
-    const gatewayB = await startApp('gateway', gatewayEnv('gateway-b'), ['api', 'gateway']);
+    const gatewayA = await startApp('gateway', gatewayEnv('gateway-a', 2), ['api', 'gateway']);
+    const gatewayB = await startApp('gateway', gatewayEnv('gateway-b', 3), ['api', 'gateway']);
     const gateways = [gatewayA, gatewayB];
 
     const call = async (gateway: Started, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {

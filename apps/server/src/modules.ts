@@ -1,7 +1,7 @@
 import { busModule } from '@chat/bus';
 import { dataServiceModule } from '@chat/data-service';
 import { gatewayModule } from '@chat/gateway';
-import { grpcServerModule, type ModuleDefinition } from '@chat/modules';
+import { grpcServerModule, idsModule, type ModuleDefinition } from '@chat/modules';
 import { loadDescriptorSet } from '@chat/proto';
 import { readStatesModule } from '@chat/read-states';
 import { searchIndexerModule } from '@chat/search-indexer';
@@ -14,6 +14,7 @@ export const allModules: readonly ModuleDefinition[] = [
   grpcServerModule(loadDescriptorSet),
   // Infrastructure: the bus, and the shared store module of @chat/store (SQLite file by default). The gateway
   // and the guild service need its users and guilds ports, which the interim memory store does not have.
+  idsModule,
   busModule,
   storeModule,
   gatewayModule,

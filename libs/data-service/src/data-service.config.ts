@@ -2,8 +2,6 @@ import { boolSetting, intSetting } from '@chat/config';
 
 /** Configuration keys of the data-service module (documented in docs/data-service.md). */
 export const dataServiceConfigSchema = {
-  workerId: intSetting('CHAT_SNOWFLAKE_WORKER_ID', { default: 0, min: 0, max: 31, unit: 'id', description: 'snowflake worker id of this instance (0..31); unique per machine or pod' }),
-  processId: intSetting('CHAT_SNOWFLAKE_PROCESS_ID', { default: 0, min: 0, max: 31, unit: 'id', description: 'snowflake process id (0..31); unique per process on that worker' }),
   maxConcurrentQueries: intSetting('CHAT_DATA_MAX_CONCURRENT_QUERIES', { default: 64, min: 1, max: 100_000, unit: 'count', description: 'store queries in flight at once per instance' }),
   maxQueued: intSetting('CHAT_DATA_MAX_QUEUED', { default: 1024, min: 0, max: 1_000_000, unit: 'count', description: 'callers that may wait for a store slot; beyond it RESOURCE_EXHAUSTED at once' }),
   maxQueueWaitMs: intSetting('CHAT_DATA_MAX_QUEUE_WAIT_MS', { default: 5000, min: 1, unit: 'ms', description: 'longest wait for a store slot when the call has no deadline' }),

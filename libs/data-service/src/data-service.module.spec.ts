@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { busModule } from '@chat/bus';
 import { ConfigError } from '@chat/config';
-import { GRPC_SERVER, grpcServerModule, ModuleManager, type ModuleDefinition } from '@chat/modules';
+import { GRPC_SERVER, grpcServerModule, idsModule, ModuleManager, type ModuleDefinition } from '@chat/modules';
 import { createMetricsRegistry, silentLogger } from '@chat/observability';
 import { loadDescriptorSet, messagesV1 } from '@chat/proto';
 import { createServiceClient, RemoteCallError } from '@chat/rpc';
@@ -18,7 +18,7 @@ const CHANNEL = '1200000000000000001';
 const GUILD = '1000000000000000001';
 
 function manager(store: ModuleDefinition, env: Record<string, string>) {
-  return new ModuleManager([grpcServerModule(loadDescriptorSet), busModule, store, dataServiceModule] as ModuleDefinition[], ['data-service'], {
+  return new ModuleManager([grpcServerModule(loadDescriptorSet), idsModule, busModule, store, dataServiceModule] as ModuleDefinition[], ['data-service'], {
     logger: silentLogger(),
     metrics: createMetricsRegistry(),
     config: { env: { CHAT_GRPC_PORT: '0', ...env } },
@@ -31,9 +31,9 @@ describe('dataServiceModule', () => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  it('starts after grpc-server, bus and store, and serves MessageService on the interim memory store', async () => {
+  it('starts after grpc-server, ids, bus and store, and serves MessageService on the interim memory store', async () => {
     const modules = manager(memoryStoreModule, {});
-    expect(modules.modules).toEqual(['grpc-server', 'bus', 'store', 'data-service']);
+    expect(modules.modules).toEqual(['grpc-server', 'bus', 'store', 'ids', 'data-service']);
     await modules.start();
     cleanups.push(() => modules.stop());
     const client = createServiceClient(messagesV1.MessageServiceService, `127.0.0.1:${modules.valueOf(GRPC_SERVER)!.port}`);

@@ -1,10 +1,10 @@
 import { BUS, type EventBus } from '@chat/bus';
 import type { ConfigOf } from '@chat/config';
-import { grpcServiceModule } from '@chat/modules';
+import { grpcServiceModule, IDS } from '@chat/modules';
 import type { Logger } from '@chat/observability';
 import { messagesV1 } from '@chat/proto';
 import type { AsyncHandlers } from '@chat/rpc';
-import { SnowflakeGenerator } from '@chat/snowflake';
+import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Registry } from 'prom-client';
 import type { ChannelExists } from './channel-directory';
 import { dataServiceConfigSchema } from './data-service.config';
@@ -32,9 +32,8 @@ export function channelExistsFrom(store: DataServiceStore): ChannelExists {
 }
 
 /** Wires a MessageService from its parts (the module does this; so do the benchmark and tests). */
-export function buildDataService(parts: { store: DataServiceStore; bus: EventBus; config: DataServiceConfig; registry: Registry; logger: Logger }): BuiltDataService {
-  const { config } = parts;
-  const ids = new SnowflakeGenerator({ workerId: config.workerId, processId: config.processId });
+export function buildDataService(parts: { store: DataServiceStore; bus: EventBus; ids: SnowflakeGenerator; config: DataServiceConfig; registry: Registry; logger: Logger }): BuiltDataService {
+  const { config, ids } = parts;
   const built: { service?: MessageService } = {};
   const metrics = new DataServiceMetrics(parts.registry, () => built.service?.coalescingRatio() ?? 1);
   const events = new MessageEvents(parts.bus, () => ids.next(), logPublishFailure(parts.logger, (event) => metrics.publishFailures.inc({ event })));
@@ -60,7 +59,7 @@ export const dataServiceModule = grpcServiceModule({
   name: 'data-service',
   definition: messagesV1.MessageServiceService,
   configSchema: dataServiceConfigSchema,
-  dependsOn: [BUS.name, STORE.name],
+  dependsOn: [BUS.name, STORE.name, IDS.name],
   handlers: (config, context) =>
-    buildDataService({ store: context.get(STORE), bus: context.get(BUS), config, registry: context.metrics, logger: context.logger }).handlers,
+    buildDataService({ store: context.get(STORE), bus: context.get(BUS), ids: context.get(IDS), config, registry: context.metrics, logger: context.logger }).handlers,
 });

@@ -1,3 +1,4 @@
+import { SnowflakeGenerator } from '@chat/snowflake';
 /**
  * Test helpers for the data service's specs (not exported): a gate that
  * holds store queries until the test opens it, and a service wired on the
@@ -13,8 +14,6 @@ import type { MessageStore } from './store.types';
 
 /** Default test settings: small bounds, coalescing on. */
 export const testConfig: DataServiceConfig = {
-  workerId: 1,
-  processId: 2,
   maxConcurrentQueries: 8,
   maxQueued: 100,
   maxQueueWaitMs: 5000,
@@ -85,7 +84,7 @@ export async function testService(options: { config?: Partial<DataServiceConfig>
         },
       }
     : undefined;
-  const built = buildDataService({ store: { messages: store, ...(guilds ? { guilds } : {}) }, bus, config: { ...testConfig, ...options.config }, registry, logger: silentLogger() });
+  const built = buildDataService({ store: { messages: store, ...(guilds ? { guilds } : {}) }, bus, ids: new SnowflakeGenerator({ workerId: 1, processId: 2 }), config: { ...testConfig, ...options.config }, registry, logger: silentLogger() });
   const envelopes: eventsV1.Envelope[] = [];
   let notify: (() => void) | undefined;
   await bus.subscribe(MESSAGES_TOPIC, 'test-reader', async (record) => {

@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { openStore, type Store } from '@chat/store';
-import type { Module, ModuleContext } from '@chat/modules';
+import { IDS, type Module, type ModuleContext } from '@chat/modules';
+import { SnowflakeGenerator } from '@chat/snowflake';
 import { createGatewayModule, GATEWAY_STORE, type GatewayValue } from './gateway.module';
 import { Op } from './ws/gateway-codes';
 import { TestClient } from './ws/gateway-test-harness';
@@ -36,6 +37,7 @@ async function startModule(): Promise<{ api: string; gateway: string; client: ()
     metrics: new Registry(),
     get: <T>(key: { name: string }): T => {
       if (key.name === GATEWAY_STORE.name) return store as T;
+      if (key.name === IDS.name) return new SnowflakeGenerator({ workerId: 3, processId: 3 }) as T;
       return { addService: (definition: Record<string, { path: string }>) => grpcServices.push(Object.values(definition)[0]?.path ?? '') } as T;
     },
     fail: (error) => {

@@ -5,10 +5,10 @@
  */
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
 import { MessagesRouter, parseInstanceList } from '@chat/messages-client';
-import { defineModule, GRPC_SERVER, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
+import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
 import { StaticMembership } from '@chat/ring';
-import { SnowflakeGenerator } from '@chat/snowflake';
+import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
@@ -99,7 +99,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
   return defineModule({
     name: 'gateway',
     kind: 'service',
-    dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name],
+    dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name, IDS.name],
     configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema },
     create: (config: ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>>) => {
       let http: GatewayHttpServer | undefined;
@@ -146,7 +146,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             log: context.logger,
           });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS)))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -185,12 +185,13 @@ function defaultRestApi(
   logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void },
   wiring: GuildServiceWiring | undefined,
   messages: RestMessageService | undefined,
+  ids: SnowflakeGenerator,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
-    const ids = new SnowflakeGenerator({ workerId: 0, processId: 1 });
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
     return createRestApi({
       store,
+      nextId: () => ids.next(),
       messages: messages ?? storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
       publishGuildEvent: async (guildId, dispatch) => {
         if (wiring) await wiring.publish(guildId, dispatch);

@@ -7,3 +7,4 @@ export { grpcServerModule, GRPC_SERVER } from './infrastructure/grpc-server.modu
 export { UnknownModuleError, ModuleCycleError, ModuleFailedError, UndeclaredDependencyError } from './errors';
 export { grpcServiceModule } from './grpc-service.module';
 export { runMain } from './run-main';
+export { idsModule, IDS } from './infrastructure/ids.module';
