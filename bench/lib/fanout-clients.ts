@@ -39,8 +39,18 @@ function onFrame(text: string): void {
   }
   round.count += 1;
   round.last = at;
-  if (round.count === round.total) finish();
+  if (round.count === round.total) {
+    finish();
+    return;
+  }
+  // A session that is gone never receives: end the round once receipts stop for IDLE_MS instead of waiting out the timeout.
+  clearTimeout(round.timer);
+  const marker = round.marker;
+  round.timer = setTimeout(() => round?.marker === marker && finish(), IDLE_MS);
 }
+
+/** A round ends this long after its latest receipt even when not every client has the message. */
+const IDLE_MS = 5_000;
 
 function finish(): void {
   if (!round) return;
