@@ -4,10 +4,10 @@
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
-import { MessagesRouter, parseInstanceList } from '@chat/messages-client';
+import { MessagesRouter } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
-import { StaticMembership } from '@chat/ring';
+import { parseMemberList, StaticMembership } from '@chat/ring';
 import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
@@ -16,7 +16,7 @@ import { createRestApi, grpcMessageService, storeMessageService, type RestDispat
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
-import { parseNodeList, wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
+import { wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
 import { GatewayServer } from './ws/gateway-server';
 import { gatewayServiceHandlers } from './ws/gateway-service.handlers';
 
@@ -117,14 +117,14 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           const store: GatewayStore = { users: raw.users, guilds: raw.guilds, messages: raw.messages };
           if (config.guilds === 'guild-service') {
             const grpcPort = context.get(GRPC_SERVER).port;
-            const nodes = config.guildNodes === '' ? [{ id: 'guild-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseNodeList(config.guildNodes);
+            const nodes = config.guildNodes === '' ? [{ id: 'guild-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES');
             guildWiring = await wireGuildService({
               nodeId: config.nodeId,
               guildNodes: nodes,
               timeoutMs: config.guildTimeoutMs,
               onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
             });
-            const dataNodes = (config.dataNodes ?? '') === '' ? [{ id: 'data-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseInstanceList(config.dataNodes ?? '');
+            const dataNodes = (config.dataNodes ?? '') === '' ? [{ id: 'data-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.dataNodes ?? '', 'CHAT_GATEWAY_DATA_NODES');
             messagesRouter = new MessagesRouter({ membership: new StaticMembership(dataNodes) });
             await messagesRouter.start();
           }

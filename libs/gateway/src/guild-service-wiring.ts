@@ -12,19 +12,6 @@ import type { RestDispatch } from './rest';
 import { guildServiceMemberLister } from './session/guild-service-member-lister';
 import type { MemberLister } from './session/member-lister';
 
-/** Parses `id=host:port,...` (the guild module's CHAT_GUILD_NODES format). */
-export function parseNodeList(text: string): Member[] {
-  return text
-    .split(',')
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const match = /^([A-Za-z0-9._-]+)=(\S+:\d+)$/.exec(entry);
-      if (!match) throw new Error(`CHAT_GATEWAY_GUILD_NODES: entry ${JSON.stringify(entry)} is not id=host:port`);
-      return { id: match[1]!, address: match[2]! };
-    });
-}
-
 /** What the gateway module uses when the guild service is wired. */
 export interface GuildServiceWiring {
   readonly router: GuildRouter;

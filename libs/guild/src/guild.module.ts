@@ -1,11 +1,10 @@
 import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
 import { guildV1 } from '@chat/proto';
-import { RingView, StaticMembership, type Member } from '@chat/ring';
+import { parseMemberList, RingView, StaticMembership, type Member } from '@chat/ring';
 import { serviceNameOf } from '@chat/rpc';
 import { GuildStoreMissingError } from './errors';
 import { guildConfigSchema } from './guild.config';
 import { GuildNode } from './guild-node';
-import { parseGuildNodes } from './guild-nodes';
 import { guildServiceHandlers } from './guild-service';
 import type { GuildStorePorts } from './guild-state';
 
@@ -32,7 +31,7 @@ export const guildModule = defineModule({
       async start(context) {
         const store = context.get(STORE);
         if (typeof store.guilds?.getGuild !== 'function' || typeof store.users?.getUsers !== 'function') throw new GuildStoreMissingError();
-        const members: Member[] = config.nodes === '' ? [{ id: config.nodeId, address: 'local' }] : parseGuildNodes(config.nodes);
+        const members: Member[] = config.nodes === '' ? [{ id: config.nodeId, address: 'local' }] : parseMemberList(config.nodes, 'CHAT_GUILD_NODES');
         ring = new RingView(new StaticMembership(members));
         node = new GuildNode({
           nodeId: config.nodeId,

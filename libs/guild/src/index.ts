@@ -11,6 +11,5 @@ export type { GuildMsg, AttachInput } from './guild.messages';
 export { DispatchBatcher, type DispatchBatcherOptions, type BatcherStats } from './dispatch-batcher';
 export { DispatchStream } from './dispatch-stream';
 export { ReplayLog } from './replay-log';
-export { parseGuildNodes } from './guild-nodes';
 export type { GuildStorePorts } from './guild-state';
 export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError, GuildStoreMissingError } from './errors';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, UnavailableError } from '@chat/errors';
+import { UnavailableError } from '@chat/errors';
 
 /** Thrown when no data-service instance is on the ring (none configured, or every one left). gRPC UNAVAILABLE. */
 export class NoDataServiceInstanceError extends UnavailableError {
@@ -11,12 +11,3 @@ export class NoDataServiceInstanceError extends UnavailableError {
   }
 }
 
-/** Thrown by `parseInstanceList` for an entry that is not `id=host:port`. */
-export class InvalidInstanceListError extends InvalidArgumentError {
-  constructor(
-    /** The entry that could not be read. */
-    readonly entry: string,
-  ) {
-    super(`data-service instance ${JSON.stringify(entry)} must look like id=host:port`, { details: { entry } });
-  }
-}

@@ -1,3 +1,2 @@
 export { MessagesRouter, type MessagesRouterOptions, type MessageServiceClient } from './messages-router';
-export { parseInstanceList } from './instance-list';
-export { NoDataServiceInstanceError, InvalidInstanceListError } from './errors';
+export { NoDataServiceInstanceError } from './errors';

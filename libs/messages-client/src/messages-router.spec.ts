@@ -1,8 +1,7 @@
 import { messagesV1 } from '@chat/proto';
-import { StaticMembership } from '@chat/ring';
+import { InvalidMemberListError, parseMemberList, StaticMembership } from '@chat/ring';
 import { describe, expect, it } from 'vitest';
-import { InvalidInstanceListError, NoDataServiceInstanceError } from './errors';
-import { parseInstanceList } from './instance-list';
+import { NoDataServiceInstanceError } from './errors';
 import { MessagesRouter, type MessageServiceClient } from './messages-router';
 
 /** Clients that record which address served which call, without a network. */
@@ -26,7 +25,7 @@ const read = (router: MessagesRouter, channelId: string) => router.getHistory({ 
 
 describe('MessagesRouter', () => {
   it('sends every call for a channel to one instance, spreads channels over all, one client per instance', async () => {
-    const membership = new StaticMembership(parseInstanceList('ds-a=10.0.0.1:50051, ds-b=10.0.0.2:50051, ds-c=10.0.0.3:50051'));
+    const membership = new StaticMembership(parseMemberList('ds-a=10.0.0.1:50051, ds-b=10.0.0.2:50051, ds-c=10.0.0.3:50051', 'data-service instances'));
     const fake = fakeClients();
     const router = new MessagesRouter({ membership, connect: fake.connect });
     await router.start();
@@ -43,16 +42,16 @@ describe('MessagesRouter', () => {
   });
 
   it('re-routes on a ring change: a leaver\'s channels go to the others, its client is closed, the rest stay put', async () => {
-    const membership = new StaticMembership(parseInstanceList('ds-a=a:1,ds-b=b:1'));
+    const membership = new StaticMembership(parseMemberList('ds-a=a:1,ds-b=b:1', 'data-service instances'));
     const fake = fakeClients();
     const router = new MessagesRouter({ membership, connect: fake.connect });
     const before = new Map(channels.map((c) => [c, router.ownerOf(c)]));
     for (const channelId of channels) await read(router, channelId);
-    membership.update(parseInstanceList('ds-a=a:1,ds-b=b:1,ds-c=c:1'));
+    membership.update(parseMemberList('ds-a=a:1,ds-b=b:1,ds-c=c:1', 'data-service instances'));
     const moved = channels.filter((c) => router.ownerOf(c) !== before.get(c));
     expect(moved.length).toBeGreaterThan(0);
     expect(moved.every((c) => router.ownerOf(c) === 'ds-c')).toBe(true);
-    membership.update(parseInstanceList('ds-a=a:1,ds-c=c:1'));
+    membership.update(parseMemberList('ds-a=a:1,ds-c=c:1', 'data-service instances'));
     expect(fake.closed).toEqual(['b:1']);
     fake.calls.length = 0;
     for (const channelId of channels) await read(router, channelId);
@@ -75,7 +74,7 @@ describe('MessagesRouter', () => {
   it('fails with UNAVAILABLE-kind NoDataServiceInstanceError when the ring is empty', () => {
     const router = new MessagesRouter({ membership: new StaticMembership([]), connect: fakeClients().connect });
     expect(() => router.clientFor(channels[0]!)).toThrow(NoDataServiceInstanceError);
-    expect(() => parseInstanceList('ds-a@host')).toThrow(InvalidInstanceListError);
+    expect(() => parseMemberList('ds-a@host', 'data-service instances')).toThrow(InvalidMemberListError);
     router.close();
   });
 });

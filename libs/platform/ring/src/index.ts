@@ -35,3 +35,4 @@ export {
   type RingListener,
   type RingViewOptions,
 } from './ring-view';
+export { parseMemberList, InvalidMemberListError } from './member-list';
