@@ -3,7 +3,7 @@
  * on the guild node, or the store while the guild service is not wired.
  */
 import type { GuildStore, UserStore } from '@chat/store';
-import { memberJson } from './store-discord-json';
+import { toDiscordMember } from '../rest/discord-json';
 
 /** One page request (GuildService.ListMembersRequest's fields). */
 export interface MemberPageRequest {
@@ -41,7 +41,7 @@ export class StoreMemberLister implements MemberLister {
       const byId = new Map((await users.getUsers(found.map((m) => m.userId))).map((u) => [u.id, u]));
       const foundIds = new Set(found.map((m) => m.userId));
       return {
-        members: found.map((m) => memberJson(m, byId.get(m.userId))),
+        members: found.map((m) => toDiscordMember(m, byId.get(m.userId))),
         presences: [],
         notFoundUserIds: request.userIds.filter((id) => !foundIds.has(id)),
         nextAfter: '',
@@ -58,7 +58,7 @@ export class StoreMemberLister implements MemberLister {
       for (const member of page) {
         const user = byId.get(member.userId);
         const names = [member.nick, user?.username, user?.globalName].filter((n): n is string => typeof n === 'string');
-        if (query === '' || names.some((n) => n.toLowerCase().startsWith(query))) out.push(memberJson(member, user));
+        if (query === '' || names.some((n) => n.toLowerCase().startsWith(query))) out.push(toDiscordMember(member, user));
         if (out.length >= limit) return { members: out, presences: [], notFoundUserIds: [], nextAfter: member.userId };
       }
       after = page[page.length - 1]?.userId;

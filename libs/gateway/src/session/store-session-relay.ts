@@ -13,7 +13,7 @@ import type {
   SessionPresence,
   SessionRelay,
 } from '../relay/local-sessions';
-import { channelJson, guildJson, memberJson } from './store-discord-json';
+import { toDiscordChannel, toDiscordGuild, toDiscordMember } from '../rest/discord-json';
 import { inShard } from './shard';
 
 /** Ports the store-backed relay reads. */
@@ -88,14 +88,14 @@ export class StoreSessionRelay implements SessionRelay {
     const shown = members.slice(0, largeThreshold);
     const memberUsers = new Map((await users.getUsers(shown.map((m) => m.userId))).map((u) => [u.id, u]));
     const payload = {
-      ...guildJson(guild, roles),
+      ...toDiscordGuild(guild, roles),
       joined_at: guild.createdAt.toISOString(),
       large,
       unavailable: false,
       member_count: members.length,
       voice_states: [],
-      members: shown.map((m) => memberJson(m, memberUsers.get(m.userId))),
-      channels: channels.map(channelJson),
+      members: shown.map((m) => toDiscordMember(m, memberUsers.get(m.userId))),
+      channels: channels.map((channel) => toDiscordChannel(channel)),
       threads: [],
       presences: [],
       stage_instances: [],

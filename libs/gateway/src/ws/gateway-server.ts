@@ -13,7 +13,7 @@ import { inShard } from '../session/shard';
 import type { MemberLister } from '../session/member-lister';
 import { SessionHub, type SessionRef } from '../session/session-hub';
 import type { ResumeOutcome } from '../session/session.messages';
-import { userJson } from '../session/store-discord-json';
+import { toDiscordUser } from '../rest/discord-json';
 import { CloseCode, DEFAULT_HEARTBEAT_INTERVAL_MS, RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from './gateway-codes';
 import { GatewayConnection, type ConnectionHost } from './gateway-connection';
 import { GatewayCloseError } from './errors';
@@ -120,7 +120,7 @@ export class GatewayServer {
     const isBot = who.user.bot;
     const ready: Record<string, unknown> = {
       v: 10,
-      user: { ...userJson(who.user), verified: true, mfa_enabled: false, ...(isBot ? {} : { email: who.user.email }) },
+      user: { ...toDiscordUser(who.user), flags: who.user.flags, verified: true, mfa_enabled: false, ...(isBot ? {} : { email: who.user.email }) },
       session_id: sessionId,
       session_type: 'normal',
       resume_gateway_url: this.options.publicUrl,
