@@ -4,6 +4,7 @@
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
+import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMembershipConfig } from '@chat/guild-client';
 import { MessagesRouter } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
@@ -64,11 +65,14 @@ export const gatewayMessagesConfigSchema = {
 };
 
 /** The gateway module's configuration as the module manager hands it over. */
-export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema> & ConfigOf<typeof gatewayMessagesConfigSchema>;
+export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema> & ConfigOf<typeof gatewayMessagesConfigSchema> & GuildMembershipConfig;
+
+/** What `create` takes: the messages and guild-ring keys may be left out (defaults apply). */
+type GatewayCreateConfig = ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>> & Partial<GuildMembershipConfig>;
 
 /** The gateway module's definition; `create` also takes a config without the messages keys. */
-export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfigSchema & typeof gatewayMessagesConfigSchema, GatewayValue>, 'create'> & {
-  create(config: ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>>): Module<GatewayValue>;
+export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfigSchema & typeof gatewayMessagesConfigSchema & typeof guildMembershipConfigSchema, GatewayValue>, 'create'> & {
+  create(config: GatewayCreateConfig): Module<GatewayValue>;
 };
 
 /** Optional wiring the app passes in (the relay and REST handler of the other engineers' parts). */
@@ -100,8 +104,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
     name: 'gateway',
     kind: 'service',
     dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name, IDS.name],
-    configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema },
-    create: (config: ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>>) => {
+    configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema, ...guildMembershipConfigSchema },
+    create: (config: GatewayCreateConfig) => {
       let http: GatewayHttpServer | undefined;
       let gateway: GatewayServer | undefined;
       let endpoints: Record<string, string> = {};
@@ -121,6 +125,11 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             guildWiring = await wireGuildService({
               nodeId: config.nodeId,
               guildNodes: nodes,
+              membership: {
+                membership: config.membership ?? defaultGuildMembershipConfig.membership,
+                probeIntervalMs: config.probeIntervalMs ?? defaultGuildMembershipConfig.probeIntervalMs,
+                probeFailures: config.probeFailures ?? defaultGuildMembershipConfig.probeFailures,
+              },
               timeoutMs: config.guildTimeoutMs,
               onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
             });

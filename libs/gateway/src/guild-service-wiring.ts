@@ -4,9 +4,9 @@
  * guild node) for sessions, GuildService.ListMembers for op 8, and
  * GuildService.PublishEvent for the REST API's guild events.
  */
-import { GuildRouter } from '@chat/guild-client';
+import { GuildRouter, guildRingMembership, type GuildMembershipConfig } from '@chat/guild-client';
 import { guildV1 } from '@chat/proto';
-import { StaticMembership, type Member } from '@chat/ring';
+import type { Member, Membership } from '@chat/ring';
 import { GatewayRelay } from './relay';
 import type { RestDispatch } from './rest';
 import { guildServiceMemberLister } from './session/guild-service-member-lister';
@@ -17,7 +17,12 @@ export interface GuildServiceWiring {
   readonly router: GuildRouter;
   readonly relay: GatewayRelay;
   readonly members: MemberLister;
-  /** REST's publishGuildEvent over GuildService.PublishEvent on the owner node. */
+  /**
+   * REST's publishGuildEvent over GuildService.PublishEvent on the owner
+   * node; while the owner is unreachable it retries on whichever node owns
+   * the guild then (the ring drops a dead node after the probe failures),
+   * for up to `publishRetryMs`.
+   */
   publish(guildId: string, dispatch: RestDispatch): Promise<void>;
   close(): void;
 }
@@ -26,10 +31,15 @@ export interface GuildServiceWiring {
 export async function wireGuildService(options: {
   nodeId: string;
   guildNodes: readonly Member[];
+  /** How dead guild nodes leave the ring. */
+  membership: GuildMembershipConfig;
   timeoutMs: number;
+  /** How long a guild event keeps being retried on the guild's (new) owner; default 15 000 ms. */
+  publishRetryMs?: number;
   onError: (error: unknown, context: string) => void;
 }): Promise<GuildServiceWiring> {
-  const router = new GuildRouter({ membership: new StaticMembership(options.guildNodes) });
+  const membership: Membership = guildRingMembership(options.guildNodes, options.membership);
+  const router = new GuildRouter({ membership });
   await router.start();
   const relay = new GatewayRelay({ nodeId: options.nodeId, guilds: router, timeoutMs: options.timeoutMs, onError: options.onError });
   return {
@@ -37,31 +47,30 @@ export async function wireGuildService(options: {
     relay,
     members: guildServiceMemberLister((guildId) => router.clientFor(guildId), options.timeoutMs),
     async publish(guildId, dispatch) {
-      await router.clientFor(guildId).publishEvent(
-        {
-          guildId,
-          dispatch: {
-            type: dispatch.type,
-            payloadJson: Buffer.from(dispatch.payloadJson, 'utf8'),
-            redactedPayloadJson: Buffer.from(dispatch.redactedPayloadJson ?? '', 'utf8'),
-            filter: {
-              ...(dispatch.channelId === undefined ? {} : { channelId: dispatch.channelId }),
-              ...(dispatch.authorId === undefined ? {} : { authorId: dispatch.authorId }),
-              intents: 0,
-              audience: guildV1.Audience.UNSPECIFIED,
-              mentionedUserIds: dispatch.mentionedUserIds ?? [],
-              mentionedRoleIds: dispatch.mentionedRoleIds ?? [],
-              mentionEveryone: dispatch.mentionEveryone ?? false,
-              targetSessionIds: [],
-              targetUserIds: [],
-            },
+      const request: guildV1.PublishEventRequest = {
+        guildId,
+        dispatch: {
+          type: dispatch.type,
+          payloadJson: Buffer.from(dispatch.payloadJson, 'utf8'),
+          redactedPayloadJson: Buffer.from(dispatch.redactedPayloadJson ?? '', 'utf8'),
+          filter: {
+            ...(dispatch.channelId === undefined ? {} : { channelId: dispatch.channelId }),
+            ...(dispatch.authorId === undefined ? {} : { authorId: dispatch.authorId }),
+            intents: 0,
+            audience: guildV1.Audience.UNSPECIFIED,
+            mentionedUserIds: dispatch.mentionedUserIds ?? [],
+            mentionedRoleIds: dispatch.mentionedRoleIds ?? [],
+            mentionEveryone: dispatch.mentionEveryone ?? false,
+            targetSessionIds: [],
+            targetUserIds: [],
           },
-          dedupeKey: dispatch.dedupeKey ?? '',
         },
-        { timeoutMs: options.timeoutMs },
-      );
+        dedupeKey: dispatch.dedupeKey ?? '',
+      };
+      await router.withOwner(guildId, (client) => client.publishEvent(request, { timeoutMs: options.timeoutMs }), { retryForMs: options.publishRetryMs ?? 15_000 });
     },
     close() {
+      void membership.stop();
       router.close();
     },
   };

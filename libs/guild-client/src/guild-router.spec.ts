@@ -1,4 +1,5 @@
 import { StaticMembership } from '@chat/ring';
+import { RemoteCallError } from '@chat/rpc';
 import { describe, expect, it } from 'vitest';
 import { NoGuildNodeError } from './errors';
 import { GuildRouter, type GuildServiceClient } from './guild-router';
@@ -35,6 +36,49 @@ describe('GuildRouter', () => {
   it('fails with NoGuildNodeError on an empty ring', () => {
     const router = new GuildRouter({ membership: new StaticMembership([]), connect: fakeConnect([]) });
     expect(() => router.clientFor('1')).toThrow(NoGuildNodeError);
+    router.close();
+  });
+
+  it('withOwner retries an unavailable owner on the node the guild moved to, and gives up after retryForMs', async () => {
+    const membership = new StaticMembership([
+      { id: 'guild-a', address: 'a:1' },
+      { id: 'guild-b', address: 'b:1' },
+    ]);
+    const router = new GuildRouter({ membership, connect: fakeConnect([]) });
+    const guildId = Array.from({ length: 50 }, (_, i) => String(100000000000000000n + BigInt(i) * 4194304n)).find((g) => router.ownerOf(g) === 'guild-a')!;
+    const tried: string[] = [];
+    const result = await router.withOwner(
+      guildId,
+      async (client) => {
+        tried.push(client.address);
+        if (client.address === 'a:1') {
+          if (tried.length === 2) membership.update([{ id: 'guild-b', address: 'b:1' }]); // the probe drops guild-a
+          throw new RemoteCallError('unavailable', '/chat.guild.v1.GuildService/PublishEvent', 14, 'connection refused');
+        }
+        return 'published';
+      },
+      { retryForMs: 5000 },
+    );
+    expect(result).toBe('published');
+    expect(tried).toEqual(['a:1', 'a:1', 'b:1']);
+
+    const started = Date.now();
+    let calls = 0;
+    await expect(
+      router.withOwner(guildId, async () => {
+        calls += 1;
+        throw new RemoteCallError('unavailable', '/x', 14, 'down');
+      }, { retryForMs: 350 }),
+    ).rejects.toBeInstanceOf(RemoteCallError);
+    expect(calls).toBeGreaterThanOrEqual(2);
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    let notFound = 0;
+    await expect(router.withOwner(guildId, async () => {
+      notFound += 1;
+      throw new RemoteCallError('not_found', '/x', 5, 'no guild');
+    }, { retryForMs: 5000 })).rejects.toBeInstanceOf(RemoteCallError);
+    expect(notFound).toBe(1);
     router.close();
   });
 });

@@ -78,6 +78,29 @@ export class GuildRouter {
     return this.clientForNode(this.ownerOf(guildId));
   }
 
+  /**
+   * Calls `call` on the client of the node owning `guildId`; when that fails
+   * because the owner is gone or not the owner any more (UNAVAILABLE, a
+   * deadline, an empty ring), waits (100 ms, doubling to 1 s) and calls the
+   * then-current owner again, for up to `retryForMs`. This is how a guild
+   * event sent while its guild node dies reaches the node the guild moved to.
+   * Other errors, and the last failure, are thrown.
+   */
+  async withOwner<T>(guildId: string, call: (client: GuildServiceClient) => Promise<T>, options: { retryForMs: number }): Promise<T> {
+    const deadline = Date.now() + options.retryForMs;
+    let backoff = 100;
+    for (;;) {
+      try {
+        return await call(this.clientFor(guildId));
+      } catch (error) {
+        const kind = error instanceof NoGuildNodeError ? 'unavailable' : error instanceof RemoteCallError ? error.kind : undefined;
+        if ((kind !== 'unavailable' && kind !== 'deadline') || Date.now() + backoff > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, 1000);
+      }
+    }
+  }
+
   /** Groups guild ids by owning node (for one AttachSession per node). */
   groupByOwner(guildIds: readonly string[]): Map<NodeId, string[]> {
     const groups = new Map<NodeId, string[]>();

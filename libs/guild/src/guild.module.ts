@@ -1,6 +1,7 @@
 import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
 import { guildV1 } from '@chat/proto';
-import { parseMemberList, RingView, StaticMembership, type Member } from '@chat/ring';
+import { guildRingMembership } from '@chat/guild-client';
+import { parseMemberList, RingView, type Member, type Membership } from '@chat/ring';
 import { serviceNameOf } from '@chat/rpc';
 import { GuildStoreMissingError } from './errors';
 import { guildConfigSchema } from './guild.config';
@@ -13,7 +14,8 @@ const STORE = moduleKey<Partial<GuildStorePorts>>('store');
 
 /**
  * The guild service module: one actor per guild this node owns on the guild
- * ring (CHAT_GUILD_NODES, or a single-node ring of CHAT_GUILD_NODE_ID),
+ * ring (CHAT_GUILD_NODES, or a single-node ring of CHAT_GUILD_NODE_ID; peers
+ * that fail health checks leave it, CHAT_GUILD_RING_MEMBERSHIP),
  * GuildService on the shared gRPC server, batched StreamDispatches per
  * gateway node. Needs the `store` module of @chat/store. On stop, guild
  * actors stop and every dispatch stream ends.
@@ -26,13 +28,16 @@ export const guildModule = defineModule({
   create: (config) => {
     let node: GuildNode | undefined;
     let ring: RingView | undefined;
+    let membership: Membership | undefined;
     return {
       grpcServices: [serviceNameOf(guildV1.GuildServiceService)],
       async start(context) {
         const store = context.get(STORE);
         if (typeof store.guilds?.getGuild !== 'function' || typeof store.users?.getUsers !== 'function') throw new GuildStoreMissingError();
         const members: Member[] = config.nodes === '' ? [{ id: config.nodeId, address: 'local' }] : parseMemberList(config.nodes, 'CHAT_GUILD_NODES');
-        ring = new RingView(new StaticMembership(members));
+        membership = guildRingMembership(members, config, config.nodeId);
+        ring = new RingView(membership);
+        await membership.start();
         node = new GuildNode({
           nodeId: config.nodeId,
           ring,
@@ -49,6 +54,7 @@ export const guildModule = defineModule({
         context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id) }, 'guild node ready');
       },
       async stop() {
+        await membership?.stop();
         await node?.stop();
         ring?.close();
       },

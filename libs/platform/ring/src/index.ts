@@ -36,3 +36,4 @@ export {
   type RingViewOptions,
 } from './ring-view';
 export { parseMemberList, InvalidMemberListError } from './member-list';
+export { ProbedMembership, type ProbedMembershipOptions, type MemberProbe } from './probed-membership';

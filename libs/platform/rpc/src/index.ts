@@ -16,3 +16,4 @@ export { inboundDeadline, outboundDeadline } from './call-context';
 export { splitDescriptorSet } from './reflection';
 export { RemoteCallError, UnsupportedMethodError } from './errors';
 export { notImplementedHandlers } from './not-implemented';
+export { grpcHealthProbe, type HealthProbe } from './health-probe';
