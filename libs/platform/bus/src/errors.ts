@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotImplementedError, UnavailableError } from '@chat/errors';
+import { InvalidArgumentError, UnavailableError } from '@chat/errors';
 
 /** Thrown by `publish` or `subscribe` after the bus was closed. */
 export class BusClosedError extends UnavailableError {
@@ -34,15 +34,16 @@ export class InvalidSubscribeOptionError extends InvalidArgumentError {
   }
 }
 
-/** Thrown by the bus module when CHAT_BUS names an adapter this build does not have yet (kafka, until issue #5). */
-export class BusAdapterUnavailableError extends NotImplementedError {
+/** Thrown by the Kafka adapter's publish / subscribe when a topic it created has no leader for every partition within the wait (the broker is down or overloaded). */
+export class TopicNotReadyError extends UnavailableError {
   constructor(
-    /** The adapter asked for. */
-    readonly adapter: string,
-    /** Where it is tracked. */
-    readonly tracking: string,
+    /** The topic. */
+    readonly topic: string,
+    /** How long it waited, in ms. */
+    readonly waitedMs: number,
+    options: { cause?: unknown } = {},
   ) {
-    super(`the ${adapter} event bus adapter arrives in ${tracking}; use CHAT_BUS=memory`, { details: { adapter } });
+    super(`kafka topic ${topic} has no leader for every partition after ${waitedMs} ms`, { ...options, details: { topic } });
   }
 }
 
