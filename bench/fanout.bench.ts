@@ -25,7 +25,7 @@
  * rss_bytes_per_session: server process RSS after all N are connected minus
  * RSS before the first connection (both after a forced GC), divided by N.
  *
- *   npm run bench -- fanout [--quick] [--sizes=1000,10000] [--messages=20]
+ *   npm run bench -- fanout [--quick] [--sizes=1000,10000] [--messages=20] [--systems=ours,socketio,ws]
  *
  * Writes bench/results/fanout.json (fanout-quick.json with --quick).
  */
@@ -52,6 +52,8 @@ const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const SIZES = (option('sizes') ?? (quick ? '200,1000' : '1000,10000')).split(',').map(Number);
 const MESSAGES = Number(option('messages') ?? (quick ? 10 : 20));
+/** Which systems to run (all three by default); e.g. --systems=ours for profiling our server alone. */
+const SYSTEMS = (option('systems') ?? 'ours,socketio,ws').split(',');
 const ROUND_TIMEOUT_MS = 60_000;
 const CONNECT_CONCURRENCY = 100;
 type System = 'ours' | 'socketio' | 'ws';
@@ -330,11 +332,13 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const results: SystemResult[] = [];
   for (const n of SIZES) {
-    const ours = await runOurs(n);
-    sampleFrame ??= ours.sample;
-    results.push(ours.result);
-    results.push(await runSocketIo(n));
-    results.push(await runWs(n));
+    if (SYSTEMS.includes('ours')) {
+      const ours = await runOurs(n);
+      sampleFrame ??= ours.sample;
+      results.push(ours.result);
+    }
+    if (SYSTEMS.includes('socketio')) results.push(await runSocketIo(n));
+    if (SYSTEMS.includes('ws')) results.push(await runWs(n));
   }
   const loadAfter = loadAverage();
   console.log(`\nfanout: one guild, N sessions on loopback, ${MESSAGES} messages per system (plus one warm-up); clients in a child process`);
@@ -359,7 +363,7 @@ async function main(): Promise<void> {
       ];
     }),
   );
-  writeResults(quick ? 'fanout-quick' : 'fanout', {
+  writeResults(`fanout${quick ? '-quick' : ''}${option('systems') ? `-${SYSTEMS.join('-')}` : ''}`, {
     benchmark: 'fanout',
     quick,
     sizes: SIZES,

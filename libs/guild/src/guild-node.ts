@@ -13,6 +13,7 @@ import { GuildNotOwnedError } from './errors';
 import { guildBehaviour, type GuildSnapshot } from './guild.actor';
 import type { GuildMsg } from './guild.messages';
 import type { GuildStorePorts } from './guild-state';
+import { MemberWorkerPool } from './member-worker/member-worker-pool';
 
 /** Options of a guild node. */
 export interface GuildNodeOptions {
@@ -32,6 +33,10 @@ export interface GuildNodeOptions {
   askTimeoutMs?: number;
   mailboxCapacity?: number;
   listChunk?: number;
+  /** Member worker threads for listings of large guilds (default 0: every listing runs on this thread). */
+  memberWorkers?: number;
+  /** Guilds with more members than this list in a member worker (default 1000). */
+  workerMinMembers?: number;
   logger?: ActorLogger;
 }
 
@@ -42,6 +47,8 @@ export class GuildNode {
   readonly incarnation = randomUUID();
   readonly batcher: DispatchBatcher;
   readonly system: ActorSystem;
+  /** The member worker pool; undefined when the node runs without workers. */
+  readonly memberWorkers: MemberWorkerPool | undefined;
   private readonly active = new Set<string>();
   private readonly withSessions = new Set<string>();
   private readonly keepalive: ReturnType<typeof setInterval>;
@@ -61,6 +68,8 @@ export class GuildNode {
     }, Math.max(10, Math.floor(idle / 3)));
     this.keepalive.unref();
     this.unsubscribe = options.ring.subscribe(() => this.rebalance());
+    const workers = options.memberWorkers ?? 0;
+    this.memberWorkers = workers > 0 ? new MemberWorkerPool({ size: workers, minMembers: options.workerMinMembers ?? 1000, ...(options.logger ? { logger: options.logger } : {}) }) : undefined;
   }
 
   /** The owner of a guild on the ring. */
@@ -94,6 +103,7 @@ export class GuildNode {
           replayCapacity: this.options.replayCapacity ?? 4096,
           listChunk: this.options.listChunk ?? 500,
           onSessionsChanged: (g, n) => (n > 0 ? this.withSessions.add(g) : this.withSessions.delete(g)),
+          ...(this.memberWorkers ? { memberWorkers: this.memberWorkers } : {}),
         }),
       { idleTimeoutMs: this.options.idleTimeoutMs ?? 600_000, ...(this.options.mailboxCapacity ? { mailboxCapacity: this.options.mailboxCapacity } : {}) },
     );
@@ -103,6 +113,7 @@ export class GuildNode {
         if (this.system.get(id) === undefined) {
           this.active.delete(guildId);
           this.withSessions.delete(guildId);
+          this.memberWorkers?.release(guildId);
         }
       });
     }
@@ -145,6 +156,30 @@ export class GuildNode {
     }
   }
 
+  /**
+   * Detaches many sessions from one guild: one tell per session and one ask
+   * for the last (the actor handles its mailbox in order, so the answer means
+   * all of them are done), instead of one ask, timer and promise per session.
+   * A full mailbox makes that detach an awaited ask. No-op when the guild's
+   * actor is not live here.
+   */
+  async detachSessions(guildId: string, sessionIds: readonly string[], timeoutMs?: number): Promise<void> {
+    if (sessionIds.length === 0 || !this.owns(guildId) || !this.isActive(guildId)) return;
+    const ref = this.actor(guildId);
+    const last = sessionIds.length - 1;
+    for (let i = 0; i < last; i += 1) {
+      const sessionId = sessionIds[i] as string;
+      try {
+        ref.send({ type: 'detach', sessionId });
+      } catch (error) {
+        if (!(error instanceof MailboxFullError)) throw error;
+        await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, reply }), timeoutMs);
+      }
+    }
+    const sessionId = sessionIds[last] as string;
+    await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, reply }), timeoutMs);
+  }
+
   /** Guild actors live on this node. */
   activeGuildIds(): string[] {
     return [...this.active].filter((g) => this.isActive(g));
@@ -165,6 +200,7 @@ export class GuildNode {
     this.batcher.flush();
     this.batcher.close();
     await this.system.stopAll();
+    await this.memberWorkers?.stop();
   }
 }
 

@@ -3,6 +3,10 @@ import { guildV1 } from '@chat/proto';
 import { RingView, StaticMembership } from '@chat/ring';
 import type { Store } from '@chat/store';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ActorRef } from '@chat/actor';
+import { actorId } from './guild-node';
+import type { GuildSnapshot } from './guild.actor';
+import type { GuildMsg } from './guild.messages';
 import { startGuildServer, type TestGuildServer } from './testing/guild-server';
 import { ids, memberId, seedGuild } from './testing/seed-guild';
 
@@ -101,6 +105,36 @@ describe('GuildService over gRPC (loopback)', () => {
     expect(hello?.$case === 'hello' && hello.hello).toMatchObject({ guildNodeId: 'guild-a', incarnation: guildServer.node.incarnation, resyncGuildIds: [] });
     const batch = s2.frames[1]?.frame;
     expect(batch?.$case === 'batch' && batch.batch.items.map((i) => i.sequence)).toEqual([published.sequence]);
+  });
+
+  it('detaches many sessions in one DetachSessions call, and a user who goes offline gets one PRESENCE_UPDATE', async () => {
+    store = await seedGuild(21);
+    guildServer = await startGuildServer(store, 'guild-a');
+    router = new GuildRouter({ membership: guildServer.membership });
+    const client = router.clientFor(ids.guild);
+    const abort = new AbortController();
+    const stream = collect(client.streamDispatches({ nodeId: 'gw-1', cursors: [] }, { signal: abort.signal }));
+    await stream.next(1);
+    const online = { status: guildV1.PresenceStatus.ONLINE, activitiesJson: Buffer.from('[]'), sinceMs: '0', afk: false, platform: 'desktop' };
+    for (let i = 2; i <= 21; i += 1) {
+      await client.attachSession({ sessionId: `s${i}`, userId: memberId(i), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, ...(i === 2 ? { presence: online } : {}) });
+    }
+    const actor = guildServer.node.system.get(actorId(ids.guild)) as ActorRef<GuildMsg, GuildSnapshot>;
+    expect(actor.getSnapshot()?.sessionCount).toBe(20);
+    const sessions = Array.from({ length: 19 }, (_, n) => ({ sessionId: `s${n + 2}`, userId: memberId(n + 2), nodeId: 'gw-1', guildIds: n === 0 ? [] : [ids.guild] }));
+    await client.detachSessions({ sessions });
+    expect(actor.getSnapshot()?.sessions.map((s) => s.sessionId)).toEqual(['s21']);
+    // Detaching again is a no-op (idempotent), and an empty call answers.
+    await client.detachSessions({ sessions });
+    await client.detachSessions({ sessions: [] });
+    expect(actor.getSnapshot()?.sessionCount).toBe(1);
+    // Only memberId(2) had a presence: its last session went, so one offline PRESENCE_UPDATE went out.
+    while (!stream.frames.some((f) => f.frame?.$case === 'batch' && f.frame.batch.items.some((i) => i.item?.$case === 'dispatch' && i.item.dispatch.type === 'PRESENCE_UPDATE' && i.item.dispatch.payloadJson.toString().includes('offline')))) {
+      await stream.next(stream.frames.length + 1);
+    }
+    await expect(client.detachSessions({ sessions: [{ sessionId: '', userId: memberId(2), nodeId: 'gw-1', guildIds: [] }] })).rejects.toMatchObject({ kind: 'invalid' });
+    abort.abort();
+    await stream.done;
   });
 
   it('refuses guilds this node does not own and names the owner', async () => {

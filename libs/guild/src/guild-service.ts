@@ -16,6 +16,9 @@ import { limitOf } from './member-listing';
 
 type Handlers = AsyncHandlers<typeof guildV1.GuildServiceService>;
 
+/** Sessions per DetachSessions call (the gateway's coalescer sends at most this many). */
+export const MAX_DETACH_BATCH = 10_000;
+
 function requireText(field: string, value: string, max = 128): string {
   if (value === '' || value.length > max) throw new InvalidGuildRequestError(field, `must be 1..${max} characters`);
   return value;
@@ -73,6 +76,24 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
           .filter((g) => node.owns(g) && node.isActive(g))
           .map((g) => node.ask<void>(g, (reply) => ({ type: 'detach', sessionId: request.sessionId, reply }), timeoutOf(context))),
       );
+      return {};
+    },
+
+    async detachSessions(request, context) {
+      if (request.sessions.length > MAX_DETACH_BATCH) throw new InvalidGuildRequestError('sessions', `at most ${MAX_DETACH_BATCH} per call`);
+      // Grouped by guild, so each guild actor gets its share in one go (one ask per guild, not per session).
+      const byGuild = new Map<string, string[]>();
+      let everyGuild: string[] | undefined;
+      for (const entry of request.sessions) {
+        requireText('sessions.session_id', entry.sessionId);
+        const guildIds = entry.guildIds.length > 0 ? entry.guildIds : (everyGuild ??= node.activeGuildIds());
+        for (const guildId of guildIds) {
+          const list = byGuild.get(guildId);
+          if (list) list.push(entry.sessionId);
+          else byGuild.set(guildId, [entry.sessionId]);
+        }
+      }
+      await Promise.all([...byGuild].map(([guildId, sessionIds]) => node.detachSessions(guildId, sessionIds, timeoutOf(context))));
       return {};
     },
 

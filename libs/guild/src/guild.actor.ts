@@ -13,7 +13,7 @@ import { emit, nodesOf, type GuildActorDeps, type GuildState } from './guild-fan
 export type { AttachedSession, DispatchOutbox, GuildActorDeps, GuildState } from './guild-fanout';
 import { buildGuildCreate } from './guild-create';
 import { channelJson, guildJson, presenceJson, type PresenceRecord } from './guild-json';
-import { advanceListing } from './member-listing';
+import { advanceListing, offloadListing, type ListingDeps } from './member-listing';
 import { ReplayLog } from './replay-log';
 import type { AttachInput, GuildMsg } from './guild.messages';
 import { applyPublish } from './guild-publish';
@@ -25,8 +25,23 @@ export interface GuildSnapshot {
   memberCount: number;
   channelIds: string[];
   roleIds: string[];
-  sessions: { sessionId: string; userId: string; nodeId: string; mode: guildV1.SessionMode }[];
+  /** Number of attached sessions. */
+  sessionCount: number;
+  /**
+   * The attached sessions. Built when first read (from the actor's state at
+   * that moment), not at every commit: a guild with 10,000 sessions would
+   * otherwise copy 10,000 entries on every attach, detach and publish.
+   */
+  readonly sessions: { sessionId: string; userId: string; nodeId: string; mode: guildV1.SessionMode }[];
   replaySize: number;
+}
+
+type SessionEntry = GuildSnapshot['sessions'][number];
+
+/** The snapshot's `sessions`, computed once on first read. */
+function lazySessions(state: GuildState): () => SessionEntry[] {
+  let list: SessionEntry[] | undefined;
+  return () => (list ??= [...state.sessions.values()].map((s) => ({ sessionId: s.sessionId, userId: s.userId, nodeId: s.nodeId, mode: s.mode })));
 }
 
 const DEDUPE_KEYS = 4096;
@@ -72,12 +87,17 @@ function detach(state: GuildState, deps: GuildActorDeps, sessionId: string): voi
   if (!session) return;
   state.sessions.delete(sessionId);
   sessionsChanged(state, deps);
-  const stillOnline = [...state.sessions.values()].some((s) => s.userId === session.userId);
-  if (!stillOnline && state.data.presences.has(session.userId)) {
+  // Presence first: the scan over every session only runs for users who have one (a mass detach stays linear).
+  if (state.data.presences.has(session.userId) && !stillOnline(state, session.userId)) {
     const offline: PresenceRecord = { status: 'offline', activities: [], clientStatus: {} };
     state.data.presences.delete(session.userId);
     broadcastPresence(state, deps, session.userId, offline);
   }
+}
+
+function stillOnline(state: GuildState, userId: string): boolean {
+  for (const s of state.sessions.values()) if (s.userId === userId) return true;
+  return false;
 }
 
 function bump(state: GuildState): GuildState {
@@ -85,7 +105,7 @@ function bump(state: GuildState): GuildState {
 }
 
 /** Builds the behaviour of the actor for `guildId`. */
-export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour<GuildMsg, GuildState, GuildSnapshot> {
+export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDeps): Behaviour<GuildMsg, GuildState, GuildSnapshot> {
   return defineBehaviour<GuildMsg, GuildState, GuildSnapshot>({
     activate: async () => ({
       data: await loadGuildData(deps.store, guildId),
@@ -164,6 +184,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour
         }
         case 'list-members':
         case 'list-members.continue': {
+          if (msg.type === 'list-members' && offloadListing(state.data, msg, deps.memberWorkers, ctx)) return state;
           const job = msg.type === 'list-members' ? { request: msg.request, cursor: msg.request.after, members: [], presences: [], lastId: '', reply: msg.reply } : msg.job;
           const done = advanceListing(state.data, job, deps.listChunk);
           if (done) job.reply(done);
@@ -186,14 +207,20 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps): Behaviour
           return state;
       }
     },
-    snapshot: (state) => ({
-      guildId,
-      sequence: state.sequence.toString(),
-      memberCount: state.data.members.size,
-      channelIds: [...state.data.channels.keys()],
-      roleIds: [...state.data.roles.keys()],
-      sessions: [...state.sessions.values()].map((s) => ({ sessionId: s.sessionId, userId: s.userId, nodeId: s.nodeId, mode: s.mode })),
-      replaySize: state.log.size,
-    }),
+    snapshot: (state) => {
+      const sessions = lazySessions(state);
+      return {
+        guildId,
+        sequence: state.sequence.toString(),
+        memberCount: state.data.members.size,
+        channelIds: [...state.data.channels.keys()],
+        roleIds: [...state.data.roles.keys()],
+        sessionCount: state.sessions.size,
+        get sessions() {
+          return sessions();
+        },
+        replaySize: state.log.size,
+      };
+    },
   });
 }

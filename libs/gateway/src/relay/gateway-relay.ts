@@ -7,6 +7,7 @@
  * a fresh GUILD_CREATE.
  */
 import { guildV1 } from '@chat/proto';
+import { DetachCoalescer } from './detach-coalescer';
 import { SessionNotRegisteredError } from './errors';
 import { GuildNodeLink, type StreamSource } from './guild-node-link';
 import { GuildRelay } from './guild-relay';
@@ -26,6 +27,8 @@ export interface RelayGuildClients {
   clientForNode(nodeId: string): StreamSource & {
     attachSession(request: guildV1.AttachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.AttachSessionResponse>;
     detachSession(request: guildV1.DetachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.DetachSessionResponse>;
+    /** Many detaches in one call; optional (a client without it gets one DetachSession per session). */
+    detachSessions?(request: guildV1.DetachSessionsRequest, options?: { timeoutMs?: number }): Promise<guildV1.DetachSessionsResponse>;
     updateGuildSubscriptions(request: guildV1.UpdateGuildSubscriptionsRequest, options?: { timeoutMs?: number }): Promise<guildV1.UpdateGuildSubscriptionsResponse>;
     updatePresence(request: guildV1.UpdatePresenceRequest, options?: { timeoutMs?: number }): Promise<guildV1.UpdatePresenceResponse>;
   };
@@ -40,6 +43,8 @@ export interface GatewayRelayOptions {
   timeoutMs?: number;
   /** Delay between re-attach attempts for unavailable guilds (default 1000 ms). */
   retryMs?: number;
+  /** Detaches owed to one guild node within this window go out as one DetachSessions call (default 5 ms). */
+  detachWindowMs?: number;
   /** Logs failures; default silent. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -76,8 +81,17 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   private readonly pendingRetry = new Map<string, Set<string>>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Coalesces DetachSession calls per guild node (mass disconnects). */
+  readonly detaches: DetachCoalescer;
 
-  constructor(private readonly options: GatewayRelayOptions) {}
+  constructor(private readonly options: GatewayRelayOptions) {
+    this.detaches = new DetachCoalescer({
+      client: (nodeId) => options.guilds.clientForNode(nodeId),
+      timeoutMs: options.timeoutMs ?? 5000,
+      ...(options.detachWindowMs === undefined ? {} : { windowMs: options.detachWindowMs }),
+      ...(options.onError ? { onError: options.onError } : {}),
+    });
+  }
 
   get size(): number {
     return this.sessions.size;
@@ -156,14 +170,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       const owner = relay?.ownerNodeId ?? this.safeOwner(guildId);
       if (owner !== undefined) byOwner.set(owner, [...(byOwner.get(owner) ?? []), guildId]);
     }
-    await Promise.all(
-      [...byOwner].map(([owner, ids]) =>
-        this.options.guilds
-          .clientForNode(owner)
-          .detachSession({ sessionId, userId: session.userId, nodeId: this.options.nodeId, guildIds: ids }, { timeoutMs: this.timeout() })
-          .catch((error: unknown) => this.options.onError?.(error, `detach at ${owner}`)),
-      ),
-    );
+    await Promise.all([...byOwner].map(([owner, ids]) => this.detaches.detach(owner, { sessionId, userId: session.userId, nodeId: this.options.nodeId, guildIds: ids })));
   }
 
   async updateSubscriptions(sessionId: string, changes: readonly GuildSubscriptionChange[]): Promise<void> {
@@ -216,6 +223,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    await this.detaches.flushAll();
     await Promise.all([...this.links.values()].map((link) => link.close()));
     this.links.clear();
   }

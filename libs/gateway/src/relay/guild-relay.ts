@@ -94,7 +94,7 @@ export class GuildRelay {
     this.lastSequence = sequence;
     this.recent.push(item);
     if (this.recent.length > RECENT_ITEMS) this.recent.shift();
-    this.apply(item, [...this.sessions.values()]);
+    this.apply(item, this.sessions.values());
   }
 
   /** Delivers a frame to every session (GUILD_DELETE unavailable, GUILD_CREATE after a move). */
@@ -102,7 +102,7 @@ export class GuildRelay {
     for (const entry of this.sessions.values()) entry.session.deliver(frame);
   }
 
-  private apply(item: guildV1.DispatchItem, targets: RelaySession[]): void {
+  private apply(item: guildV1.DispatchItem, targets: Iterable<RelaySession>): void {
     const body = item.item;
     if (!body) return;
     const sequence = BigInt(item.sequence);
@@ -118,12 +118,12 @@ export class GuildRelay {
         }
         return;
       case 'sessionMode': {
-        const entry = targets.find((t) => t.sessionId === body.sessionMode.sessionId);
-        if (entry) entry.mode = body.sessionMode.mode;
+        for (const entry of targets) if (entry.sessionId === body.sessionMode.sessionId) entry.mode = body.sessionMode.mode;
         return;
       }
       case 'memberRemoved': {
-        const removed = targets.filter((t) => t.userId === body.memberRemoved.userId);
+        const removed: RelaySession[] = [];
+        for (const entry of targets) if (entry.userId === body.memberRemoved.userId) removed.push(entry);
         for (const entry of removed) this.sessions.delete(entry.sessionId);
         if (removed.length > 0) this.events.memberRemoved(this.guildId, removed.map((r) => r.session));
         return;
@@ -134,7 +134,7 @@ export class GuildRelay {
     }
   }
 
-  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: RelaySession[]): void {
+  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): void {
     let full: DispatchFrame | undefined;
     let redacted: DispatchFrame | undefined;
     for (const entry of targets) {

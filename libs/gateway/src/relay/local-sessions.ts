@@ -65,10 +65,6 @@ export interface DispatchFrame {
   readonly guildId?: string;
 }
 
-const FRAME_OPEN = Buffer.from('{"op":0,"s":', 'utf8');
-const COMMA = Buffer.from(',', 'utf8');
-const FRAME_CLOSE = Buffer.from('}', 'utf8');
-
 /**
  * Builds a {@link DispatchFrame} from a dispatch name and its `d` payload,
  * already serialised as JSON (bytes or string). Called once per dispatch.
@@ -84,13 +80,25 @@ export function createDispatchFrame(
   return guildId === undefined ? { type, body } : { type, body, guildId };
 }
 
+/** `{"op":0,"s":` is 12 ASCII bytes; a safe integer has at most 16 digits, then `,`. */
+const MAX_PREFIX_BYTES = 12 + 16 + 1;
+const CLOSE_BRACE = 0x7d;
+
 /**
  * The complete gateway frame for one session: `{"op":0,"s":<sequence>,` +
  * body + `}`. `sequence` is the session's own dispatch counter (Discord `s`),
- * not the guild's stream sequence.
+ * not the guild's stream sequence. One allocation (from Node's buffer pool
+ * for small frames) and one copy of the shared body per session; the prefix
+ * is written as ASCII in place.
  */
 export function encodeDispatchFrame(frame: DispatchFrame, sequence: number): Buffer {
-  return Buffer.concat([FRAME_OPEN, Buffer.from(String(sequence), 'utf8'), COMMA, frame.body, FRAME_CLOSE]);
+  const body = frame.body;
+  const out = Buffer.allocUnsafe(MAX_PREFIX_BYTES + body.length + 1);
+  const prefix = out.write(`{"op":0,"s":${sequence},`, 0, 'latin1');
+  body.copy(out, prefix);
+  const end = prefix + body.length;
+  out[end] = CLOSE_BRACE;
+  return out.subarray(0, end + 1);
 }
 
 /** IDENTIFY's shard pair: the session sees guild G when (G >> 22) % count === id. */

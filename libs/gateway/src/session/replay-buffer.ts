@@ -9,26 +9,34 @@ export interface BufferedDispatch {
 /**
  * The last `capacity` dispatches of a session, for RESUME. Frames are the
  * relay's shared objects, so a buffer costs one slot per dispatch, not a copy.
+ * Slots are two parallel arrays that grow on demand up to `capacity` (an idle
+ * session with capacity 1000 does not hold 1000 empty slots), then wrap.
  */
 export class ReplayBuffer {
-  private readonly items: (BufferedDispatch | undefined)[];
+  private readonly frames: DispatchFrame[] = [];
+  private readonly sequences: number[] = [];
   private start = 0;
-  private count = 0;
+  readonly capacity: number;
 
-  constructor(readonly capacity: number) {
-    this.items = new Array<BufferedDispatch | undefined>(Math.max(1, capacity));
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, capacity);
   }
 
-  /** Appends a dispatch, dropping the oldest when full. */
-  push(item: BufferedDispatch): void {
-    const size = this.items.length;
-    if (this.count < size) {
-      this.items[(this.start + this.count) % size] = item;
-      this.count += 1;
-    } else {
-      this.items[this.start] = item;
-      this.start = (this.start + 1) % size;
+  /** Number of dispatches held. */
+  get size(): number {
+    return this.frames.length;
+  }
+
+  /** Appends the dispatch sent with `sequence`, dropping the oldest when full. */
+  push(sequence: number, frame: DispatchFrame): void {
+    if (this.frames.length < this.capacity) {
+      this.frames.push(frame);
+      this.sequences.push(sequence);
+      return;
     }
+    this.frames[this.start] = frame;
+    this.sequences[this.start] = sequence;
+    this.start = (this.start + 1) % this.capacity;
   }
 
   /**
@@ -39,9 +47,11 @@ export class ReplayBuffer {
     if (sequence > lastSequence || sequence < 0) return undefined;
     if (sequence === lastSequence) return [];
     const out: BufferedDispatch[] = [];
-    for (let i = 0; i < this.count; i += 1) {
-      const item = this.items[(this.start + i) % this.items.length];
-      if (item && item.sequence > sequence) out.push(item);
+    const count = this.frames.length;
+    for (let i = 0; i < count; i += 1) {
+      const slot = (this.start + i) % count;
+      const itemSequence = this.sequences[slot] as number;
+      if (itemSequence > sequence) out.push({ sequence: itemSequence, frame: this.frames[slot] as DispatchFrame });
     }
     const first = out[0];
     if (!first || first.sequence !== sequence + 1) return undefined;

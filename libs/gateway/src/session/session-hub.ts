@@ -6,6 +6,7 @@
 import { ActorSystem, type ActorRef } from '@chat/actor';
 import type { DispatchFrame, LocalSession, SessionRelay } from '../relay/local-sessions';
 import type { MemberLister } from './member-lister';
+import { SessionOutput } from './session-output';
 import { SessionRegistry } from './session-registry';
 import type { SessionMsg } from './session.messages';
 import { sessionBehaviour, type SessionIdentity, type SessionView } from './session.actor';
@@ -41,10 +42,13 @@ export class SessionHub {
   /** Starts a session after a successful IDENTIFY: READY and GUILD_CREATEs follow on `transport`. */
   open(identity: SessionIdentity, transport: SessionTransport): SessionRef {
     const { relay } = this.options;
-    const ref: SessionRef = this.system.spawn(`session:${identity.sessionId}`, sessionBehaviour(identity, transport, {
+    // Held until the 'start' turn has written READY and the GUILD_CREATEs.
+    const output = new SessionOutput(this.options.replayCapacity, transport);
+    output.hold();
+    const ref: SessionRef = this.system.spawn(`session:${identity.sessionId}`, sessionBehaviour(identity, {
       relay,
       members: this.options.members,
-      replayCapacity: this.options.replayCapacity,
+      output,
       resumeWindowMs: this.options.resumeWindowMs,
       log: this.options.log,
       onEnded: (sessionId) => this.forget(sessionId),
@@ -56,7 +60,8 @@ export class SessionHub {
       ...(identity.shard ? { shard: identity.shard } : {}),
       allowPassive: identity.allowPassive,
       largeThreshold: identity.largeThreshold,
-      deliver: (frame: DispatchFrame) => ref.send({ type: 'deliver', frame }),
+      // Straight to the output (no mailbox hop): the relay's hot path, one call per session and dispatch.
+      deliver: (frame: DispatchFrame) => output.deliver(frame),
       guildRemoved: (guildId: string) => ref.send({ type: 'guild-removed', guildId }),
     };
     this.refs.set(identity.sessionId, ref);

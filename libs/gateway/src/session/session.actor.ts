@@ -12,9 +12,9 @@ import {
   type SessionRelay,
 } from '../relay/local-sessions';
 import type { MemberLister } from './member-lister';
-import { ReplayBuffer } from './replay-buffer';
+import type { SessionOutput } from './session-output';
 import type { MemberRequest, SessionMsg } from './session.messages';
-import { controlFrame, type SessionTransport } from './session-transport';
+import { controlFrame } from './session-transport';
 
 /** Everything fixed at IDENTIFY. */
 export interface SessionIdentity extends LocalSession {
@@ -28,8 +28,12 @@ export interface SessionIdentity extends LocalSession {
 export interface SessionDeps {
   readonly relay: SessionRelay;
   readonly members: MemberLister;
-  /** Dispatches kept for RESUME. */
-  readonly replayCapacity: number;
+  /**
+   * The session's `s`, resume buffer and connection. The relay writes to it
+   * directly; it must be held once when the actor is spawned ('start'
+   * releases it after READY and the GUILD_CREATEs).
+   */
+  readonly output: SessionOutput;
   /** How long a session without a connection can still be resumed. */
   readonly resumeWindowMs: number;
   /** Called once when the session ends for good (unregister it everywhere). */
@@ -39,9 +43,8 @@ export interface SessionDeps {
 
 /** State of a session actor (mutated only by its own handler). */
 export interface SessionState {
-  sequence: number;
-  readonly buffer: ReplayBuffer;
-  transport: SessionTransport | undefined;
+  /** `s`, resume buffer and connection (shared with the relay's direct deliveries). */
+  readonly output: SessionOutput;
   /** Bumped each time the transport changes; an `expire` of an older epoch is ignored. */
   epoch: number;
   readonly guildIds: Set<string>;
@@ -58,18 +61,16 @@ export interface SessionView {
 const GUILD_MEMBERS_CHUNK_SIZE = 1000;
 
 /** Builds the behaviour of one session. */
-export function sessionBehaviour(identity: SessionIdentity, initial: SessionTransport, deps: SessionDeps): Behaviour<SessionMsg, SessionState, SessionView> {
+export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): Behaviour<SessionMsg, SessionState, SessionView> {
   const deliver = (state: SessionState, frame: DispatchFrame): void => {
     if (state.ended) return;
-    state.sequence += 1;
-    state.buffer.push({ sequence: state.sequence, frame });
-    state.transport?.send(encodeDispatchFrame(frame, state.sequence));
+    state.output.write(frame);
   };
   const end = (state: SessionState, code: number, reason: string): void => {
     if (state.ended) return;
     state.ended = true;
-    state.transport?.close(code, reason);
-    state.transport = undefined;
+    state.output.transport?.close(code, reason);
+    state.output.end();
     deps.onEnded(identity.sessionId);
   };
   const sendMembers = async (state: SessionState, request: MemberRequest): Promise<void> => {
@@ -103,26 +104,30 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
       deliver(state, createDispatchFrame('GUILD_MEMBERS_CHUNK', JSON.stringify(d), request.guildId));
     }
   };
+  /** Attaches guilds; the relay's dispatches for them wait (held) until their GUILD_CREATE is out. */
   const attach = async (state: SessionState, guildIds: readonly string[]): Promise<void> => {
-    const result = await deps.relay.attachGuilds(identity.sessionId, guildIds);
-    for (const guild of result.attached) {
-      state.guildIds.add(guild.guildId);
-      if (guild.guildCreateJson.length > 0) deliver(state, createDispatchFrame('GUILD_CREATE', guild.guildCreateJson, guild.guildId));
+    state.output.hold();
+    try {
+      const result = await deps.relay.attachGuilds(identity.sessionId, guildIds);
+      for (const guild of result.attached) {
+        state.guildIds.add(guild.guildId);
+        if (guild.guildCreateJson.length > 0) deliver(state, createDispatchFrame('GUILD_CREATE', guild.guildCreateJson, guild.guildId));
+      }
+      for (const guildId of result.notMember) state.guildIds.delete(guildId);
+    } finally {
+      state.output.release();
     }
-    for (const guildId of result.notMember) state.guildIds.delete(guildId);
   };
 
   return defineBehaviour<SessionMsg, SessionState, SessionView>({
     supervision: { directive: 'resume' },
     activate: () => ({
-      sequence: 0,
-      buffer: new ReplayBuffer(deps.replayCapacity),
-      transport: initial,
+      output: deps.output,
       epoch: 0,
       guildIds: new Set(identity.guildIds),
       ended: false,
     }),
-    snapshot: (state) => ({ sequence: state.sequence, connected: state.transport !== undefined, guildIds: [...state.guildIds] }),
+    snapshot: (state) => ({ sequence: state.output.sequence, connected: state.output.transport !== undefined, guildIds: [...state.guildIds] }),
     receive: async (state, msg, ctx) => {
       switch (msg.type) {
         case 'start': {
@@ -132,6 +137,9 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
             await attach(state, identity.guildIds);
           } catch (error) {
             deps.log.warn({ err: error, sessionId: identity.sessionId }, 'attaching guilds failed; they stay unavailable');
+          } finally {
+            // The hold taken when the session was spawned (deliveries before READY wait for it).
+            state.output.release();
           }
           return state;
         }
@@ -148,29 +156,28 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
           return state;
         }
         case 'resume': {
-          if (!state.ended && msg.sequence > state.sequence) {
+          const output = state.output;
+          if (!state.ended && msg.sequence > output.sequence) {
             msg.reply('invalid-seq');
             return state;
           }
-          const missed = state.ended ? undefined : state.buffer.after(msg.sequence, state.sequence);
+          const missed = state.ended ? undefined : output.after(msg.sequence);
           if (!missed) {
             msg.reply('gone');
             return state;
           }
-          state.transport?.close(4000, 'session resumed elsewhere');
-          state.transport = msg.transport;
+          output.transport?.close(4000, 'session resumed elsewhere');
+          output.transport = undefined;
           state.epoch += 1;
           for (const item of missed) msg.transport.send(encodeDispatchFrame(item.frame, item.sequence));
-          state.sequence += 1;
-          const resumed = createDispatchFrame('RESUMED', 'null');
-          state.buffer.push({ sequence: state.sequence, frame: resumed });
-          msg.transport.send(encodeDispatchFrame(resumed, state.sequence));
+          output.transport = msg.transport;
+          output.write(createDispatchFrame('RESUMED', 'null'));
           msg.reply('resumed');
           return state;
         }
         case 'transport-closed': {
-          if (state.transport?.id !== msg.transportId) return state;
-          state.transport = undefined;
+          if (state.output.transport?.id !== msg.transportId) return state;
+          state.output.transport = undefined;
           state.epoch += 1;
           if (!msg.resumable) {
             end(state, 4000, 'closed');
@@ -181,7 +188,7 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
           return state;
         }
         case 'expire':
-          if (msg.epoch === state.epoch && state.transport === undefined) end(state, 4009, 'session timed out');
+          if (msg.epoch === state.epoch && state.output.transport === undefined) end(state, 4009, 'session timed out');
           return state;
         case 'presence':
           await deps.relay.updatePresence(identity.sessionId, msg.presence);
@@ -196,8 +203,8 @@ export function sessionBehaviour(identity: SessionIdentity, initial: SessionTran
           state.guildIds.delete(msg.guildId);
           return state;
         case 'reconnect':
-          state.transport?.send(controlFrame(7, null));
-          state.transport?.close(4000, 'reconnect');
+          state.output.transport?.send(controlFrame(7, null));
+          state.output.transport?.close(4000, 'reconnect');
           return state;
         case 'end':
           end(state, msg.code, msg.reason);

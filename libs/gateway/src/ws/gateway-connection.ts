@@ -31,6 +31,9 @@ export interface ConnectionHost {
 }
 
 let nextConnectionId = 1;
+/** Send options shared by every frame (ws copies them; no per-frame object literal). Uncompressed frames are text, zlib-stream frames binary. */
+const TEXT = { binary: false, compress: false, fin: true } as const;
+const BINARY = { binary: true, compress: false, fin: true } as const;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -115,7 +118,9 @@ export class GatewayConnection implements SessionTransport {
       this.socket.terminate();
       return;
     }
-    this.socket.send(data, { binary }, () => undefined);
+    // No callback: with one, every frame costs a completion closure and a write request callback; a
+    // failed write surfaces as the socket's 'error'/'close', which ends the connection anyway.
+    this.socket.send(data, binary ? BINARY : TEXT);
   }
 
   private armDeadline(): void {

@@ -331,6 +331,19 @@ export interface DetachSessionRequest {
 export interface DetachSessionResponse {
 }
 
+/** Request of DetachSessions. */
+export interface DetachSessionsRequest {
+  /**
+   * The sessions to detach, each as DetachSession would take it (at most
+   * 10000 per call).
+   */
+  sessions: DetachSessionRequest[];
+}
+
+/** Response of DetachSessions. */
+export interface DetachSessionsResponse {
+}
+
 /** One guild's subscription request (gateway op 14 or one entry of op 37). */
 export interface GuildSubscription {
   /** The guild. */
@@ -1703,6 +1716,129 @@ export const DetachSessionResponse: MessageFns<DetachSessionResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<DetachSessionResponse>, I>>(_: I): DetachSessionResponse {
     const message = createBaseDetachSessionResponse();
+    return message;
+  },
+};
+
+function createBaseDetachSessionsRequest(): DetachSessionsRequest {
+  return { sessions: [] };
+}
+
+export const DetachSessionsRequest: MessageFns<DetachSessionsRequest> = {
+  encode(message: DetachSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      DetachSessionRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetachSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetachSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(DetachSessionRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DetachSessionsRequest {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => DetachSessionRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: DetachSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => DetachSessionRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetachSessionsRequest>, I>>(base?: I): DetachSessionsRequest {
+    return DetachSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetachSessionsRequest>, I>>(object: I): DetachSessionsRequest {
+    const message = createBaseDetachSessionsRequest();
+    message.sessions = object.sessions?.map((e) => DetachSessionRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseDetachSessionsResponse(): DetachSessionsResponse {
+  return {};
+}
+
+export const DetachSessionsResponse: MessageFns<DetachSessionsResponse> = {
+  encode(_: DetachSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DetachSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDetachSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): DetachSessionsResponse {
+    return {};
+  },
+
+  toJSON(_: DetachSessionsResponse): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DetachSessionsResponse>, I>>(base?: I): DetachSessionsResponse {
+    return DetachSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DetachSessionsResponse>, I>>(_: I): DetachSessionsResponse {
+    const message = createBaseDetachSessionsResponse();
     return message;
   },
 };
@@ -5358,6 +5494,25 @@ export const GuildServiceService = {
     responseDeserialize: (value: Buffer): DetachSessionResponse => DetachSessionResponse.decode(value),
   },
   /**
+   * Detaches many sessions in one call: what DetachSession does, for each
+   * entry. A gateway node coalesces the detaches it owes one guild node
+   * within a short window (a mass disconnect, a dying gateway node) into one
+   * call, and each guild actor handles its share in one turn. Idempotent.
+   * A gateway talking to a guild node without this RPC (UNIMPLEMENTED) falls
+   * back to one DetachSession per session.
+   */
+  detachSessions: {
+    path: "/chat.guild.v1.GuildService/DetachSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DetachSessionsRequest): Buffer =>
+      Buffer.from(DetachSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DetachSessionsRequest => DetachSessionsRequest.decode(value),
+    responseSerialize: (value: DetachSessionsResponse): Buffer =>
+      Buffer.from(DetachSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DetachSessionsResponse => DetachSessionsResponse.decode(value),
+  },
+  /**
    * Upgrades or downgrades a session between passive and active in some
    * guilds, with what it wants to receive (gateway op 14 lazy request and op
    * 37 guild subscriptions bulk). Takes effect before the next dispatch.
@@ -5523,6 +5678,15 @@ export interface GuildServiceServer extends UntypedServiceImplementation {
    */
   detachSession: handleUnaryCall<DetachSessionRequest, DetachSessionResponse>;
   /**
+   * Detaches many sessions in one call: what DetachSession does, for each
+   * entry. A gateway node coalesces the detaches it owes one guild node
+   * within a short window (a mass disconnect, a dying gateway node) into one
+   * call, and each guild actor handles its share in one turn. Idempotent.
+   * A gateway talking to a guild node without this RPC (UNIMPLEMENTED) falls
+   * back to one DetachSession per session.
+   */
+  detachSessions: handleUnaryCall<DetachSessionsRequest, DetachSessionsResponse>;
+  /**
    * Upgrades or downgrades a session between passive and active in some
    * guilds, with what it wants to receive (gateway op 14 lazy request and op
    * 37 guild subscriptions bulk). Takes effect before the next dispatch.
@@ -5627,6 +5791,29 @@ export interface GuildServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DetachSessionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Detaches many sessions in one call: what DetachSession does, for each
+   * entry. A gateway node coalesces the detaches it owes one guild node
+   * within a short window (a mass disconnect, a dying gateway node) into one
+   * call, and each guild actor handles its share in one turn. Idempotent.
+   * A gateway talking to a guild node without this RPC (UNIMPLEMENTED) falls
+   * back to one DetachSession per session.
+   */
+  detachSessions(
+    request: DetachSessionsRequest,
+    callback: (error: ServiceError | null, response: DetachSessionsResponse) => void,
+  ): ClientUnaryCall;
+  detachSessions(
+    request: DetachSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DetachSessionsResponse) => void,
+  ): ClientUnaryCall;
+  detachSessions(
+    request: DetachSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DetachSessionsResponse) => void,
   ): ClientUnaryCall;
   /**
    * Upgrades or downgrades a session between passive and active in some
