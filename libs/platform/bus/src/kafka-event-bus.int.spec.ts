@@ -135,19 +135,19 @@ describe('KafkaEventBus on a real broker', () => {
     await seen.all([...acked], 60_000);
 
     await kafka.stop();
-    // Published while the broker is down: each either fails, or is acknowledged once it is back.
+    // Published while the broker is down: kafkajs gives up when no broker answers its connection retries, so these may be refused;
+    // only what publish() acknowledged is promised.
     const during = keys.map((key) => publish(`${key}:b0`, key).catch((error: unknown) => error));
     await kafka.start();
-    const failures = (await Promise.all(during)).filter((outcome) => outcome !== undefined);
+    await Promise.all(during);
     for (let i = 0; i < 10; i++) for (const key of keys) await publish(`${key}:c${i}`, key);
 
     await seen.all([...acked], 120_000);
-    expect(failures).toEqual([]);
-    expect(acked).toHaveLength(keys.length * 21);
+    expect(acked.filter((value) => !value.includes(':b'))).toHaveLength(keys.length * 20);
     for (const key of keys) {
       // First deliveries per key keep publish order (a redelivery after the restart may repeat a value).
       const first = [...new Set(seen.byKey.get(key))];
-      const expected = [...Array.from({ length: 10 }, (_, i) => `${key}:a${i}`), `${key}:b0`, ...Array.from({ length: 10 }, (_, i) => `${key}:c${i}`)];
+      const expected = [...Array.from({ length: 10 }, (_, i) => `${key}:a${i}`), ...acked.filter((v) => v === `${key}:b0`), ...Array.from({ length: 10 }, (_, i) => `${key}:c${i}`)];
       expect(first).toEqual(expected);
     }
   }, 400_000);
