@@ -47,3 +47,17 @@ export class GuildStoreMissingError extends InternalError {
     super("the guild module needs the 'store' module of @chat/store (guilds and users ports); list storeModule from @chat/store");
   }
 }
+
+/** Thrown (to the listing that was waiting) when a member worker thread dies or cannot start; the guild actor then lists in-thread. */
+export class MemberWorkerCrashedError extends UnavailableError {
+  constructor(readonly workerIndex: number, readonly exitCode: number | undefined, options: { cause?: unknown } = {}) {
+    super(`member worker ${workerIndex} died${exitCode === undefined ? '' : ` (exit code ${exitCode})`}`, { ...options, details: { workerIndex, exitCode } });
+  }
+}
+
+/** Thrown when a member worker answers a listing with an error, or a listing is asked of a stopped worker pool. */
+export class MemberWorkerFailedError extends UnavailableError {
+  constructor(readonly workerIndex: number, reason: string, options: { cause?: unknown } = {}) {
+    super(`member worker ${workerIndex}: ${reason}`, { ...options, details: { workerIndex } });
+  }
+}

@@ -5,6 +5,7 @@
 import type { Reply } from '@chat/actor';
 import type { guildV1 } from '@chat/proto';
 import type { PresenceRecord } from './guild-json';
+import type { ListingProgress } from './member-worker/member-page';
 
 /** A gateway session asking to attach. */
 export interface AttachInput {
@@ -26,13 +27,7 @@ export interface SubscriptionResult {
 }
 
 /** A ListMembers request in progress, carried across turns. */
-export interface ListMembersJob {
-  request: guildV1.ListMembersRequest;
-  /** Last member id scanned (exclusive start of the next turn). */
-  cursor: string;
-  members: Buffer[];
-  presences: Buffer[];
-  lastId: string;
+export interface ListMembersJob extends ListingProgress {
   reply: Reply<guildV1.ListMembersResponse>;
 }
 
@@ -46,7 +41,8 @@ export type GuildMsg =
   | { type: 'publish'; dispatch: guildV1.Dispatch; dedupeKey: string; reply: Reply<guildV1.PublishEventResponse> }
   | { type: 'get-guild'; reply: Reply<guildV1.GetGuildResponse> }
   | { type: 'get-permissions'; userId: string; channelId?: string; reply: Reply<guildV1.GetPermissionsResponse> }
-  | { type: 'list-members'; request: guildV1.ListMembersRequest; reply: Reply<guildV1.ListMembersResponse> }
+  /** `inThread`: list on the actor's thread even when the guild is large (a member worker failed). */
+  | { type: 'list-members'; request: guildV1.ListMembersRequest; reply: Reply<guildV1.ListMembersResponse>; inThread?: boolean }
   | { type: 'list-members.continue'; job: ListMembersJob }
   | { type: 'replay'; nodeId: string; after: bigint; reply: Reply<boolean> }
   | { type: 'moved'; newOwnerNodeId: string }

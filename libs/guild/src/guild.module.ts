@@ -48,6 +48,8 @@ export const guildModule = defineModule({
           replayCapacity: config.replayItems,
           idleTimeoutMs: config.idleTimeoutMs,
           gatewayGraceMs: config.gatewayGraceMs,
+          memberWorkers: config.memberWorkers,
+          workerMinMembers: config.workerMinMembers,
           logger: context.logger,
         });
         context.get(GRPC_SERVER).addService(guildV1.GuildServiceService, guildServiceHandlers(node));

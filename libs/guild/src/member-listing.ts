@@ -1,48 +1,34 @@
 /**
- * ListMembers, chunked across actor turns: each turn scans at most `chunk`
- * members from the job's cursor, so a 100,000-member listing never holds
- * the guild actor for more than one chunk at a time.
+ * ListMembers for the guild actor. Guilds above the worker threshold list
+ * in a member worker (member-worker/), so the JSON of 1,000 members a page
+ * never runs on the node's shared thread; the rest (and any listing whose
+ * worker failed) run in-thread, chunked across actor turns: each turn scans
+ * at most `chunk` members, so a 100,000-member scan never holds the actor
+ * for more than one chunk at a time. Both paths run the same page code.
  */
+import type { ActorLogger, Reply } from '@chat/actor';
 import type { guildV1 } from '@chat/proto';
-import { memberJson, presenceJson } from './guild-json';
 import { sortedMemberIds, type GuildData } from './guild-state';
-import { compareSnowflakes } from './ids';
-import type { ListMembersJob } from './guild.messages';
+import type { GuildMsg, ListMembersJob } from './guild.messages';
+import { advancePage, type MemberSource } from './member-worker/member-page';
+import type { MemberWorkerPool } from './member-worker/member-worker-pool';
 
-/** First index in `ids` (sorted) whose id is above `after` ('' = start). */
-function indexAfter(ids: readonly string[], after: string): number {
-  if (after === '') return 0;
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (compareSnowflakes(ids[mid]!, after) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+export { limitOf } from './member-worker/member-page';
+
+/** What the guild actor adds to its deps for listings. */
+export interface ListingDeps {
+  /** The node's member workers; absent when the node runs without (CHAT_GUILD_WORKERS=0). */
+  memberWorkers?: MemberWorkerPool;
 }
 
-function matches(data: GuildData, userId: string, query: string): boolean {
-  if (query === '') return true;
-  const user = data.users.get(userId);
-  const nick = data.members.get(userId)?.nick;
-  return [user?.username, user?.globalName, nick].some((name) => name?.toLowerCase().startsWith(query) === true);
+/** The guild actor's side of a listing: its own ref and logger. */
+export interface ListingContext {
+  self: { send(msg: GuildMsg): void };
+  log: ActorLogger;
 }
 
-function take(data: GuildData, job: ListMembersJob, userId: string): void {
-  const member = data.members.get(userId);
-  if (!member) return;
-  job.members.push(Buffer.from(JSON.stringify(memberJson(member, data.users.get(userId)))));
-  job.lastId = userId;
-  const presence = data.presences.get(userId);
-  if (job.request.includePresences && presence && presence.status !== 'offline' && presence.status !== 'invisible') {
-    job.presences.push(Buffer.from(JSON.stringify(presenceJson(data.guild.id, userId, presence))));
-  }
-}
-
-/** Limit of a request: 0 → 1, capped at 1000. */
-export function limitOf(request: guildV1.ListMembersRequest): number {
-  return Math.min(Math.max(request.limit, 1), 1000);
+function sourceOf(data: GuildData): MemberSource {
+  return { guildId: data.guild.id, members: data.members, users: data.users, presences: data.presences, sortedIds: () => sortedMemberIds(data) };
 }
 
 /**
@@ -50,28 +36,32 @@ export function limitOf(request: guildV1.ListMembersRequest): number {
  * when the job is complete, or undefined when it needs another turn.
  */
 export function advanceListing(data: GuildData, job: ListMembersJob, chunk: number): guildV1.ListMembersResponse | undefined {
-  const request = job.request;
-  const limit = limitOf(request);
-  if (request.userIds.length > 0) {
-    const notFound: string[] = [];
-    for (const id of [...new Set(request.userIds)].sort(compareSnowflakes)) {
-      if (data.members.has(id)) {
-        if (job.members.length < limit) take(data, job, id);
-      } else notFound.push(id);
+  return advancePage(sourceOf(data), job, chunk);
+}
+
+/**
+ * Hands a `list-members` request to the guild's member worker when the
+ * node has workers and the guild is large; returns false when the actor
+ * must list in-thread. The actor goes on with its next message at once; the
+ * worker's page is the reply. A failed worker (crash, stop) is logged and
+ * the request comes back to the actor as an in-thread listing.
+ */
+export function offloadListing(
+  data: GuildData,
+  msg: { request: guildV1.ListMembersRequest; reply: Reply<guildV1.ListMembersResponse>; inThread?: boolean },
+  workers: MemberWorkerPool | undefined,
+  ctx: ListingContext,
+): boolean {
+  if (!workers || msg.inThread === true || !workers.offloads(data.members.size)) return false;
+  const guildId = data.guild.id;
+  workers.list(data, msg.request).then(msg.reply, (error: unknown) => {
+    if (msg.reply.settled) return;
+    ctx.log.warn({ guildId, error: error instanceof Error ? error.message : String(error) }, 'member worker listing failed; listing in-thread');
+    try {
+      ctx.self.send({ type: 'list-members', request: msg.request, reply: msg.reply, inThread: true });
+    } catch (sendError) {
+      msg.reply.fail(error instanceof Error ? error : sendError);
     }
-    return { membersJson: job.members, presencesJson: job.presences, notFoundUserIds: notFound, nextAfter: '' };
-  }
-  const ids = sortedMemberIds(data);
-  const query = request.query.toLowerCase();
-  let index = indexAfter(ids, job.cursor);
-  const end = Math.min(ids.length, index + chunk);
-  for (; index < end && job.members.length < limit; index += 1) {
-    const id = ids[index]!;
-    job.cursor = id;
-    if (matches(data, id, query)) take(data, job, id);
-  }
-  const full = job.members.length >= limit;
-  if (!full && index < ids.length) return undefined;
-  const more = full && index < ids.length;
-  return { membersJson: job.members, presencesJson: job.presences, notFoundUserIds: [], nextAfter: more ? job.lastId : '' };
+  });
+  return true;
 }
