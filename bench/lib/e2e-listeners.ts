@@ -9,9 +9,11 @@
  * Messages from the parent (bench/e2e.bench.ts, through ChildClients):
  * - { type: 'open', url, tokens, concurrency } -> { type: 'opened', count, ms }
  * - { type: 'arm', prefix, messages } -> { type: 'armed' }
- * - { type: 'collect', idleMs, timeoutMs } -> { type: 'collected', seen, expected }
- *   once every session has every message, or after idleMs without a new receipt
- * - { type: 'report', starts } (epoch ms per message index) -> { type: 'report', ... }
+ * - { type: 'collect', idleMs, timeoutMs, skip } -> { type: 'collected', seen, expected }
+ *   once every session has every message not in `skip` (those whose POST
+ *   failed), or after idleMs without a new receipt
+ * - { type: 'report', starts } (epoch ms per message index, null when its POST
+ *   failed) -> { type: 'report', ... }
  * - { type: 'close' } -> exits
  */
 import { WebSocket } from 'ws';
@@ -19,8 +21,8 @@ import { percentile } from './stats';
 
 interface OpenCommand { type: 'open'; url: string; tokens: string[]; concurrency: number }
 interface ArmCommand { type: 'arm'; prefix: string; messages: number }
-interface CollectCommand { type: 'collect'; idleMs: number; timeoutMs: number }
-interface ReportCommand { type: 'report'; starts: number[] }
+interface CollectCommand { type: 'collect'; idleMs: number; timeoutMs: number; skip: number[] }
+interface ReportCommand { type: 'report'; starts: (number | null)[] }
 type Command = OpenCommand | ArmCommand | CollectCommand | ReportCommand | { type: 'close' };
 
 /** What the child reports for one phase. Latencies are epoch-ms differences (receipt minus POST start). */
@@ -29,7 +31,10 @@ export interface ListenerReport {
   sessions: number;
   messages: number;
   expected: number;
+  /** Deliveries of accepted messages (the POST answered 200). */
   seen: number;
+  /** Deliveries of messages whose POST failed. */
+  seenOfFailed: number;
   duplicates: number;
   missing: number;
   /** Up to 10 missing deliveries as [session index, message index]. */
@@ -48,7 +53,7 @@ const now = () => performance.timeOrigin + performance.now();
 
 const sockets: WebSocket[] = [];
 const heartbeats: NodeJS.Timeout[] = [];
-let phase: { prefix: string; messages: number; times: Float64Array; seen: number; duplicates: number; lastAt: number } | undefined;
+let phase: { prefix: string; messages: number; times: Float64Array; perMessage: Int32Array; skip: Set<number>; seen: number; target: number; duplicates: number; lastAt: number } | undefined;
 let collecting: { idleMs: number; deadline: number; timer: NodeJS.Timeout } | undefined;
 
 function onMessageCreate(session: number, content: unknown): void {
@@ -62,16 +67,17 @@ function onMessageCreate(session: number, content: unknown): void {
     return;
   }
   phase.times[slot] = at;
-  phase.seen += 1;
+  phase.perMessage[index] = (phase.perMessage[index] ?? 0) + 1;
+  if (!phase.skip.has(index)) phase.seen += 1;
   phase.lastAt = at;
-  if (collecting && phase.seen === phase.times.length) finishCollect();
+  if (collecting && phase.seen === phase.target) finishCollect();
 }
 
 function finishCollect(): void {
   if (!collecting || !phase) return;
   clearTimeout(collecting.timer);
   collecting = undefined;
-  send({ type: 'collected', seen: phase.seen, expected: phase.times.length });
+  send({ type: 'collected', seen: phase.seen, expected: phase.target });
 }
 
 /** Checks every 100 ms whether receipts stopped for idleMs (or the deadline passed). */
@@ -138,40 +144,47 @@ async function open(command: OpenCommand): Promise<void> {
   send({ type: 'opened', count: command.tokens.length, ms: performance.now() - started });
 }
 
-function report(starts: readonly number[]): ListenerReport {
+function report(starts: readonly (number | null)[]): ListenerReport {
   if (!phase) throw new Error('report before arm');
-  const { messages, times } = phase;
+  const { messages, times, skip } = phase;
   const sessions = sockets.length;
   const latencies = new Float64Array(phase.seen);
   const toLast = new Array<number>(messages).fill(0);
   const missingSample: [number, number][] = [];
   let k = 0;
+  let seenOfFailed = 0;
   for (let s = 0; s < sessions; s++) {
     for (let m = 0; m < messages; m++) {
+      if (skip.has(m)) {
+        if (!Number.isNaN(times[s * messages + m] ?? Number.NaN)) seenOfFailed++;
+        continue;
+      }
       const at = times[s * messages + m] ?? Number.NaN;
       if (Number.isNaN(at)) {
         if (missingSample.length < 10) missingSample.push([s, m]);
         continue;
       }
       const latency = at - (starts[m] ?? Number.NaN);
+      if (Number.isNaN(latency)) throw new Error(`no start time for accepted message ${m}`);
       latencies[k++] = latency;
       if (latency > (toLast[m] ?? 0)) toLast[m] = latency;
     }
   }
-  latencies.sort();
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.max(0, Math.ceil((p / 100) * latencies.length) - 1))] ?? 0;
+  const sorted = latencies.subarray(0, k).sort();
+  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
   return {
     type: 'report',
     sessions,
     messages,
-    expected: times.length,
+    expected: phase.target,
     seen: phase.seen,
+    seenOfFailed,
     duplicates: phase.duplicates,
-    missing: times.length - phase.seen,
+    missing: phase.target - phase.seen,
     missingSample,
     latencyP50Ms: at(50),
     latencyP99Ms: at(99),
-    latencyMaxMs: latencies.length > 0 ? (latencies[latencies.length - 1] ?? 0) : 0,
+    latencyMaxMs: sorted.length > 0 ? (sorted[sorted.length - 1] ?? 0) : 0,
     toLastP50Ms: percentile(toLast, 50),
     toLastP99Ms: percentile(toLast, 99),
   };
@@ -183,13 +196,17 @@ process.on('message', (command: Command) => {
       open(command).catch((error: Error) => send({ type: 'error', message: error.message }));
     } else if (command.type === 'arm') {
       const times = new Float64Array(sockets.length * command.messages).fill(Number.NaN);
-      phase = { prefix: command.prefix, messages: command.messages, times, seen: 0, duplicates: 0, lastAt: 0 };
+      phase = { prefix: command.prefix, messages: command.messages, times, perMessage: new Int32Array(command.messages), skip: new Set(), seen: 0, target: times.length, duplicates: 0, lastAt: 0 };
       send({ type: 'armed' });
     } else if (command.type === 'collect') {
       if (!phase) throw new Error('collect before arm');
-      phase.lastAt = Math.max(phase.lastAt, now());
+      const current = phase;
+      current.skip = new Set(command.skip);
+      current.target = sockets.length * (current.messages - current.skip.size);
+      current.seen = current.perMessage.reduce((sum, n, m) => (current.skip.has(m) ? sum : sum + n), 0);
+      current.lastAt = Math.max(current.lastAt, now());
       collecting = { idleMs: command.idleMs, deadline: now() + command.timeoutMs, timer: setTimeout(watchCollect, 100) };
-      if (phase.seen === phase.times.length) finishCollect();
+      if (current.seen === current.target) finishCollect();
     } else if (command.type === 'report') {
       send(report(command.starts));
     } else {
