@@ -1,5 +1,5 @@
 /**
- * The EventBus contract: every adapter (memory now, Kafka in issue #5) runs
+ * The EventBus contract: every adapter (memory, Kafka) runs
  * this suite, so the embedded default and the scale path cannot drift apart.
  * Call `eventBusContract(name, { create })` from the adapter's spec file.
  * Topics and groups get a random suffix so a shared broker needs no cleanup.
