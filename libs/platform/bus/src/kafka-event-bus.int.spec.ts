@@ -55,7 +55,7 @@ function consumerProcess(env: Record<string, string>) {
     new Promise<void>((resolve, reject) => {
       if (lines.includes(wanted)) return resolve();
       const timer = setTimeout(() => reject(new Error(`consumer process did not print "${wanted}" within ${ms} ms; printed ${lines.join(' | ')}`)), ms);
-      exited.then(() => reject(new Error(`consumer process exited before printing "${wanted}"; printed ${lines.join(' | ')}`)));
+      void exited.then(() => reject(new Error(`consumer process exited before printing "${wanted}"; printed ${lines.join(' | ')}`)));
       waiters.push({ line: wanted, resolve: () => (clearTimeout(timer), resolve()) });
     });
   return { child, lines, line, exited };
