@@ -33,6 +33,7 @@ export class DataServiceMetrics {
   readonly semaphoreWaitSeconds: Histogram;
   /** Bus events that could not be published after a durable write, by event. */
   readonly publishFailures: Counter<'event'>;
+  readonly outboxRecovered: Counter<'outcome' | 'kind'>;
 
   constructor(registry: Registry, ratio: () => number = () => 1) {
     const registers = [registry];
@@ -49,6 +50,7 @@ export class DataServiceMetrics {
     this.semaphoreQueueDepth = new Gauge({ name: 'chat_data_store_queue_depth', help: 'Callers waiting for a store permit', registers });
     this.semaphoreRejected = new Counter({ name: 'chat_data_store_rejected_total', help: 'Callers refused a store permit, by reason', labelNames: ['reason'], registers });
     this.semaphoreWaitSeconds = new Histogram({ name: 'chat_data_store_wait_seconds', help: 'Time waiting for a store permit', buckets: LATENCY_BUCKETS, registers });
-    this.publishFailures = new Counter({ name: 'chat_data_publish_failures_total', help: 'Events not published after a durable write (no outbox until issue #5), by event', labelNames: ['event'], registers });
+    this.publishFailures = new Counter({ name: 'chat_data_publish_failures_total', help: 'Publishes that failed after a durable write (the outbox entry stays; recovery publishes it), by event', labelNames: ['event'], registers });
+    this.outboxRecovered = new Counter({ name: 'chat_data_outbox_recovered_total', help: 'Outbox entries handled by recovery: published (the write had happened) or dropped (it had not)', labelNames: ['outcome', 'kind'], registers });
   }
 }

@@ -60,7 +60,7 @@ describe('MessageService: writes', () => {
     await bus.close();
     const { message } = await service.create(create('survives'));
     expect(await store.get(CHANNEL, message.id)).toBeDefined();
-    expect(await registry.getSingleMetricAsString('chat_data_publish_failures_total')).toContain('chat_data_publish_failures_total{event="messageCreated"} 1');
+    expect(await registry.getSingleMetricAsString('chat_data_publish_failures_total')).toContain('chat_data_publish_failures_total{event="created"} 1');
   });
 });
 

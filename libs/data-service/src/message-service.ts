@@ -1,13 +1,14 @@
 import { Coalescer } from '@chat/coalesce';
 import { errorKindOf } from '@chat/errors';
+import { dateOf } from '@chat/snowflake';
 import { Semaphore } from '@chat/semaphore';
 import { ChannelDirectory, type CallOptions, type ChannelExists } from './channel-directory';
 import type { DataServiceMetrics } from './data-service.metrics';
 import { InvalidFieldError, UnknownChannelError, UnknownMessageError } from './errors';
-import type { MessageEvents } from './message-events';
+import type { EventIntent, MessageEvents } from './message-events';
 import type { CreateCommand, DeleteCommand, EditCommand, MessageAddress, MessageIdList } from './message-validation';
 import { NonceCache } from './nonce-cache';
-import type { HistoryQuery, MessageStore, StoreCallOptions, StoredMessage } from './store.types';
+import type { HistoryQuery, MessageStore, NewMessage, StoreCallOptions, StoredMessage } from './store.types';
 
 /** Limits and switches of a {@link MessageService}. */
 export interface MessageServiceSettings {
@@ -50,7 +51,9 @@ export interface CreateResult {
  *   concurrent requests share one store query; each caller can cancel alone.
  * - Writes are never coalesced; each is durable (the store call resolved)
  *   before the call returns, then invalidates the channel's in-flight reads
- *   (a read arriving after the write sees it) and publishes its event.
+ *   (a read arriving after the write sees it) and publishes its event. The
+ *   event is recorded in the outbox before the write (MessageEvents), so a
+ *   crash between the write and the publish does not lose it.
  * - Every store call holds a semaphore permit: past the bound callers wait
  *   until just before their deadline, then get RESOURCE_EXHAUSTED.
  * - An unknown channel is NOT_FOUND: checked before writes; for reads only
@@ -103,9 +106,11 @@ export class MessageService {
       if (earlier) return { message: earlier, deduplicated: true };
     }
     const id = this.deps.nextId();
-    const message = await this.write(channelId, 'create', () => this.deps.store.create({ ...command.message, id }), options);
+    const input: NewMessage = { ...command.message, id };
+    const intent = await this.deps.events.intendCreated(asStored(input), command.recipientUserIds);
+    const message = await this.written(intent, () => this.write(channelId, 'create', () => this.deps.store.create(input), options));
     if (command.enforceNonce && nonce) this.nonces.set(channelId, authorId, nonce, id);
-    await this.deps.events.created(message, command.recipientUserIds);
+    await this.deps.events.publish(intent);
     return { message, deduplicated: false };
   }
 
@@ -148,14 +153,15 @@ export class MessageService {
   async edit(command: EditCommand, options: CallOptions = {}): Promise<StoredMessage> {
     const { channelId, messageId } = command;
     const patch = { ...command.patch, editedAt: new Date(this.clock()) };
+    const intent = await this.deps.events.intendUpdated(channelId, messageId, patch.editedAt, command.recipientUserIds);
     let message: StoredMessage;
     try {
-      message = await this.write(channelId, 'edit', () => this.deps.store.edit(channelId, messageId, patch), options);
+      message = await this.written(intent, () => this.write(channelId, 'edit', () => this.deps.store.edit(channelId, messageId, patch), options));
     } catch (error) {
       if (errorKindOf(error) === 'not_found') throw await this.notFound(channelId, messageId, options);
       throw error;
     }
-    await this.deps.events.updated(message, command.recipientUserIds);
+    await this.deps.events.publish(intent, message);
     return message;
   }
 
@@ -164,9 +170,13 @@ export class MessageService {
     const { channelId, messageId } = command;
     const message = await this.store('get', (o) => this.deps.store.get(channelId, messageId, o), options);
     if (!message) throw await this.notFound(channelId, messageId, options);
-    const deleted = await this.write(channelId, 'delete', () => this.deps.store.delete(channelId, messageId), options);
-    if (!deleted) throw new UnknownMessageError(channelId, messageId);
-    await this.deps.events.deleted(message, command.recipientUserIds, new Date(this.clock()));
+    const intent = await this.deps.events.intendDeleted(message, command.recipientUserIds, new Date(this.clock()));
+    const deleted = await this.written(intent, () => this.write(channelId, 'delete', () => this.deps.store.delete(channelId, messageId), options));
+    if (!deleted) {
+      this.deps.events.discard(intent);
+      throw new UnknownMessageError(channelId, messageId);
+    }
+    await this.deps.events.publish(intent);
     return message;
   }
 
@@ -181,9 +191,27 @@ export class MessageService {
     const guildId = found[0]!.guildId;
     if (guildId === null) throw new InvalidFieldError('channel_id', 'bulk delete is only for guild channels, not DMs');
     const existing = found.map((message) => message.id);
-    const deleted = await this.write(channelId, 'bulk_delete', () => this.deps.store.bulkDelete(channelId, existing), options);
-    if (deleted.length > 0) await this.deps.events.bulkDeleted(channelId, guildId, deleted, new Date(this.clock()));
+    const intent = await this.deps.events.intendBulkDeleted(channelId, guildId, existing, new Date(this.clock()));
+    const deleted = await this.written(intent, () => this.write(channelId, 'bulk_delete', () => this.deps.store.bulkDelete(channelId, existing), options));
+    if (deleted.length === 0) this.deps.events.discard(intent);
+    else if (deleted.length === existing.length) await this.deps.events.publish(intent);
+    else {
+      // Someone else deleted some of them meanwhile: record the ids this write removed, then drop the first intent.
+      const exact = await this.deps.events.intendBulkDeleted(channelId, guildId, deleted, intent.occurredAt);
+      this.deps.events.discard(intent);
+      await this.deps.events.publish(exact);
+    }
     return deleted;
+  }
+
+  /** Runs a write whose event is recorded as `intent`; if it fails, the intent goes to recovery (the write may still have happened). */
+  private async written<T>(intent: EventIntent, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      this.deps.events.release(intent);
+      throw error;
+    }
   }
 
   /** A coalesced read: the flight runs with the first caller's deadline and its own signal (aborted when every caller left). */
@@ -235,4 +263,17 @@ export class MessageService {
   private async notFound(channelId: string, messageId: string, options: CallOptions): Promise<UnknownChannelError | UnknownMessageError> {
     return (await this.channels.exists(channelId, options)) ? new UnknownMessageError(channelId, messageId) : new UnknownChannelError(channelId);
   }
+}
+
+/** A new message as the store returns it once written (createdAt from the id; not edited, not pinned unless asked). */
+function asStored(message: NewMessage): StoredMessage {
+  return {
+    ...message,
+    mentionUserIds: [...message.mentionUserIds],
+    mentionRoleIds: [...message.mentionRoleIds],
+    reference: message.reference ? { ...message.reference } : null,
+    createdAt: dateOf(message.id),
+    editedAt: null,
+    pinned: message.pinned ?? false,
+  };
 }

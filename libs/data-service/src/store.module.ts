@@ -1,6 +1,7 @@
 import { intSetting } from '@chat/config';
 import { defineModule, moduleKey } from '@chat/modules';
 import { MemoryMessageStore } from './memory-message-store';
+import type { OutboxStore } from '@chat/store';
 import type { MessageStore, StoreCallOptions } from './store.types';
 
 /** The part of the guilds port the data service uses: is there such a channel? */
@@ -18,6 +19,8 @@ export interface DataServiceStore {
   messages: MessageStore;
   /** Without it (the interim memory store) every channel counts as existing. */
   guilds?: ChannelLookup;
+  /** The event outbox; without it (the memory store) an event is lost if the process dies between a write and its publish. */
+  outbox?: OutboxStore;
 }
 
 /** The `store` module's value as the data service sees it. */

@@ -14,6 +14,8 @@ import type { MessageStore } from './store.types';
 
 /** Default test settings: small bounds, coalescing on. */
 export const testConfig: DataServiceConfig = {
+  nodeId: 'data-test',
+  outboxRecoveryMs: 5000,
   maxConcurrentQueries: 8,
   maxQueued: 100,
   maxQueueWaitMs: 5000,

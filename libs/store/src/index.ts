@@ -51,6 +51,8 @@ export type {
   UserStore,
 } from './users/user-store.port';
 export type { ReadState, ReadStateStore } from './read-states/read-state-store.port';
+export type { OutboxEntry, OutboxEventKind, OutboxStore } from './outbox/outbox-store.port';
+export { MAX_OUTBOX_PAGE } from './outbox/outbox-records';
 export { hashPassword, verifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './credentials/password-hash';
 export { hashToken, generateToken } from './credentials/token-hash';
 export { openStore, type Store, type StoreOptions, type SqliteStoreOptions, type ScyllaStoreOptions } from './open-store';

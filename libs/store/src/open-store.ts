@@ -7,12 +7,14 @@ import { SchemaMigrationError, StoreConfigError, StoreUnavailableError } from '.
 import { migrateScylla } from './scylla/scylla-migrations';
 import { ScyllaGuildStore } from './scylla/scylla-guild-store';
 import { ScyllaMessageStore } from './scylla/scylla-message-store';
+import { ScyllaOutboxStore } from './scylla/scylla-outbox-store';
 import { ScyllaReadStateStore } from './scylla/scylla-read-state-store';
 import { createScyllaClient, ScyllaSession } from './scylla/scylla-session';
 import { ScyllaUserStore } from './scylla/scylla-user-store';
 import { openSqliteDatabase } from './sqlite/sqlite-database';
 import { SqliteGuildStore } from './sqlite/sqlite-guild-store';
 import { SqliteMessageStore } from './sqlite/sqlite-message-store';
+import { SqliteOutboxStore } from './sqlite/sqlite-outbox-store';
 import { SqliteReadStateStore } from './sqlite/sqlite-read-state-store';
 import { SqliteUserStore } from './sqlite/sqlite-user-store';
 import type { Store, StoreOptions } from './store-options';
@@ -37,6 +39,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       guilds: new SqliteGuildStore(db),
       users: new SqliteUserStore(db),
       readStates: new SqliteReadStateStore(db),
+      outbox: new SqliteOutboxStore(db),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -67,6 +70,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       guilds: new ScyllaGuildStore(session),
       users: new ScyllaUserStore(session),
       readStates: new ScyllaReadStateStore(session),
+      outbox: new ScyllaOutboxStore(session),
       close: async () => {
         if (closed) return;
         closed = true;

@@ -183,4 +183,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (user_id, channel_id)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 5,
+    name: 'outbox',
+    sql: `
+      CREATE TABLE outbox (
+        owner       TEXT    NOT NULL,
+        event_id    INTEGER NOT NULL,
+        kind        TEXT    NOT NULL,
+        channel_id  INTEGER NOT NULL,
+        message_ids TEXT    NOT NULL,
+        value       BLOB    NOT NULL,
+        created_at  INTEGER NOT NULL,
+        PRIMARY KEY (owner, event_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
