@@ -114,6 +114,48 @@ describe('KafkaEventBus on a real broker', () => {
     }
   }, 240_000);
 
+  it('moves a partition in a rebalance while its handler is still running: the record in hand is redelivered, nothing is lost', async () => {
+    const brokers = infra().kafka.brokers;
+    const topic = uniqueName('bus-rebalance');
+    const group = uniqueName('g');
+    const producer = open({ brokers, ...quick });
+    const first = open({ brokers, ...quick });
+    const second = open({ brokers, ...quick });
+    const seen = tally();
+    const owners = new Map<string, string>();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let blocked!: (value: string) => void;
+    const handlerBlocked = new Promise<string>((resolve) => (blocked = resolve));
+    let blocking = true;
+    await first.subscribe(topic, group, async (record) => {
+      if (blocking) {
+        blocking = false;
+        blocked(read(record));
+        await gate; // still running when the group rebalances
+      }
+      owners.set(read(record), 'first');
+      await seen.handler(record);
+    });
+    const keys = Array.from({ length: 8 }, (_, i) => `k${i}`);
+    const values = (round: string) => keys.map((key) => `${key}:${round}`);
+    for (const round of ['0', '1', '2']) for (const key of keys) await producer.publish(topic, key, text(`${key}:${round}`));
+    const inHand = await handlerBlocked;
+    await second.subscribe(topic, group, async (record) => {
+      owners.set(read(record), 'second');
+      await seen.handler(record);
+    });
+    release();
+    for (const key of keys) await producer.publish(topic, key, text(`${key}:end`));
+    await seen.all([...values('0'), ...values('1'), ...values('2'), ...values('end')], 60_000);
+    for (const key of keys) expect([...new Set(seen.byKey.get(key))]).toEqual(['0', '1', '2', 'end'].map((round) => `${key}:${round}`));
+    // Both members got partitions. The second could only join once the first gave its partitions back with the
+    // record still in hand, so that record ran twice: the abandoned run (released above) and the redelivery.
+    expect(new Set(owners.values())).toEqual(new Set(['first', 'second']));
+    const inHandKey = inHand.split(':')[0]!;
+    expect(seen.byKey.get(inHandKey)!.filter((value) => value === inHand).length).toBeGreaterThanOrEqual(2);
+  }, 180_000);
+
   it('loses no acknowledged record across a restart of its broker (a private broker, not the shared one)', async () => {
     const kafka = await PrivateKafka.create();
     cleanup.push(() => kafka.destroy());
