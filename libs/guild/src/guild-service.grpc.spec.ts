@@ -107,6 +107,24 @@ describe('GuildService over gRPC (loopback)', () => {
     expect(batch?.$case === 'batch' && batch.batch.items.map((i) => i.sequence)).toEqual([published.sequence]);
   });
 
+  it('attaches many sessions in one AttachSessions call, one result per entry in request order', async () => {
+    store = await seedGuild(5);
+    guildServer = await startGuildServer(store, 'guild-a');
+    router = new GuildRouter({ membership: guildServer.membership });
+    const client = router.clientFor(ids.guild);
+    const entry = (sessionId: string, userId: string) => ({ sessionId, userId, nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false });
+    const response = await client.attachSessions({ sessions: [entry('s2', memberId(2)), entry('x', '999999999999999999'), entry('s3', memberId(3))] });
+    expect(response.results.map((r) => [r.guilds.map((g) => g.guildId), r.notMemberGuildIds])).toEqual([
+      [[ids.guild], []],
+      [[], [ids.guild]],
+      [[ids.guild], []],
+    ]);
+    expect(JSON.parse(response.results[0]!.guilds[0]!.guildCreateJson.toString()).id).toBe(ids.guild);
+    const actor = guildServer.node.system.get(actorId(ids.guild)) as ActorRef<GuildMsg, GuildSnapshot>;
+    expect(actor.getSnapshot()?.sessions.map((s) => s.sessionId)).toEqual(['s2', 's3']);
+    await expect(client.attachSessions({ sessions: [entry('s4', 'nope')] })).rejects.toMatchObject({ kind: 'invalid' });
+  });
+
   it('detaches many sessions in one DetachSessions call, and a user who goes offline gets one PRESENCE_UPDATE', async () => {
     store = await seedGuild(21);
     guildServer = await startGuildServer(store, 'guild-a');

@@ -16,8 +16,8 @@ import { limitOf } from './member-listing';
 
 type Handlers = AsyncHandlers<typeof guildV1.GuildServiceService>;
 
-/** Sessions per DetachSessions call (the gateway's coalescer sends at most this many). */
-export const MAX_DETACH_BATCH = 10_000;
+/** Sessions per AttachSessions / DetachSessions call (the gateway's coalescers send at most 5,000). */
+export const MAX_BATCH = 10_000;
 
 function requireText(field: string, value: string, max = 128): string {
   if (value === '' || value.length > max) throw new InvalidGuildRequestError(field, `must be 1..${max} characters`);
@@ -28,44 +28,54 @@ function timeoutOf(context: HandlerContext): number | undefined {
   return context.deadline ? Math.max(1, context.deadline.getTime() - Date.now()) : undefined;
 }
 
+/** AttachSession for one session: the guilds this node owns are attached in their actors, in parallel. */
+async function attachOne(node: GuildNode, request: guildV1.AttachSessionRequest, context: HandlerContext): Promise<guildV1.AttachSessionResponse> {
+  requireText('session_id', request.sessionId);
+  requireSnowflake('user_id', request.userId);
+  requireText('node_id', request.nodeId);
+  request.guildIds.forEach((g) => requireSnowflake('guild_ids', g));
+  if (request.largeThreshold !== 0 && (request.largeThreshold < 50 || request.largeThreshold > 250)) {
+    throw new InvalidGuildRequestError('large_threshold', 'must be 0 or 50..250');
+  }
+  const response: guildV1.AttachSessionResponse = { guilds: [], unavailableGuildIds: [], notMemberGuildIds: [] };
+  const input = {
+    sessionId: request.sessionId,
+    userId: request.userId,
+    nodeId: request.nodeId,
+    intents: request.intents,
+    allowPassive: request.allowPassive,
+    largeThreshold: request.largeThreshold,
+    resuming: request.resuming,
+    ...(request.presence ? { presence: presenceRecord(request.presence) } : {}),
+  };
+  const results = await Promise.allSettled(
+    request.guildIds.map((guildId) =>
+      node.owns(guildId)
+        ? node.ask<guildV1.GuildAttachment | undefined>(guildId, (reply) => ({ type: 'attach', input, reply }), timeoutOf(context))
+        : Promise.reject(new Error('not owned')),
+    ),
+  );
+  results.forEach((result, i) => {
+    const guildId = request.guildIds[i]!;
+    if (result.status === 'rejected') {
+      if ((result.reason as { kind?: string }).kind === 'not_found') response.notMemberGuildIds.push(guildId);
+      else response.unavailableGuildIds.push(guildId);
+    } else if (result.value === undefined) response.notMemberGuildIds.push(guildId);
+    else response.guilds.push(result.value);
+  });
+  return response;
+}
+
 /** Builds the GuildService handlers of a guild node. */
 export function guildServiceHandlers(node: GuildNode): Handlers {
   return {
-    async attachSession(request, context) {
-      requireText('session_id', request.sessionId);
-      requireSnowflake('user_id', request.userId);
-      requireText('node_id', request.nodeId);
-      request.guildIds.forEach((g) => requireSnowflake('guild_ids', g));
-      if (request.largeThreshold !== 0 && (request.largeThreshold < 50 || request.largeThreshold > 250)) {
-        throw new InvalidGuildRequestError('large_threshold', 'must be 0 or 50..250');
-      }
-      const response: guildV1.AttachSessionResponse = { guilds: [], unavailableGuildIds: [], notMemberGuildIds: [] };
-      const input = {
-        sessionId: request.sessionId,
-        userId: request.userId,
-        nodeId: request.nodeId,
-        intents: request.intents,
-        allowPassive: request.allowPassive,
-        largeThreshold: request.largeThreshold,
-        resuming: request.resuming,
-        ...(request.presence ? { presence: presenceRecord(request.presence) } : {}),
-      };
-      const results = await Promise.allSettled(
-        request.guildIds.map((guildId) =>
-          node.owns(guildId)
-            ? node.ask<guildV1.GuildAttachment | undefined>(guildId, (reply) => ({ type: 'attach', input, reply }), timeoutOf(context))
-            : Promise.reject(new Error('not owned')),
-        ),
-      );
-      results.forEach((result, i) => {
-        const guildId = request.guildIds[i]!;
-        if (result.status === 'rejected') {
-          if ((result.reason as { kind?: string }).kind === 'not_found') response.notMemberGuildIds.push(guildId);
-          else response.unavailableGuildIds.push(guildId);
-        } else if (result.value === undefined) response.notMemberGuildIds.push(guildId);
-        else response.guilds.push(result.value);
-      });
-      return response;
+    attachSession: (request, context) => attachOne(node, request, context),
+
+    async attachSessions(request, context) {
+      if (request.sessions.length > MAX_BATCH) throw new InvalidGuildRequestError('sessions', `at most ${MAX_BATCH} per call`);
+      // Each entry is validated and answered on its own: one bad entry fails the call, as it would fail its AttachSession.
+      const results = await Promise.all(request.sessions.map((entry) => attachOne(node, entry, context)));
+      return { results };
     },
 
     async detachSession(request, context) {
@@ -80,7 +90,7 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
     },
 
     async detachSessions(request, context) {
-      if (request.sessions.length > MAX_DETACH_BATCH) throw new InvalidGuildRequestError('sessions', `at most ${MAX_DETACH_BATCH} per call`);
+      if (request.sessions.length > MAX_BATCH) throw new InvalidGuildRequestError('sessions', `at most ${MAX_BATCH} per call`);
       // Grouped by guild, so each guild actor gets its share in one go (one ask per guild, not per session).
       const byGuild = new Map<string, string[]>();
       let everyGuild: string[] | undefined;

@@ -39,7 +39,7 @@ describe('DetachCoalescer', () => {
     expect(b.batches).toHaveLength(1);
     expect(b.batches[0]?.sessions.map((s) => s.sessionId).slice(0, 2)).toEqual(['s0', 's10']);
     expect(a.singles).toHaveLength(0);
-    expect(coalescer.stats).toEqual({ batchCalls: 2, singleCalls: 0, sessions: 1000 });
+    expect(coalescer.stats).toEqual({ batchCalls: 2, singleCalls: 0, requests: 1000 });
   });
 
   it('splits at maxBatch', async () => {

@@ -3,10 +3,12 @@
  * gateway node close at once, one DetachSession per session is 10,000 RPCs
  * queueing behind one another (they all timed out at 5 s in the fanout
  * benchmark); here the detaches owed to one guild node within `windowMs` go
- * out as one DetachSessions call. A guild node without that RPC
- * (UNIMPLEMENTED) gets one DetachSession per session from then on.
+ * out as one DetachSessions call (CallCoalescer). A guild node without that
+ * RPC (UNIMPLEMENTED) gets one DetachSession per session from then on.
+ * Detaches never fail their caller: errors go to `onError`, once per call.
  */
 import type { guildV1 } from '@chat/proto';
+import { CallCoalescer, isUnimplemented } from './call-coalescer';
 
 /** The calls the coalescer makes on one guild node. */
 export interface DetachTarget {
@@ -28,88 +30,50 @@ export interface DetachCoalescerOptions {
   onError?: (error: unknown, context: string) => void;
 }
 
-interface Pending {
-  readonly requests: guildV1.DetachSessionRequest[];
-  readonly done: (() => void)[];
-  timer: ReturnType<typeof setTimeout> | undefined;
-}
-
-function unimplemented(error: unknown): boolean {
-  const e = error as { kind?: unknown; code?: unknown } | undefined;
-  return e?.kind === 'unimplemented' || e?.code === 12;
-}
-
 /** Per guild node, a short window of detaches sent as one call. */
 export class DetachCoalescer {
-  private readonly pending = new Map<string, Pending>();
-  /** Guild nodes that answered DetachSessions with UNIMPLEMENTED. */
-  private readonly legacy = new Set<string>();
-  /** Calls made, for tests and metrics. */
-  readonly stats = { batchCalls: 0, singleCalls: 0, sessions: 0 };
+  private readonly calls: CallCoalescer<guildV1.DetachSessionRequest, void>;
 
-  constructor(private readonly options: DetachCoalescerOptions) {}
+  constructor(options: DetachCoalescerOptions) {
+    const { timeoutMs } = options;
+    this.calls = new CallCoalescer<guildV1.DetachSessionRequest, void>({
+      sendBatch: (nodeId, requests) => {
+        const client = options.client(nodeId);
+        if (!client.detachSessions) return undefined;
+        return client.detachSessions({ sessions: requests }, { timeoutMs }).then(
+          () => requests.map(() => undefined),
+          (error: unknown) => {
+            if (isUnimplemented(error)) throw error;
+            options.onError?.(error, `detach ${requests.length} sessions at ${nodeId}`);
+            return requests.map(() => undefined);
+          },
+        );
+      },
+      sendOne: (nodeId, request) =>
+        options
+          .client(nodeId)
+          .detachSession(request, { timeoutMs })
+          .then(
+            () => undefined,
+            (error: unknown) => options.onError?.(error, `detach at ${nodeId}`),
+          ),
+      ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+      ...(options.maxBatch === undefined ? {} : { maxBatch: options.maxBatch }),
+    });
+  }
 
-  /**
-   * Queues one session's detach at `nodeId`; resolves when the call carrying
-   * it has answered (or failed: failures go to `onError`, never rejected).
-   */
+  /** Calls made and sessions carried. */
+  get stats(): { batchCalls: number; singleCalls: number; requests: number } {
+    return this.calls.stats;
+  }
+
+  /** Queues one session's detach at `nodeId`; resolves when the call carrying it has answered or failed (never rejects). */
   detach(nodeId: string, request: guildV1.DetachSessionRequest): Promise<void> {
-    let batch = this.pending.get(nodeId);
-    if (!batch) {
-      batch = { requests: [], done: [], timer: undefined };
-      this.pending.set(nodeId, batch);
-      const created = batch;
-      created.timer = setTimeout(() => this.flush(nodeId, created), this.options.windowMs ?? 5);
-    }
-    batch.requests.push(request);
-    const promise = new Promise<void>((resolve) => batch.done.push(resolve));
-    if (batch.requests.length >= (this.options.maxBatch ?? 5000)) this.flush(nodeId, batch);
-    return promise;
+    return this.calls.call(nodeId, request);
   }
 
   /** Sends everything queued now (shutdown). */
-  async flushAll(): Promise<void> {
-    const waits: Promise<void>[] = [];
-    for (const [nodeId, batch] of [...this.pending]) waits.push(this.flush(nodeId, batch));
-    await Promise.all(waits);
-  }
-
-  private async flush(nodeId: string, batch: Pending): Promise<void> {
-    if (this.pending.get(nodeId) !== batch) return;
-    this.pending.delete(nodeId);
-    clearTimeout(batch.timer);
-    this.stats.sessions += batch.requests.length;
-    try {
-      await this.send(nodeId, batch.requests);
-    } finally {
-      for (const resolve of batch.done) resolve();
-    }
-  }
-
-  private async send(nodeId: string, requests: guildV1.DetachSessionRequest[]): Promise<void> {
-    const client = this.options.client(nodeId);
-    const timeoutMs = this.options.timeoutMs;
-    if (client.detachSessions && !this.legacy.has(nodeId)) {
-      try {
-        this.stats.batchCalls += 1;
-        await client.detachSessions({ sessions: requests }, { timeoutMs });
-        return;
-      } catch (error) {
-        if (!unimplemented(error)) {
-          this.options.onError?.(error, `detach ${requests.length} sessions at ${nodeId}`);
-          return;
-        }
-        this.legacy.add(nodeId);
-      }
-    }
-    await Promise.all(
-      requests.map((request) => {
-        this.stats.singleCalls += 1;
-        return client.detachSession(request, { timeoutMs }).then(
-          () => undefined,
-          (error: unknown) => this.options.onError?.(error, `detach at ${nodeId}`),
-        );
-      }),
-    );
+  flushAll(): Promise<void> {
+    return this.calls.flushAll();
   }
 }

@@ -7,6 +7,7 @@
  * a fresh GUILD_CREATE.
  */
 import { guildV1 } from '@chat/proto';
+import { CallCoalescer } from './call-coalescer';
 import { DetachCoalescer } from './detach-coalescer';
 import { SessionNotRegisteredError } from './errors';
 import { GuildNodeLink, type StreamSource } from './guild-node-link';
@@ -26,6 +27,8 @@ export interface RelayGuildClients {
   ownerOf(guildId: string): string;
   clientForNode(nodeId: string): StreamSource & {
     attachSession(request: guildV1.AttachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.AttachSessionResponse>;
+    /** Many attaches in one call; optional (a client without it gets one AttachSession per session). */
+    attachSessions?(request: guildV1.AttachSessionsRequest, options?: { timeoutMs?: number }): Promise<guildV1.AttachSessionsResponse>;
     detachSession(request: guildV1.DetachSessionRequest, options?: { timeoutMs?: number }): Promise<guildV1.DetachSessionResponse>;
     /** Many detaches in one call; optional (a client without it gets one DetachSession per session). */
     detachSessions?(request: guildV1.DetachSessionsRequest, options?: { timeoutMs?: number }): Promise<guildV1.DetachSessionsResponse>;
@@ -45,6 +48,8 @@ export interface GatewayRelayOptions {
   retryMs?: number;
   /** Detaches owed to one guild node within this window go out as one DetachSessions call (default 5 ms). */
   detachWindowMs?: number;
+  /** Attaches (with the default deadline) owed to one guild node within this window go out as one AttachSessions call (default 2 ms). */
+  attachWindowMs?: number;
   /** Logs failures; default silent. */
   onError?: (error: unknown, context: string) => void;
 }
@@ -83,8 +88,23 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   private closed = false;
   /** Coalesces DetachSession calls per guild node (mass disconnects). */
   readonly detaches: DetachCoalescer;
+  /** Coalesces AttachSession calls per guild node (bursts of IDENTIFY). */
+  readonly attaches: CallCoalescer<guildV1.AttachSessionRequest, guildV1.AttachSessionResponse>;
 
   constructor(private readonly options: GatewayRelayOptions) {
+    const timeoutMs = options.timeoutMs ?? 5000;
+    this.attaches = new CallCoalescer({
+      sendBatch: (nodeId, sessions) => {
+        const client = options.guilds.clientForNode(nodeId);
+        if (!client.attachSessions) return undefined;
+        return client.attachSessions({ sessions }, { timeoutMs }).then((response) => {
+          if (response.results.length !== sessions.length) throw new Error(`AttachSessions at ${nodeId} answered ${response.results.length} of ${sessions.length}`);
+          return response.results;
+        });
+      },
+      sendOne: (nodeId, request) => options.guilds.clientForNode(nodeId).attachSession(request, { timeoutMs }),
+      windowMs: options.attachWindowMs ?? 2,
+    });
     this.detaches = new DetachCoalescer({
       client: (nodeId) => options.guilds.clientForNode(nodeId),
       timeoutMs: options.timeoutMs ?? 5000,
@@ -223,7 +243,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   async close(): Promise<void> {
     this.closed = true;
     if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
-    await this.detaches.flushAll();
+    await Promise.all([this.attaches.flushAll(), this.detaches.flushAll()]);
     await Promise.all([...this.links.values()].map((link) => link.close()));
     this.links.clear();
   }
@@ -238,20 +258,22 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
         timer = setTimeout(() => reject(new Error(`guild node ${owner} stream did not open in ${timeoutMs} ms`)), timeoutMs);
       }),
     ]).finally(() => clearTimeout(timer));
-    const response = await this.options.guilds.clientForNode(owner).attachSession(
-      {
-        sessionId: session.sessionId,
-        userId: session.userId,
-        nodeId: this.options.nodeId,
-        guildIds,
-        intents: session.intents,
-        allowPassive: session.allowPassive,
-        largeThreshold: session.largeThreshold,
-        resuming: options.resuming ?? false,
-        ...(options.presence ? { presence: wirePresence(options.presence) } : {}),
-      },
-      { timeoutMs },
-    );
+    const request: guildV1.AttachSessionRequest = {
+      sessionId: session.sessionId,
+      userId: session.userId,
+      nodeId: this.options.nodeId,
+      guildIds,
+      intents: session.intents,
+      allowPassive: session.allowPassive,
+      largeThreshold: session.largeThreshold,
+      resuming: options.resuming ?? false,
+      ...(options.presence ? { presence: wirePresence(options.presence) } : {}),
+    };
+    // With the default deadline the attach rides in the node's next AttachSessions batch; a caller's own deadline gets its own call.
+    const response =
+      options.deadlineMs === undefined
+        ? await this.attaches.call(owner, request)
+        : await this.options.guilds.clientForNode(owner).attachSession(request, { timeoutMs });
     if (!this.sessions.has(session.sessionId)) return response; // unregistered meanwhile
     for (const attachment of response.guilds) {
       let relay = this.relays.get(attachment.guildId);

@@ -6,6 +6,7 @@
 export * from './local-sessions';
 export { GatewayRelay, type GatewayRelayOptions, type RelayGuildClients } from './gateway-relay';
 export { DetachCoalescer, type DetachCoalescerOptions, type DetachTarget } from './detach-coalescer';
+export { CallCoalescer, isUnimplemented, type CallCoalescerOptions } from './call-coalescer';
 export { GuildRelay, type RelaySession, type GuildRelayEvents } from './guild-relay';
 export { GuildNodeLink, type GuildNodeLinkHandler, type GuildNodeLinkOptions, type StreamSource } from './guild-node-link';
 export { selectPayload, redactMessagePayload, isMessageEvent, type FilterSubject, type Selection } from './dispatch-filter';

@@ -130,6 +130,18 @@ describe('guild node → GatewayRelay → local sessions (loopback gRPC)', () =>
     await client.publishEvent(message('500000000000000003', SECRET, 'welcome alice', [ALICE]));
     await alice.waitFor((f) => f.some((frame) => frame.body.toString().includes('welcome alice')));
     expect(bob.frames).toHaveLength(0);
+
+    // Sessions that attach or go away together cost one AttachSessions / DetachSessions call to the guild node.
+    const burst = Array.from({ length: 5 }, (_, i) => fakeSession(`burst-${i}`, ALICE, Intents.GUILDS));
+    const batchesBefore = relay.attaches.stats.batchCalls;
+    for (const s of burst) relay.register(s);
+    const results = await Promise.all(burst.map((s) => relay.attachGuilds(s.sessionId, [GUILD])));
+    expect(results.map((r) => r.attached.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(relay.attaches.stats.batchCalls - batchesBefore).toBe(1);
+    expect(relay.attaches.stats.singleCalls).toBe(0);
+    await Promise.all(burst.map((s) => relay.unregister(s.sessionId)));
+    expect(relay.detaches.stats).toEqual({ batchCalls: 1, singleCalls: 0, requests: 5 });
+    expect(relay.relayOf(GUILD)?.size).toBe(4);
   });
 
   it('tells sessions GUILD_DELETE unavailable when the guild node is lost, then GUILD_CREATE when it is back', async () => {

@@ -315,6 +315,21 @@ export interface AttachSessionResponse {
   notMemberGuildIds: string[];
 }
 
+/** Request of AttachSessions. */
+export interface AttachSessionsRequest {
+  /**
+   * The sessions to attach, each as AttachSession would take it (at most
+   * 10000 per call).
+   */
+  sessions: AttachSessionRequest[];
+}
+
+/** Response of AttachSessions. */
+export interface AttachSessionsResponse {
+  /** One result per requested session, in request order. */
+  results: AttachSessionResponse[];
+}
+
 /** Request of DetachSession. */
 export interface DetachSessionRequest {
   /** Gateway session id. */
@@ -1531,6 +1546,148 @@ export const AttachSessionResponse: MessageFns<AttachSessionResponse> = {
     message.guilds = object.guilds?.map((e) => GuildAttachment.fromPartial(e)) || [];
     message.unavailableGuildIds = object.unavailableGuildIds?.map((e) => e) || [];
     message.notMemberGuildIds = object.notMemberGuildIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseAttachSessionsRequest(): AttachSessionsRequest {
+  return { sessions: [] };
+}
+
+export const AttachSessionsRequest: MessageFns<AttachSessionsRequest> = {
+  encode(message: AttachSessionsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sessions) {
+      AttachSessionRequest.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttachSessionsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttachSessionsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessions.push(AttachSessionRequest.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AttachSessionsRequest {
+    return {
+      sessions: globalThis.Array.isArray(object?.sessions)
+        ? object.sessions.map((e: any) => AttachSessionRequest.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AttachSessionsRequest): unknown {
+    const obj: any = {};
+    if (message.sessions?.length) {
+      obj.sessions = message.sessions.map((e) => AttachSessionRequest.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttachSessionsRequest>, I>>(base?: I): AttachSessionsRequest {
+    return AttachSessionsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttachSessionsRequest>, I>>(object: I): AttachSessionsRequest {
+    const message = createBaseAttachSessionsRequest();
+    message.sessions = object.sessions?.map((e) => AttachSessionRequest.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAttachSessionsResponse(): AttachSessionsResponse {
+  return { results: [] };
+}
+
+export const AttachSessionsResponse: MessageFns<AttachSessionsResponse> = {
+  encode(message: AttachSessionsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.results) {
+      AttachSessionResponse.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AttachSessionsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAttachSessionsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.results.push(AttachSessionResponse.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AttachSessionsResponse {
+    return {
+      results: globalThis.Array.isArray(object?.results)
+        ? object.results.map((e: any) => AttachSessionResponse.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: AttachSessionsResponse): unknown {
+    const obj: any = {};
+    if (message.results?.length) {
+      obj.results = message.results.map((e) => AttachSessionResponse.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AttachSessionsResponse>, I>>(base?: I): AttachSessionsResponse {
+    return AttachSessionsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AttachSessionsResponse>, I>>(object: I): AttachSessionsResponse {
+    const message = createBaseAttachSessionsResponse();
+    message.results = object.results?.map((e) => AttachSessionResponse.fromPartial(e)) || [];
     return message;
   },
 };
@@ -5479,6 +5636,25 @@ export const GuildServiceService = {
     responseDeserialize: (value: Buffer): AttachSessionResponse => AttachSessionResponse.decode(value),
   },
   /**
+   * Attaches many sessions in one call: what AttachSession does, for each
+   * entry, with one response per entry in request order. A gateway node
+   * coalesces the attaches it owes one guild node within a short window (a
+   * burst of IDENTIFYs, a reconnect storm) into one call. A gateway talking
+   * to a guild node without this RPC (UNIMPLEMENTED) falls back to one
+   * AttachSession per session.
+   */
+  attachSessions: {
+    path: "/chat.guild.v1.GuildService/AttachSessions" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AttachSessionsRequest): Buffer =>
+      Buffer.from(AttachSessionsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AttachSessionsRequest => AttachSessionsRequest.decode(value),
+    responseSerialize: (value: AttachSessionsResponse): Buffer =>
+      Buffer.from(AttachSessionsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AttachSessionsResponse => AttachSessionsResponse.decode(value),
+  },
+  /**
    * Detaches a session from guilds on this node (socket closed, resume
    * window expired, or the session left). Ends the session's voice state in
    * those guilds. Idempotent.
@@ -5672,6 +5848,15 @@ export interface GuildServiceServer extends UntypedServiceImplementation {
    */
   attachSession: handleUnaryCall<AttachSessionRequest, AttachSessionResponse>;
   /**
+   * Attaches many sessions in one call: what AttachSession does, for each
+   * entry, with one response per entry in request order. A gateway node
+   * coalesces the attaches it owes one guild node within a short window (a
+   * burst of IDENTIFYs, a reconnect storm) into one call. A gateway talking
+   * to a guild node without this RPC (UNIMPLEMENTED) falls back to one
+   * AttachSession per session.
+   */
+  attachSessions: handleUnaryCall<AttachSessionsRequest, AttachSessionsResponse>;
+  /**
    * Detaches a session from guilds on this node (socket closed, resume
    * window expired, or the session left). Ends the session's voice state in
    * those guilds. Idempotent.
@@ -5771,6 +5956,29 @@ export interface GuildServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AttachSessionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Attaches many sessions in one call: what AttachSession does, for each
+   * entry, with one response per entry in request order. A gateway node
+   * coalesces the attaches it owes one guild node within a short window (a
+   * burst of IDENTIFYs, a reconnect storm) into one call. A gateway talking
+   * to a guild node without this RPC (UNIMPLEMENTED) falls back to one
+   * AttachSession per session.
+   */
+  attachSessions(
+    request: AttachSessionsRequest,
+    callback: (error: ServiceError | null, response: AttachSessionsResponse) => void,
+  ): ClientUnaryCall;
+  attachSessions(
+    request: AttachSessionsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AttachSessionsResponse) => void,
+  ): ClientUnaryCall;
+  attachSessions(
+    request: AttachSessionsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AttachSessionsResponse) => void,
   ): ClientUnaryCall;
   /**
    * Detaches a session from guilds on this node (socket closed, resume
