@@ -61,6 +61,11 @@ export class MemberWorkerPool {
     return this.replicas.size;
   }
 
+  /** Resolves once every worker thread has loaded its code (or is down). */
+  async whenReady(): Promise<void> {
+    await Promise.all(this.slots.map((slot) => slot.whenReady()));
+  }
+
   /** Frees a guild's replica (its actor stopped). */
   release(guildId: string): void {
     this.replicas.get(guildId)?.close();

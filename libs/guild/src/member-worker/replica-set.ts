@@ -7,7 +7,7 @@ import type { StoredMember, StoredUser } from '@chat/store';
 import type { PresenceRecord } from '../guild-json';
 import { compareSnowflakes } from '../ids';
 import { advancePage, startProgress, type MemberSource } from './member-page';
-import type { FromWorker, ReplicaEntry, ToWorker } from './worker-protocol';
+import { decodeEntries, type FromWorker, type ReplicaEntry, type ToWorker } from './worker-protocol';
 
 class Replica implements MemberSource {
   readonly members = new Map<string, StoredMember>();
@@ -70,7 +70,7 @@ export class ReplicaSet {
         return undefined;
       case 'sync': {
         const replica = this.replicas.get(message.key);
-        if (replica) for (const entry of message.entries) replica.apply(entry);
+        if (replica) for (const entry of decodeEntries(message.entries)) replica.apply(entry);
         return undefined;
       }
       case 'drop':

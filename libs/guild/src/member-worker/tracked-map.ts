@@ -38,11 +38,15 @@ export class TrackedMap<V> extends Map<string, V> {
   }
 }
 
-/** `map` as a tracked map reporting to `listener` (the same map when it already is one). */
+/**
+ * Turns `map` itself into a tracked map reporting to `listener`, in O(1):
+ * its prototype becomes TrackedMap's (the entries stay where they are; a
+ * copy of a 100,000-entry map would hold the thread for tens of ms). Every
+ * holder of the map sees the tracking, so nothing needs re-pointing.
+ */
 export function tracked<V>(map: Map<string, V>, listener: ChangeListener): TrackedMap<V> {
-  if (map instanceof TrackedMap) {
-    (map as TrackedMap<V>).listener = listener;
-    return map as TrackedMap<V>;
-  }
-  return new TrackedMap(map, listener);
+  if (!(map instanceof TrackedMap)) Object.setPrototypeOf(map, TrackedMap.prototype);
+  const result = map as TrackedMap<V>;
+  result.listener = listener;
+  return result;
 }

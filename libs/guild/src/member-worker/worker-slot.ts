@@ -43,6 +43,8 @@ export class WorkerSlot {
   private nextId = 1;
   private stopped = false;
   private crashes: number[] = [];
+  private ready: Promise<void> = Promise.resolve();
+  private markReady: () => void = () => undefined;
 
   constructor(
     readonly index: number,
@@ -54,6 +56,11 @@ export class WorkerSlot {
   /** Whether a thread is running (false once stopped or after too many crashes). */
   get up(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** Resolves once the current thread has loaded its code (at once when the slot is down). */
+  whenReady(): Promise<void> {
+    return this.worker ? this.ready : Promise.resolve();
   }
 
   /** Posts a message to the thread (dropped when it is down: replicas re-seed the next thread). */
@@ -83,11 +90,13 @@ export class WorkerSlot {
     this.stopped = true;
     const worker = this.worker;
     this.worker = undefined;
+    this.markReady();
     this.failAll(new MemberWorkerFailedError(this.index, 'the worker pool stopped'));
     if (worker) await worker.terminate();
   }
 
   private spawn(): Worker {
+    this.ready = new Promise((resolve) => (this.markReady = resolve));
     const worker = new Worker(ENTRY);
     worker.unref();
     let lastError: unknown;
@@ -98,6 +107,7 @@ export class WorkerSlot {
     worker.on('exit', (code) => {
       if (this.worker !== worker) return;
       this.worker = undefined;
+      this.markReady();
       this.failAll(new MemberWorkerCrashedError(this.index, code, { cause: lastError }));
       if (this.stopped) return;
       const now = Date.now();
@@ -115,7 +125,11 @@ export class WorkerSlot {
   }
 
   private receive(message: FromWorker): void {
-    if (message.op === 'ready') return;
+    if (message.op === 'ready') {
+      this.log.debug({ workerIndex: this.index, incarnation: this.incarnation }, 'member worker ready');
+      this.markReady();
+      return;
+    }
     const waiting = this.pending.get(message.id);
     if (!waiting) return;
     this.pending.delete(message.id);
