@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { headersOf, toBusRecord } from './kafka-consumer-loop';
 import { kafkaSettings } from './kafka.config';
 
-const message = (over: Partial<KafkaMessage> = {}): KafkaMessage => ({
+// KafkaMessage is a union of the two on-disk formats; these tests build the modern (record batch) one.
+const message = (over: { key?: Buffer | null; value?: Buffer | null } = {}): KafkaMessage => ({
   key: Buffer.from('channel-1'),
   value: Buffer.from([1, 2, 3]),
   timestamp: '1764288000000',
