@@ -90,6 +90,21 @@ export function describeReadStateStoreContract(adapter: string, makeFixture: () 
       expect(await store.get(user, channel)).toBeUndefined();
     });
 
+    it('keeps lastMentionId when given, and leaves it out when not', async () => {
+      const user = newId();
+      const [c1, c2] = [newId(), newId()];
+      const mention = newId();
+      await store.upsertMany([
+        { userId: user, channelId: c1, lastMessageId: null, mentionCount: 2, lastPinTimestamp: null, lastMentionId: mention },
+        { userId: user, channelId: c2, lastMessageId: null, mentionCount: 0, lastPinTimestamp: null, lastMentionId: null },
+      ]);
+      expect(await store.get(user, c1)).toEqual({ userId: user, channelId: c1, lastMessageId: null, mentionCount: 2, lastPinTimestamp: null, lastMentionId: mention });
+      const plain = await store.get(user, c2);
+      expect(plain).toBeDefined();
+      expect('lastMentionId' in plain!).toBe(false);
+      await expect(store.upsertMany([{ userId: user, channelId: c1, lastMessageId: null, mentionCount: 0, lastPinTimestamp: null, lastMentionId: 'x' }])).rejects.toBeInstanceOf(InvalidArgumentError);
+    });
+
     it('deletes one state', async () => {
       const user = newId();
       const channel = newId();

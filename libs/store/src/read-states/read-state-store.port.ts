@@ -14,6 +14,12 @@ export interface ReadState {
   /** Unread mentions since lastMessageId (>= 0). */
   mentionCount: number;
   lastPinTimestamp: Date | null;
+  /**
+   * Newest message whose mention of the user was counted: the read-states
+   * service counts a mention only above it, so a redelivered event does not
+   * count twice. Absent when none was counted (adapters leave it out then).
+   */
+  lastMentionId?: string | null;
 }
 
 /** The read-states port. */

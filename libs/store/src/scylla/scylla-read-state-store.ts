@@ -23,6 +23,7 @@ function toReadState(row: CqlRow): ReadState {
     lastMessageId: idTextOrNull(row.get('last_message_id')),
     mentionCount: intOr(row.get('mention_count'), 0),
     lastPinTimestamp: dateOrNull(row.get('last_pin_timestamp')),
+    ...(row.get('last_mention_id') === null || row.get('last_mention_id') === undefined ? {} : { lastMentionId: idText(row.get('last_mention_id')) }),
   };
 }
 
@@ -32,11 +33,11 @@ export class ScyllaReadStateStore implements ReadStateStore {
 
   constructor(private readonly session: ScyllaSession) {
     const t = session.table('read_states');
-    const cols = 'user_id, channel_id, last_message_id, mention_count, last_pin_timestamp';
+    const cols = 'user_id, channel_id, last_message_id, mention_count, last_pin_timestamp, last_mention_id';
     this.q = {
       one: `SELECT ${cols} FROM ${t} WHERE user_id = ? AND channel_id = ?`,
       user: `SELECT ${cols} FROM ${t} WHERE user_id = ?`,
-      put: `INSERT INTO ${t} (${cols}) VALUES (?, ?, ?, ?, ?)`,
+      put: `INSERT INTO ${t} (${cols}) VALUES (?, ?, ?, ?, ?, ?)`,
       remove: `DELETE FROM ${t} WHERE user_id = ? AND channel_id = ?`,
     };
   }
@@ -56,7 +57,7 @@ export class ScyllaReadStateStore implements ReadStateStore {
     const latest = new Map<string, unknown[]>();
     states.forEach((state, index) => {
       const s = checkReadState(state, index);
-      latest.set(`${s.userId}:${s.channelId}`, [s.userId, s.channelId, s.lastMessageId, state.mentionCount, state.lastPinTimestamp]);
+      latest.set(`${s.userId}:${s.channelId}`, [s.userId, s.channelId, s.lastMessageId, state.mentionCount, state.lastPinTimestamp, s.lastMentionId]);
     });
     throwIfAborted(signal, 'readStates.upsertMany');
     const byUser = new Map<bigint, BatchEntry[]>();

@@ -198,4 +198,9 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (owner, event_id)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 6,
+    name: 'read_states_last_mention',
+    sql: `ALTER TABLE read_states ADD COLUMN last_mention_id INTEGER;`,
+  },
 ];

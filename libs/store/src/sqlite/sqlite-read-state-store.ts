@@ -17,6 +17,7 @@ function toReadState(row: SqliteRow): ReadState {
     lastMessageId: idTextOrNull(row.last_message_id),
     mentionCount: int(row.mention_count),
     lastPinTimestamp: dateOrNull(row.last_pin_timestamp),
+    ...(row.last_mention_id === null || row.last_mention_id === undefined ? {} : { lastMentionId: idText(row.last_mention_id) }),
   };
 }
 
@@ -31,9 +32,9 @@ export class SqliteReadStateStore implements ReadStateStore {
   constructor(private readonly db: SqliteDatabase) {
     this.selectOne = db.prepare('SELECT * FROM read_states WHERE user_id = ? AND channel_id = ?');
     this.selectUser = db.prepare('SELECT * FROM read_states WHERE user_id = ? ORDER BY channel_id');
-    this.upsert = db.prepare(`INSERT INTO read_states (user_id, channel_id, last_message_id, mention_count, last_pin_timestamp)
-      VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, channel_id) DO UPDATE SET last_message_id = excluded.last_message_id,
-      mention_count = excluded.mention_count, last_pin_timestamp = excluded.last_pin_timestamp`);
+    this.upsert = db.prepare(`INSERT INTO read_states (user_id, channel_id, last_message_id, mention_count, last_pin_timestamp, last_mention_id)
+      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, channel_id) DO UPDATE SET last_message_id = excluded.last_message_id,
+      mention_count = excluded.mention_count, last_pin_timestamp = excluded.last_pin_timestamp, last_mention_id = excluded.last_mention_id`);
     this.remove = db.prepare('DELETE FROM read_states WHERE user_id = ? AND channel_id = ?');
     this.upsertAll = db.transaction((rows: unknown[][]) => {
       for (const row of rows) this.upsert.run(...row);
@@ -55,7 +56,7 @@ export class SqliteReadStateStore implements ReadStateStore {
     throwIfAborted(options?.signal, 'readStates.upsertMany');
     const rows = states.map((state, index) => {
       const s = checkReadState(state, index);
-      return [s.userId, s.channelId, s.lastMessageId, state.mentionCount, ms(state.lastPinTimestamp)];
+      return [s.userId, s.channelId, s.lastMessageId, state.mentionCount, ms(state.lastPinTimestamp), s.lastMentionId];
     });
     if (rows.length > 0) this.upsertAll(rows);
   }
