@@ -14,6 +14,9 @@
  *   the node feels. The event-loop delay of the node's thread (perf_hooks)
  *   is reported beside them. Pages are walked with one event-loop turn
  *   between them, standing in for the gRPC hop.
+ * - Before the listings of each round the same probes run for 2 s with no
+ *   listing ("idle"): on a shared machine that floor (OS scheduling, GC) is
+ *   what the listing rows must be read against.
  * - Modes in the same run, alternating, R rounds each: workers off
  *   (CHAT_GUILD_WORKERS=0, the in-thread listing chunked 500 per actor turn)
  *   and workers on (W threads, default 2). Each round starts a fresh node:
@@ -117,8 +120,21 @@ async function measuredListing(node: GuildNode): Promise<Measured> {
   return { listingMs, other: other.latencies, same: same.latencies, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 };
 }
 
+/** The same probes with no listing running, for `ms`: the floor this machine gives at the moment. */
+async function idle(node: GuildNode, ms: number): Promise<Measured> {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  const other = probe(node, OTHER);
+  const same = probe(node, BIG);
+  loop.enable();
+  await new Promise((resolve) => setTimeout(resolve, ms));
+  loop.disable();
+  await Promise.all([other.stop(), same.stop()]);
+  return { listingMs: 0, other: other.latencies, same: same.latencies, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 };
+}
+
 interface Round {
   workers: number;
+  idle: Measured;
   cold: Measured;
   warm: Measured;
 }
@@ -131,9 +147,10 @@ async function round1(store: LargeGuildStore, workers: number): Promise<Round> {
     await node.ask(BIG, (reply) => ({ type: 'get-guild', reply }), 120_000);
     await node.ask(OTHER, (reply) => ({ type: 'get-guild', reply }));
     await node.memberWorkers?.whenReady(); // the threads load their code at node start, not during the listing
+    const baseline = await idle(node, quick ? 1000 : 2000);
     const cold = await measuredListing(node);
     const warm = await measuredListing(node);
-    return { workers, cold, warm };
+    return { workers, idle: baseline, cold, warm };
   } finally {
     await node.stop();
     ring.close();
@@ -160,7 +177,7 @@ async function main(): Promise<void> {
   }
   const modes = [0, WORKERS].map((workers) => {
     const mine = rounds.filter((r) => r.workers === workers);
-    const pick = (phase: 'cold' | 'warm') => {
+    const pick = (phase: 'idle' | 'cold' | 'warm') => {
       const runs = mine.map((r) => r[phase]);
       return {
         listing_ms: summary(runs.map((m) => m.listingMs)),
@@ -170,15 +187,15 @@ async function main(): Promise<void> {
         event_loop_delay_max_ms: round(Math.max(...runs.map((m) => m.loopMaxMs))),
       };
     };
-    return { workers, cold: pick('cold'), warm: pick('warm') };
+    return { workers, idle: pick('idle'), cold: pick('cold'), warm: pick('warm') };
   });
   const rows = modes.flatMap((m) =>
-    (['cold', 'warm'] as const).map((phase) => {
+    (['idle', 'cold', 'warm'] as const).map((phase) => {
       const s = m[phase];
       return [
         m.workers === 0 ? 'off' : `on (${m.workers})`,
-        phase,
-        s.listing_ms.p50,
+        phase === 'idle' ? 'none (idle)' : phase,
+        phase === 'idle' ? '-' : s.listing_ms.p50,
         s.other_guild_ask_ms.p50,
         s.other_guild_ask_ms.p99,
         s.other_guild_ask_ms.max,
@@ -191,7 +208,7 @@ async function main(): Promise<void> {
   );
   console.log('');
   printTable(['workers', 'listing', 'list ms (p50 of rounds)', 'other p50', 'other p99', 'other max', 'same p50', 'same p99', 'loop max', 'asks'], rows);
-  console.log('ask latencies in ms (get-permissions every 1 ms during the listing); loop max = worst event-loop delay of the node thread');
+  console.log('ask latencies in ms (get-permissions every 1 ms during the listing, timed from when due); idle = the same probes with no listing (this machine\'s floor right now); loop max = worst event-loop delay of the node thread');
   writeResults(quick ? 'guild-members-quick' : 'guild-members', {
     benchmark: 'guild-members',
     quick,
@@ -201,6 +218,7 @@ async function main(): Promise<void> {
     modes,
     raw_rounds: rounds.map((r) => ({
       workers: r.workers,
+      idle_other_p99_ms: round(percentile(r.idle.other, 99)),
       cold_listing_ms: round(r.cold.listingMs),
       warm_listing_ms: round(r.warm.listingMs),
       cold_other_p99_ms: round(percentile(r.cold.other, 99)),
