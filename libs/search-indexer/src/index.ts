@@ -1,1 +1,17 @@
-export { searchIndexerModule } from './search-indexer.module';
+export { searchIndexerModule, searchSqlitePath, SEARCH_INDEXER, type SearchIndexerValue, type SearchIndexerConfig } from './search-indexer.module';
+export { searchIndexerConfigSchema } from './search-indexer.config';
+export { SearchService } from './search-service';
+export { searchServiceHandlers } from './search-service.grpc';
+export { SearchIndexer, type SearchIndexerOptions, type IndexerObserver } from './indexer/search-indexer';
+export { Batcher, type BatchLimits, type FlushBatch } from './indexer/batcher';
+export { operationsOf, hasKindsOf, type IndexOperation } from './indexer/message-documents';
+export { CellAllocator, type CellAllocatorOptions } from './cells/cell-allocator';
+export type { AllocationStore } from './cells/allocation-store.port';
+export { SqliteAllocationStore } from './cells/sqlite-allocation-store';
+export { ElasticsearchAllocationStore } from './cells/elasticsearch-allocation-store';
+export { parseCells, parseDedicated, type CellConfig } from './cells/cells.config';
+export { SqliteSearchIndex, type SqliteSearchIndexOptions } from './index/sqlite-search-index';
+export { ElasticsearchSearchIndex, type ElasticsearchSearchIndexOptions } from './index/elasticsearch-search-index';
+export { normalizeSearch, contentTerms, MAX_SEARCH_LIMIT, MAX_SEARCH_OFFSET } from './index/search-query';
+export { guildScope, userScope, HAS_KINDS, type SearchIndex, type MessageDocument, type DocumentRef, type SearchQuery, type SearchPage, type SearchHitDocument, type HasKind } from './index/search-index.port';
+export { InvalidSearchError, IndexWriteError, UnknownCellError } from './errors';

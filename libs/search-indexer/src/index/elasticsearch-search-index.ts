@@ -11,7 +11,7 @@
  * and changes nothing; an older version is refused with a 409, which counts
  * as done; a tombstone carries the highest version, so nothing replaces it.
  */
-import { Client } from '@elastic/elasticsearch';
+import { Client, type estypes } from '@elastic/elasticsearch';
 import { IndexWriteError } from '../errors';
 import { contentTerms } from './search-query';
 import { idSortKey, type DocumentRef, type MessageDocument, type SearchIndex, type SearchPage, type SearchQuery } from './search-index.port';
@@ -148,7 +148,7 @@ export class ElasticsearchSearchIndex implements SearchIndex {
     const terms = contentTerms(query.content);
     const must = terms.length > 0 ? [{ match: { content: { query: terms.join(' '), operator: 'and' as const } } }] : [];
     const order = query.sortOrder;
-    const sort = query.sortBy === 'relevance' && terms.length > 0 ? [{ _score: { order } }, { sort_key: { order: 'desc' as const } }] : [{ sort_key: { order } }];
+    const sort: estypes.SortCombinations[] = query.sortBy === 'relevance' && terms.length > 0 ? [{ _score: { order } }, { sort_key: { order: 'desc' as const } }] : [{ sort_key: { order } }];
     const response = await this.client.search<Source>({
       index: this.indexOf(query.scope),
       routing: query.scope,

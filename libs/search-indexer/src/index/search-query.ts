@@ -12,12 +12,12 @@ const SNOWFLAKE = /^\d{1,20}$/;
 const MAX_U64 = (1n << 64n) - 1n;
 
 const HAS: ReadonlyMap<searchV1.HasFilter, HasKind> = new Map([
-  [searchV1.HasFilter.HAS_FILTER_LINK, 'link'],
-  [searchV1.HasFilter.HAS_FILTER_EMBED, 'embed'],
-  [searchV1.HasFilter.HAS_FILTER_FILE, 'file'],
-  [searchV1.HasFilter.HAS_FILTER_IMAGE, 'image'],
-  [searchV1.HasFilter.HAS_FILTER_VIDEO, 'video'],
-  [searchV1.HasFilter.HAS_FILTER_SOUND, 'sound'],
+  [searchV1.HasFilter.LINK, 'link'],
+  [searchV1.HasFilter.EMBED, 'embed'],
+  [searchV1.HasFilter.FILE, 'file'],
+  [searchV1.HasFilter.IMAGE, 'image'],
+  [searchV1.HasFilter.VIDEO, 'video'],
+  [searchV1.HasFilter.SOUND, 'sound'],
 ]);
 
 function snowflake(value: string, field: string): string {
@@ -54,8 +54,8 @@ export function normalizeSearch(request: searchV1.SearchMessagesRequest): Search
     ...(isGuild ? { allowedChannelIds: snowflakes(request.allowedChannelIds, 'allowed_channel_ids') } : {}),
     offset: request.offset,
     limit: request.limit === 0 ? MAX_SEARCH_LIMIT : request.limit,
-    sortBy: request.sortBy === searchV1.SortBy.SORT_BY_RELEVANCE ? 'relevance' : 'timestamp',
-    sortOrder: request.sortOrder === searchV1.SortOrder.SORT_ORDER_ASC ? 'asc' : 'desc',
+    sortBy: request.sortBy === searchV1.SortBy.RELEVANCE ? 'relevance' : 'timestamp',
+    sortOrder: request.sortOrder === searchV1.SortOrder.ASC ? 'asc' : 'desc',
   };
 }
 
