@@ -132,8 +132,18 @@ async function idle(node: GuildNode, ms: number): Promise<Measured> {
   return { listingMs: 0, other: other.latencies, same: same.latencies, loopP99Ms: loop.percentile(99) / 1e6, loopMaxMs: loop.max / 1e6 };
 }
 
+/** Warnings and errors the node logged (a worker listing that fell back to in-thread logs one). */
+const logged: string[] = [];
+const logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (_fields: Record<string, unknown>, msg: string) => void logged.push(msg),
+  error: (_fields: Record<string, unknown>, msg: string) => void logged.push(msg),
+};
+
 interface Round {
   workers: number;
+  warnings: string[];
   idle: Measured;
   cold: Measured;
   warm: Measured;
@@ -141,7 +151,8 @@ interface Round {
 
 async function round1(store: LargeGuildStore, workers: number): Promise<Round> {
   const ring = new RingView(new StaticMembership([{ id: 'guild-a', address: 'local' }]));
-  const node = new GuildNode({ nodeId: 'guild-a', ring, store, memberWorkers: workers, askTimeoutMs: 120_000 });
+  const node = new GuildNode({ nodeId: 'guild-a', ring, store, memberWorkers: workers, askTimeoutMs: 120_000, logger });
+  const firstLog = logged.length;
   try {
     // Activate both guilds (store load) outside the measurement.
     await node.ask(BIG, (reply) => ({ type: 'get-guild', reply }), 120_000);
@@ -150,7 +161,7 @@ async function round1(store: LargeGuildStore, workers: number): Promise<Round> {
     const baseline = await idle(node, quick ? 1000 : 2000);
     const cold = await measuredListing(node);
     const warm = await measuredListing(node);
-    return { workers, idle: baseline, cold, warm };
+    return { workers, warnings: logged.slice(firstLog), idle: baseline, cold, warm };
   } finally {
     await node.stop();
     ring.close();
@@ -187,7 +198,7 @@ async function main(): Promise<void> {
         event_loop_delay_max_ms: round(Math.max(...runs.map((m) => m.loopMaxMs))),
       };
     };
-    return { workers, idle: pick('idle'), cold: pick('cold'), warm: pick('warm') };
+    return { workers, warnings: mine.flatMap((r) => r.warnings), idle: pick('idle'), cold: pick('cold'), warm: pick('warm') };
   });
   const rows = modes.flatMap((m) =>
     (['idle', 'cold', 'warm'] as const).map((phase) => {
@@ -209,6 +220,8 @@ async function main(): Promise<void> {
   console.log('');
   printTable(['workers', 'listing', 'list ms (p50 of rounds)', 'other p50', 'other p99', 'other max', 'same p50', 'same p99', 'loop max', 'asks'], rows);
   console.log('ask latencies in ms (get-permissions every 1 ms during the listing, timed from when due); idle = the same probes with no listing (this machine\'s floor right now); loop max = worst event-loop delay of the node thread');
+  const warnings = rounds.flatMap((r) => r.warnings);
+  console.log(warnings.length === 0 ? 'no warnings logged (no worker listing fell back to in-thread)' : `node warnings: ${warnings.join('; ')}`);
   writeResults(quick ? 'guild-members-quick' : 'guild-members', {
     benchmark: 'guild-members',
     quick,
