@@ -154,6 +154,8 @@ function summarise(n: number, system: System, connected: number, connectMs: numb
   const toLast = rounds.map((r) => r.toLastMs);
   const delivered = rounds.reduce((sum, r) => sum + r.received, 0);
   const totalS = toLast.reduce((sum, ms) => sum + ms, 0) / 1000;
+  // Progress line per system, so a long run shows its figures before the final table.
+  console.log(`${system} n=${n}: ${delivered}/${rounds.length * n} delivered, ${Math.round(delivered / totalS)} deliveries/s, p50 to last ${round(percentile(toLast, 50))} ms, p99 ${round(percentile(toLast, 99))} ms; load ${loadAverage().join(' ')}`);
   return {
     n,
     system,

@@ -8,6 +8,7 @@ function request(n: number): guildV1.DetachSessionRequest {
 
 function fakeNode(options: { batched?: boolean; batchError?: unknown } = {}) {
   const batches: guildV1.DetachSessionsRequest[] = [];
+  const deadlines: (number | undefined)[] = [];
   const singles: guildV1.DetachSessionRequest[] = [];
   const target: DetachTarget = {
     detachSession: async (r) => {
@@ -17,14 +18,15 @@ function fakeNode(options: { batched?: boolean; batchError?: unknown } = {}) {
     ...(options.batched === false
       ? {}
       : {
-          detachSessions: async (r: guildV1.DetachSessionsRequest) => {
+          detachSessions: async (r: guildV1.DetachSessionsRequest, o?: { timeoutMs?: number }) => {
+            deadlines.push(o?.timeoutMs);
             if (options.batchError) throw options.batchError;
             batches.push(r);
             return {};
           },
         }),
   };
-  return { target, batches, singles };
+  return { target, batches, singles, deadlines };
 }
 
 describe('DetachCoalescer', () => {
@@ -39,6 +41,8 @@ describe('DetachCoalescer', () => {
     expect(b.batches).toHaveLength(1);
     expect(b.batches[0]?.sessions.map((s) => s.sessionId).slice(0, 2)).toEqual(['s0', 's10']);
     expect(a.singles).toHaveLength(0);
+    // 1000 ms plus 1 ms per session in the batch.
+    expect(a.deadlines).toEqual([1900]);
     expect(coalescer.stats).toEqual({ batchCalls: 2, singleCalls: 0, requests: 1000 });
   });
 

@@ -20,7 +20,7 @@ export interface DetachTarget {
 export interface DetachCoalescerOptions {
   /** The client of a guild node. */
   client: (nodeId: string) => DetachTarget;
-  /** Deadline of each call. */
+  /** Deadline of a single call; a batch gets this plus 1 ms per session. */
   timeoutMs: number;
   /** How long detaches are collected before a call goes out (default 5 ms). */
   windowMs?: number;
@@ -40,7 +40,8 @@ export class DetachCoalescer {
       sendBatch: (nodeId, requests) => {
         const client = options.client(nodeId);
         if (!client.detachSessions) return undefined;
-        return client.detachSessions({ sessions: requests }, { timeoutMs }).then(
+        // The guild node works through a batch one detach at a time: its deadline grows by 1 ms per session.
+        return client.detachSessions({ sessions: requests }, { timeoutMs: timeoutMs + requests.length }).then(
           () => requests.map(() => undefined),
           (error: unknown) => {
             if (isUnimplemented(error)) throw error;
