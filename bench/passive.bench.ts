@@ -205,7 +205,7 @@ async function main(): Promise<void> {
     if (passive.total().bytes >= active.total().bytes) problems.push('the passive session received at least as many bytes as the active one');
 
     const types = [...new Set([...active.counts.keys(), ...passive.counts.keys()])].sort();
-    const ratio = (pc: FrameCount, ac: FrameCount) => (ac.bytes === 0 ? '-' : `${round(pc.bytes / ac.bytes, 3)}`);
+    const ratio = (pc: FrameCount, ac: FrameCount) => (ac.bytes === 0 ? null : round(pc.bytes / ac.bytes, 3));
     const rows = types.map((t) => {
       const ac = active.count(t);
       const pc = passive.count(t);
@@ -218,7 +218,7 @@ async function main(): Promise<void> {
     console.log(`load average (1/5/15 min): ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after\n`);
     printTable(
       ['event', 'active frames', 'active bytes', 'passive frames', 'passive bytes', 'passive / active bytes'],
-      [...rows, totals].map((r) => [r.type, r.active_frames, r.active_bytes, r.passive_frames, r.passive_bytes, r.passive_over_active]),
+      [...rows, totals].map((r) => [r.type, r.active_frames, r.active_bytes, r.passive_frames, r.passive_bytes, r.passive_over_active ?? '-']),
     );
     console.log(`\nconnect: ${connectRow('active', a.connect)}; ${connectRow('passive', p.connect)}`);
     console.log(`429s waited out: ${limited}`);
