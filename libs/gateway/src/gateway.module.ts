@@ -18,6 +18,7 @@ import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
 import { wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
+import { grpcSearchService, type GrpcSearchService, type RestSearchService } from './rest';
 import { GatewayServer } from './ws/gateway-server';
 import { gatewayServiceHandlers } from './ws/gateway-service.handlers';
 
@@ -61,6 +62,10 @@ export const gatewayMessagesConfigSchema = {
     default: '',
     description:
       "data-service ring for REST messages when CHAT_GATEWAY_GUILDS=guild-service, id=host:port,... (channel-affine MessagesRouter); empty: one node data-0 on this process's gRPC server. With CHAT_GATEWAY_GUILDS=store, messages are written to the store directly",
+  }),
+  searchNodes: stringSetting('CHAT_GATEWAY_SEARCH_NODES', {
+    default: '',
+    description: "search nodes (SearchService) for the REST search routes, id=host:port,... used in turn; empty: this process's gRPC server",
   }),
 };
 
@@ -111,6 +116,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
       let endpoints: Record<string, string> = {};
       let guildWiring: GuildServiceWiring | undefined;
       let messagesRouter: MessagesRouter | undefined;
+      let search: GrpcSearchService | undefined;
       return {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
@@ -154,8 +160,10 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
           });
+          const searchNodes = (config.searchNodes ?? '') === '' ? [{ id: 'search-0', address: `127.0.0.1:${context.get(GRPC_SERVER).port ?? 0}` }] : parseMemberList(config.searchNodes ?? '', 'CHAT_GATEWAY_SEARCH_NODES');
+          search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS)))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), search))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -167,6 +175,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           await guildWiring?.relay.close();
           guildWiring?.close();
           messagesRouter?.close();
+          search?.close();
         },
         endpoints: () => endpoints,
       };
@@ -195,6 +204,7 @@ function defaultRestApi(
   wiring: GuildServiceWiring | undefined,
   messages: RestMessageService | undefined,
   ids: SnowflakeGenerator,
+  search: RestSearchService | undefined,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
@@ -202,6 +212,7 @@ function defaultRestApi(
       store,
       nextId: () => ids.next(),
       messages: messages ?? storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
+      ...(search ? { search } : {}),
       publishGuildEvent: async (guildId, dispatch) => {
         if (wiring) await wiring.publish(guildId, dispatch);
         else await publisher.publish(guildId, dispatch);

@@ -15,6 +15,7 @@ import { SlowmodeTracker } from './slowmode';
 import type { RestDeps } from './rest-deps';
 import type { Caller, ResolvedDeps, RouteDefinition } from './route-context';
 import { allRoutes } from './routes/all.routes';
+import { SEARCH_UNAVAILABLE } from './routes/search.routes';
 
 /** A Node HTTP handler. */
 export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -36,6 +37,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     messages: deps.messages,
     publishGuildEvent: deps.publishGuildEvent,
     dispatchToUsers: deps.dispatchToUsers,
+    search: deps.search ?? SEARCH_UNAVAILABLE,
     attachUserToGuild: deps.attachUserToGuild,
     gatewayUrl: deps.gatewayUrl,
     rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,

@@ -1,5 +1,7 @@
 export { createRestApi, isRestPath, type RestHandler } from './create-rest-api';
 export type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
+export type { RestSearchService } from './rest-deps';
+export { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 export type { RestMessageService, CreateMessageInput, EditMessageInput } from './messages/message-service.port';
 export { storeMessageService, type StoreMessageServiceOptions } from './messages/store-message-service';
 export { grpcMessageService, fromProto, type MessagesRpc, type GrpcMessageServiceOptions } from './messages/grpc-message-service';

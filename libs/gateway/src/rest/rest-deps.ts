@@ -3,6 +3,7 @@
  * ways events leave the API (publish to a guild, dispatch to users). All
  * injected, so the API is tested without the guild and gateway services.
  */
+import type { searchV1 } from '@chat/proto';
 import type { Store } from '@chat/store';
 import type { RestMessageService } from './messages/message-service.port';
 import type { RateLimitConfig } from './rate-limiter';
@@ -32,6 +33,11 @@ export interface RestLogger {
   error(object: object, message?: string): void;
 }
 
+/** The search service as the REST API uses it (chat.search.v1.SearchService.SearchMessages). */
+export interface RestSearchService {
+  searchMessages(request: searchV1.SearchMessagesRequest): Promise<searchV1.SearchMessagesResponse>;
+}
+
 /** Dependencies of the REST API. */
 export interface RestDeps {
   /** The store (users, guilds; messages go through `messages`). */
@@ -44,6 +50,8 @@ export interface RestDeps {
   dispatchToUsers(userIds: readonly string[], dispatch: RestDispatch): Promise<void>;
   /** Attaches a user's sessions to a guild they just joined (optional; without it only GUILD_CREATE is sent). */
   attachUserToGuild?(userId: string, guildId: string): Promise<void>;
+  /** Message search (optional; without it the search routes answer 503). */
+  search?: RestSearchService;
   /** The WebSocket URL handed out by GET /gateway (e.g. "ws://127.0.0.1:8080"). */
   gatewayUrl: string;
   /** Rate limits; defaults to DEFAULT_RATE_LIMITS. */
