@@ -12,125 +12,24 @@
  * accepted (2xx), before, during and after the failover, is in history
  * exactly once.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { RingView, StaticMembership } from '@chat/ring';
 import { afterAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
+import { callApi, freePort, ProcessSet, type Started } from './testing/processes';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const children: ChildProcess[] = [];
+const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-cluster-'));
-const sockets: WebSocket[] = [];
 
 afterAll(() => {
-  for (const ws of sockets) ws.terminate();
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  processes.cleanup();
   rmSync(dir, { recursive: true, force: true });
 });
 
-interface Started {
-  child: ChildProcess;
-  lines: Record<string, string>;
-  exited: Promise<void>;
-}
-
-/** Starts apps/<app> and resolves with its banner lines once every name in `want` was printed. */
+/** Starts apps/<app> on the shared SQLite file. */
 function startApp(app: string, env: Record<string, string>, want: string[]): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CHAT_GRPC_PORT: '0',
-      CHAT_OPS_PORT: '0',
-      CHAT_HTTP_PORT: '0',
-      CHAT_STORE: 'sqlite',
-      CHAT_SQLITE_PATH: join(dir, 'chat.db'),
-      CHAT_LOG_LEVEL: 'error',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`apps/${app} printed no banner in 20 s:\n${out}`)), 20_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const lines: Record<string, string> = {};
-      for (const name of want) {
-        const value = new RegExp(`^${name}\\s+(\\S+)$`, 'm').exec(out)?.[1];
-        if (value !== undefined) lines[name] = value;
-      }
-      if (want.every((name) => lines[name] !== undefined)) {
-        clearTimeout(timer);
-        resolve({ child, lines, exited });
-      }
-    });
-    child.stderr!.on('data', (chunk: Buffer) => void (out += chunk.toString()));
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`apps/${app} exited with ${code} before it was ready:\n${out}`));
-    });
-  });
-}
-
-/** A port that was free a moment ago (bound on 0, then closed). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-interface Frame {
-  op: number;
-  d: any;
-  s: number | null;
-  t: string | null;
-}
-
-/** A gateway client that records every dispatch. */
-async function connectClient(url: string, token: string) {
-  const ws = new WebSocket(`${url}/?v=10&encoding=json`);
-  sockets.push(ws);
-  const frames: Frame[] = [];
-  const waiters: (() => void)[] = [];
-  ws.on('message', (data: Buffer) => {
-    frames.push(JSON.parse(data.toString('utf8')) as Frame);
-    for (const wake of waiters.splice(0)) wake();
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const waitFor = async (predicate: (frames: Frame[]) => boolean, what: string, timeoutMs = 10_000): Promise<void> => {
-    const deadline = Date.now() + timeoutMs;
-    while (!predicate(frames)) {
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`timed out waiting for ${what}; last frames ${JSON.stringify(frames.slice(-5)).slice(0, 600)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, Math.min(left, 250));
-      });
-    }
-  };
-  await waitFor((f) => f.some((x) => x.op === 10), 'HELLO');
-  ws.send(JSON.stringify({ op: 2, d: { token, properties: {}, intents: 1 | (1 << 9) | (1 << 15) } }));
-  return {
-    frames,
-    waitFor,
-    messageIds: () => new Set(frames.filter((f) => f.t === 'MESSAGE_CREATE').map((f) => f.d.id as string)),
-  };
+  return processes.startApp(app, { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: join(dir, 'chat.db'), ...env }, want);
 }
 
 describe('two gateways, two guild nodes and a data service as separate processes on one SQLite file', () => {
@@ -154,14 +53,7 @@ describe('two gateways, two guild nodes and a data service as separate processes
     const gatewayB = await startApp('gateway', gatewayEnv('gateway-b', 3), ['api', 'gateway']);
     const gateways = [gatewayA, gatewayB];
 
-    const call = async (gateway: Started, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
-      const response = await fetch(`${gateway.lines.api}/v10${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: await response.json().catch(() => null) };
-    };
+    const call = (gateway: Started, method: string, path: string, token: string | undefined, body?: unknown) => callApi(gateway.lines.api!, method, path, token, body);
 
     // Four users, registered two on each gateway (one shared store); alice creates the guild, the others join by invite.
     const names = ['alice', 'bob', 'carol', 'dave'];
@@ -190,7 +82,7 @@ describe('two gateways, two guild nodes and a data service as separate processes
     const [owner, survivor] = ownerId === 'guild-a' ? [guildA, guildB] : [guildB, guildA];
 
     // Members connect: alice and bob to gateway A, carol and dave to gateway B.
-    const clients = await Promise.all(users.map((user) => connectClient(user.gateway.lines.gateway!, user.token)));
+    const clients = await Promise.all(users.map((user) => processes.connectClient(user.gateway.lines.gateway!, user.token)));
     for (const client of clients) {
       await client.waitFor((f) => f.some((x) => x.t === 'GUILD_CREATE' && x.d.id === guildId && x.d.unavailable !== true), 'GUILD_CREATE');
     }

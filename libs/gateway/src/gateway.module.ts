@@ -4,6 +4,7 @@
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
+import { BUS } from '@chat/bus';
 import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMembershipConfig } from '@chat/guild-client';
 import { MessagesRouter } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
@@ -13,7 +14,8 @@ import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
-import { createRestApi, grpcMessageService, storeMessageService, type RestDispatch, type RestMessageService } from './rest';
+import { createRestApi, grpcMessageService, storeMessageService, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
+import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
@@ -67,6 +69,11 @@ export const gatewayMessagesConfigSchema = {
     default: '',
     description: "search nodes (SearchService) for the REST search routes, id=host:port,... used in turn; empty: this process's gRPC server",
   }),
+  readStatesNodes: stringSetting('CHAT_GATEWAY_READ_STATES_NODES', {
+    default: '',
+    description:
+      "read-states ring (by user id) for acks, READY's read_state and MESSAGE_ACK when CHAT_GATEWAY_GUILDS=guild-service, id=host:port,...; empty: one node on this process's gRPC server",
+  }),
 };
 
 /** The gateway module's configuration as the module manager hands it over. */
@@ -108,7 +115,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
   return defineModule({
     name: 'gateway',
     kind: 'service',
-    dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name, IDS.name],
+    dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name, IDS.name, BUS.name],
     configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema, ...guildMembershipConfigSchema },
     create: (config: GatewayCreateConfig) => {
       let http: GatewayHttpServer | undefined;
@@ -117,6 +124,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
       let guildWiring: GuildServiceWiring | undefined;
       let messagesRouter: MessagesRouter | undefined;
       let search: GrpcSearchService | undefined;
+      let readStates: ReadStatesWiring | undefined;
       return {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
@@ -142,6 +150,16 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             const dataNodes = (config.dataNodes ?? '') === '' ? [{ id: 'data-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.dataNodes ?? '', 'CHAT_GATEWAY_DATA_NODES');
             messagesRouter = new MessagesRouter({ membership: new StaticMembership(dataNodes) });
             await messagesRouter.start();
+            const readStateNodes =
+              (config.readStatesNodes ?? '') === '' ? [{ id: 'read-states-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.readStatesNodes ?? '', 'CHAT_GATEWAY_READ_STATES_NODES');
+            readStates = await wireReadStates({
+              nodes: readStateNodes,
+              gatewayNodeId: config.nodeId,
+              timeoutMs: config.guildTimeoutMs,
+              bus: context.get(BUS),
+              deliver: (userId, frame, exceptSessionId) => gateway?.hub.deliverToUsers([userId], frame, { exclude: [exceptSessionId] }),
+              onError: (error, where) => context.logger.warn({ err: error, where }, 'read states call failed'),
+            });
           }
           const wiring = guildWiring;
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
@@ -159,11 +177,12 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             replayCapacity: config.replayCapacity,
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
+            ...(readStates ? { readStatesOf: readStates.entriesOf } : {}),
           });
           const searchNodes = (config.searchNodes ?? '') === '' ? [{ id: 'search-0', address: `127.0.0.1:${context.get(GRPC_SERVER).port ?? 0}` }] : parseMemberList(config.searchNodes ?? '', 'CHAT_GATEWAY_SEARCH_NODES');
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), search))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search))({ store, gatewayUrl, gateway }));
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -176,6 +195,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           guildWiring?.close();
           messagesRouter?.close();
           search?.close();
+          await readStates?.close();
         },
         endpoints: () => endpoints,
       };
@@ -204,6 +224,7 @@ function defaultRestApi(
   wiring: GuildServiceWiring | undefined,
   messages: RestMessageService | undefined,
   ids: SnowflakeGenerator,
+  readStates: RestReadStates | undefined,
   search: RestSearchService | undefined,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
@@ -213,6 +234,7 @@ function defaultRestApi(
       nextId: () => ids.next(),
       messages: messages ?? storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
       ...(search ? { search } : {}),
+      ...(readStates ? { readStates } : {}),
       publishGuildEvent: async (guildId, dispatch) => {
         if (wiring) await wiring.publish(guildId, dispatch);
         else await publisher.publish(guildId, dispatch);

@@ -1,4 +1,4 @@
-export { readStatesModule, READ_STATES_GROUP } from './read-states.module';
+export { readStatesModule, readStatesGroup } from './read-states.module';
 export { readStatesConfigSchema } from './read-states.config';
 export { ReadStateCache, type ReadStateCacheOptions } from './read-state-cache';
 export { ReadStatesService, toProtoReadState, compareIds, type AckInput, type ReadStatesServiceDeps } from './read-states-service';

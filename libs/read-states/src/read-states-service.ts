@@ -12,6 +12,8 @@ export interface ReadStatesServiceDeps {
   bus: EventBus;
   nextEventId: () => string;
   memberPageSize: number;
+  /** Whether this instance owns a user on the read-states ring (default: every user). Mentions of other users are left to their owner. */
+  owns?: (userId: string) => boolean;
   /** Counts what happened (metrics). */
   observer?: { acked?(): void; mentionCounted?(users: number): void; ackPublishFailed?(error: unknown): void };
 }
@@ -75,12 +77,13 @@ export class ReadStatesService {
    * counted, so a redelivered event counts nothing.
    */
   async messageCreated(messageId: string, mentions: MessageMentions): Promise<void> {
-    await this.deps.cache.update(mentions.authorId, mentions.channelId, (current) =>
+    const owns = this.deps.owns ?? (() => true);
+    if (owns(mentions.authorId)) await this.deps.cache.update(mentions.authorId, mentions.channelId, (current) =>
       current.lastMessageId !== null && compareIds(messageId, current.lastMessageId) <= 0 ? undefined : { ...current, lastMessageId: messageId, mentionCount: 0 },
     );
     const hasMentions = mentions.mentionEveryone || mentions.mentionUserIds.length > 0 || mentions.mentionRoleIds.length > 0;
     if (!hasMentions) return;
-    const audience = await mentionAudience(this.deps.guilds, mentions, this.deps.memberPageSize);
+    const audience = (await mentionAudience(this.deps.guilds, mentions, this.deps.memberPageSize)).filter(owns);
     await Promise.all(
       audience.map((userId) =>
         this.deps.cache.update(userId, mentions.channelId, (current) => {

@@ -39,6 +39,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     dispatchToUsers: deps.dispatchToUsers,
     search: deps.search ?? SEARCH_UNAVAILABLE,
     attachUserToGuild: deps.attachUserToGuild,
+    readStates: deps.readStates,
     gatewayUrl: deps.gatewayUrl,
     rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,
     clock,

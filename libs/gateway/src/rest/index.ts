@@ -1,5 +1,5 @@
 export { createRestApi, isRestPath, type RestHandler } from './create-rest-api';
-export type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
+export type { RestDeps, RestDispatch, RestLogger, RestReadStates } from './rest-deps';
 export type { RestSearchService } from './rest-deps';
 export { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 export type { RestMessageService, CreateMessageInput, EditMessageInput } from './messages/message-service.port';

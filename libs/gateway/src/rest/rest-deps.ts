@@ -33,6 +33,12 @@ export interface RestLogger {
   error(object: object, message?: string): void;
 }
 
+/** The read-states service as the REST API uses it (POST .../ack). */
+export interface RestReadStates {
+  /** Marks a channel read up to a message (or back to it with `mentionCount`, a manual "mark unread"). */
+  ack(input: { userId: string; channelId: string; messageId: string; mentionCount?: number; sessionId?: string }): Promise<{ lastMessageId: string | null; mentionCount: number }>;
+}
+
 /** The search service as the REST API uses it (chat.search.v1.SearchService.SearchMessages). */
 export interface RestSearchService {
   searchMessages(request: searchV1.SearchMessagesRequest): Promise<searchV1.SearchMessagesResponse>;
@@ -48,6 +54,8 @@ export interface RestDeps {
   publishGuildEvent(guildId: string, dispatch: RestDispatch): Promise<void>;
   /** Sends a dispatch to every session of these users (GatewayService.DispatchToUsers): DMs and user-level events. */
   dispatchToUsers(userIds: readonly string[], dispatch: RestDispatch): Promise<void>;
+  /** Read states (optional; without it the ack route answers 503). */
+  readStates?: RestReadStates;
   /** Attaches a user's sessions to a guild they just joined (optional; without it only GUILD_CREATE is sent). */
   attachUserToGuild?(userId: string, guildId: string): Promise<void>;
   /** Message search (optional; without it the search routes answer 503). */

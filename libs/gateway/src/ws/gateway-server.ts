@@ -42,6 +42,8 @@ export interface GatewayServerOptions {
   /** Frames above this are refused by ws itself (close 1009) before they are buffered. */
   readonly maxFrameBytes?: number;
   readonly log: { warn(obj: object, msg: string): void };
+  /** READY's `read_state.entries` of a user account (bots get none); without it READY carries no read state. */
+  readonly readStatesOf?: (userId: string) => Promise<readonly object[]>;
 }
 
 /** The gateway's WebSocket server, attached to an HTTP server's `upgrade`. */
@@ -118,6 +120,7 @@ export class GatewayServer {
     }
     const sessionId = randomBytes(16).toString('hex');
     const isBot = who.user.bot;
+    const readState = isBot || !this.options.readStatesOf ? undefined : await this.readStateOf(who.user.id);
     const ready: Record<string, unknown> = {
       v: 10,
       user: { ...toDiscordUser(who.user), flags: who.user.flags, verified: true, mfa_enabled: false, ...(isBot ? {} : { email: who.user.email }) },
@@ -130,6 +133,7 @@ export class GatewayServer {
       user_settings: {},
       guild_join_requests: [],
       geo_ordered_rtc_regions: [],
+      ...(readState ? { read_state: readState } : {}),
       ...(who.shard ? { shard: [who.shard.id, who.shard.count] } : {}),
       ...(who.application ? { application: { id: who.application.id, flags: who.application.flags } } : {}),
     };
@@ -150,6 +154,16 @@ export class GatewayServer {
     );
     if (who.presence) ref.send({ type: 'presence', presence: who.presence });
     return ref;
+  }
+
+  /** READY's read_state; when the read-states service does not answer, an empty partial one (the client keeps its own). */
+  private async readStateOf(userId: string): Promise<{ version: number; partial: boolean; entries: readonly object[] }> {
+    try {
+      return { version: 1, partial: false, entries: await this.options.readStatesOf!(userId) };
+    } catch (error) {
+      this.options.log.warn({ err: error, userId }, 'read states unavailable for READY');
+      return { version: 0, partial: true, entries: [] };
+    }
   }
 
   private async resume(d: unknown, connection: GatewayConnection): Promise<SessionRef | undefined> {

@@ -9,8 +9,9 @@ import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
 import { messageRoutes } from './messages.routes';
 import { searchRoutes } from './search.routes';
+import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes()];
 }
