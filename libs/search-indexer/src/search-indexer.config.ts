@@ -15,7 +15,7 @@ export const searchIndexerConfigSchema = {
   storeSqlitePath: stringSetting('CHAT_SQLITE_PATH', { default: './data/chat.db', unit: 'path', description: "the store's SQLite file; the search index file defaults to sit beside it" }),
   cells: listSetting('CHAT_SEARCH_CELLS', { default: [], description: 'elasticsearch backend: the cells, name=url,... (required then); allocations are stored in the first' }),
   dedicated: listSetting('CHAT_SEARCH_DEDICATED', { default: [], description: 'guild_id=cell,...: guilds pinned to a dedicated cell, which takes no other guild' }),
-  indexPrefix: stringSetting('CHAT_SEARCH_INDEX_PREFIX', { default: 'chat', pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'elasticsearch backend: prefix of the index names (<prefix>-guild-messages, <prefix>-dm-messages, <prefix>-search-allocations)' }),
+  indexPrefix: stringSetting('CHAT_SEARCH_INDEX_PREFIX', { default: 'chat', pattern: /^[a-z0-9][a-z0-9_-]*$/, description: 'elasticsearch backend: prefix of the index names (<prefix>-<cell>-guild-messages, <prefix>-<cell>-dm-messages, <prefix>-search-allocations)' }),
   shards: intSetting('CHAT_SEARCH_ES_SHARDS', { default: 1, min: 1, max: 1024, unit: 'count', description: 'elasticsearch backend: primary shards of an index the indexer creates' }),
   replicas: intSetting('CHAT_SEARCH_ES_REPLICAS', { default: 1, min: 0, max: 16, unit: 'count', description: 'elasticsearch backend: replicas of an index the indexer creates' }),
   indexing: boolSetting('CHAT_SEARCH_INDEXING', { default: true, description: 'consume message events and index them (false: answer searches only)' }),

@@ -1,7 +1,8 @@
 /**
  * The search index on one Elasticsearch cell. Two indices per cell:
- * `<prefix>-guild-messages` (scope `g:<guild>`) and `<prefix>-dm-messages`
- * (scope `u:<user>`), each routed by scope so one scope's documents sit on
+ * `<prefix>-<cell>-guild-messages` (scope `g:<guild>`) and
+ * `<prefix>-<cell>-dm-messages` (scope `u:<user>`; the cell in the name lets
+ * two cells share one cluster, e.g. in tests), each routed by scope so one scope's documents sit on
  * one shard and a search touches one shard. Upserts are scripted so that a
  * tombstone or a newer version wins (see search-index.port.ts).
  *
@@ -71,22 +72,25 @@ const TOMBSTONE_VERSION = Number.MAX_SAFE_INTEGER;
 export class ElasticsearchSearchIndex implements SearchIndex {
   readonly cell: string;
   private readonly client: Client;
-  private readonly prefix: string;
+  private readonly guildIndex: string;
+  private readonly dmIndex: string;
 
   constructor(private readonly options: ElasticsearchSearchIndexOptions) {
     this.cell = options.cell;
-    this.prefix = options.indexPrefix ?? 'chat';
+    const prefix = `${options.indexPrefix ?? 'chat'}-${options.cell}`;
+    this.guildIndex = `${prefix}-guild-messages`;
+    this.dmIndex = `${prefix}-dm-messages`;
     this.client = new Client({ node: options.url, requestTimeout: options.requestTimeoutMs ?? 10_000 });
   }
 
   /** The index a scope's documents live in. */
   indexOf(scope: string): string {
-    return scope.startsWith('u:') ? `${this.prefix}-dm-messages` : `${this.prefix}-guild-messages`;
+    return scope.startsWith('u:') ? this.dmIndex : this.guildIndex;
   }
 
   /** Creates both indices unless they exist (safe to race with another indexer). */
   async ensureIndices(): Promise<void> {
-    for (const index of [`${this.prefix}-guild-messages`, `${this.prefix}-dm-messages`]) {
+    for (const index of [this.guildIndex, this.dmIndex]) {
       if (await this.client.indices.exists({ index })) continue;
       try {
         await this.client.indices.create({
@@ -171,17 +175,17 @@ export class ElasticsearchSearchIndex implements SearchIndex {
   }
 
   async countDocuments(): Promise<number> {
-    const response = await this.client.count({ index: [`${this.prefix}-guild-messages`, `${this.prefix}-dm-messages`], query: { bool: { must_not: [{ term: { deleted: true } }] } } });
+    const response = await this.client.count({ index: [this.guildIndex, this.dmIndex], query: { bool: { must_not: [{ term: { deleted: true } }] } } });
     return response.count;
   }
 
   async refresh(): Promise<void> {
-    await this.client.indices.refresh({ index: [`${this.prefix}-guild-messages`, `${this.prefix}-dm-messages`] });
+    await this.client.indices.refresh({ index: [this.guildIndex, this.dmIndex] });
   }
 
   /** Deletes both indices (tests). */
   async dropIndices(): Promise<void> {
-    await this.client.indices.delete({ index: [`${this.prefix}-guild-messages`, `${this.prefix}-dm-messages`], ignore_unavailable: true });
+    await this.client.indices.delete({ index: [this.guildIndex, this.dmIndex], ignore_unavailable: true });
   }
 
   async close(): Promise<void> {
