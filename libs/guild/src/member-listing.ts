@@ -52,8 +52,8 @@ export function offloadListing(
   workers: MemberWorkerPool | undefined,
   ctx: ListingContext,
 ): boolean {
-  if (!workers || msg.inThread === true || !workers.offloads(data.members.size)) return false;
   const guildId = data.guild.id;
+  if (!workers || msg.inThread === true || !workers.offloads(guildId, data.members.size)) return false;
   workers.list(data, msg.request).then(msg.reply, (error: unknown) => {
     if (msg.reply.settled) return;
     ctx.log.warn({ guildId, error: error instanceof Error ? error.message : String(error) }, 'member worker listing failed; listing in-thread');

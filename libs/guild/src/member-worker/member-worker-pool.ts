@@ -41,9 +41,14 @@ export class MemberWorkerPool {
     this.slots = Array.from({ length: Math.max(1, options.size) }, (_, i) => new WorkerSlot(i, logger));
   }
 
-  /** Whether a guild of `memberCount` members lists in a worker. */
-  offloads(memberCount: number): boolean {
-    return !this.stopped && memberCount > this.options.minMembers;
+  /**
+   * Whether a listing of guild `guildId` with `memberCount` members goes to
+   * its worker: a large guild whose worker is up and has loaded its code
+   * (while a thread starts or restarts, listings run in-thread rather than
+   * wait for it).
+   */
+  offloads(guildId: string, memberCount: number): boolean {
+    return !this.stopped && memberCount > this.options.minMembers && this.slotOf(guildId).isReady;
   }
 
   /** Lists one page of `data`'s guild in its worker (seeding the worker on first use). */

@@ -14,10 +14,17 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.stop()));
 });
 
-function start(store: LargeGuildStore, memberWorkers: number, logger?: ActorLogger): GuildNode {
+function create(store: LargeGuildStore, memberWorkers: number, logger?: ActorLogger): GuildNode {
   const ring = new RingView(new StaticMembership([{ id: 'guild-a', address: 'a:1' }]));
   const node = new GuildNode({ nodeId: 'guild-a', ring, store, memberWorkers, workerMinMembers: 100, askTimeoutMs: 60_000, ...(logger ? { logger } : {}) });
   nodes.push(node);
+  return node;
+}
+
+/** A node whose worker threads (if any) have loaded their code. */
+async function start(store: LargeGuildStore, memberWorkers: number, logger?: ActorLogger): Promise<GuildNode> {
+  const node = create(store, memberWorkers, logger);
+  await node.memberWorkers?.whenReady();
   return node;
 }
 
@@ -67,9 +74,9 @@ describe('member workers', () => {
   it('answer every kind of listing with the same bytes as the in-thread path, before and after changes', async () => {
     const store = new LargeGuildStore();
     store.addGuild(BIG, 2500);
-    const off = start(store, 0);
+    const off = await start(store, 0);
     const logger = capture();
-    const on = start(store, 1, logger);
+    const on = await start(store, 1, logger);
     expect(off.memberWorkers).toBeUndefined();
     const requests = [
       request(BIG, {}),
@@ -119,7 +126,7 @@ describe('member workers', () => {
     const store = new LargeGuildStore();
     store.addGuild(BIG, 100_000);
     store.addGuild(OTHER, 10);
-    const node = start(store, 1);
+    const node = await start(store, 1);
     await node.ask(BIG, (reply) => ({ type: 'get-guild', reply }));
     const events: string[] = [];
     const raw: guildV1.ListMembersResponse[] = [];
@@ -149,8 +156,8 @@ describe('member workers', () => {
     const store = new LargeGuildStore();
     store.addGuild(BIG, 3000);
     const logger = capture();
-    const node = start(store, 1, logger);
-    const off = start(store, 0);
+    const node = await start(store, 1, logger);
+    const off = await start(store, 0);
     const slot = node.memberWorkers!.slotOf(BIG);
     const expected = text(await list(off, request(BIG, { query: 'user2' })));
     expect(text(await list(node, request(BIG, { query: 'user2' })))).toEqual(expected);
@@ -164,15 +171,34 @@ describe('member workers', () => {
     expect(slot.up).toBe(true);
 
     // The replacement gets a fresh copy and answers without falling back.
+    await slot.whenReady();
     const warnings = logger.warnings.length;
-    expect(text(await list(node, request(BIG, { query: 'user2' })))).toEqual(expected);
+    const after = await list(node, request(BIG, { query: 'user2' }));
+    expect(fromWorker(after)).toBe(true);
+    expect(text(after)).toEqual(expected);
     expect(logger.warnings.slice(warnings).filter((w) => w.includes('listing in-thread'))).toEqual([]);
+  }, 60_000);
+
+  it('list in-thread while the worker is still loading its code, instead of waiting for it', async () => {
+    const store = new LargeGuildStore();
+    store.addGuild(BIG, 500);
+    const node = create(store, 1);
+    const off = await start(store, 0);
+    const slot = node.memberWorkers!.slotOf(BIG);
+    expect(slot.isReady).toBe(false);
+    const early = await list(node, request(BIG, { query: 'user4' }));
+    expect(fromWorker(early)).toBe(false);
+    expect(text(early)).toEqual(text(await list(off, request(BIG, { query: 'user4' }))));
+    await slot.whenReady();
+    const later = await list(node, request(BIG, { query: 'user4' }));
+    expect(fromWorker(later)).toBe(true);
+    expect(text(later)).toEqual(text(early));
   }, 60_000);
 
   it('terminates its workers when the node stops; a listing in flight fails instead of hanging', async () => {
     const store = new LargeGuildStore();
     store.addGuild(BIG, 20_000);
-    const node = start(store, 2);
+    const node = await start(store, 2);
     const slot = node.memberWorkers!.slotOf(BIG);
     expect(slot.up).toBe(true);
     const outcome = list(node, request(BIG, {})).then(

@@ -43,6 +43,7 @@ export class WorkerSlot {
   private nextId = 1;
   private stopped = false;
   private crashes: number[] = [];
+  private loaded = false;
   private ready: Promise<void> = Promise.resolve();
   private markReady: () => void = () => undefined;
 
@@ -56,6 +57,11 @@ export class WorkerSlot {
   /** Whether a thread is running (false once stopped or after too many crashes). */
   get up(): boolean {
     return this.worker !== undefined;
+  }
+
+  /** Whether the current thread has loaded its code (a thread still starting would make a listing wait seconds). */
+  get isReady(): boolean {
+    return this.worker !== undefined && this.loaded;
   }
 
   /** Resolves once the current thread has loaded its code (at once when the slot is down). */
@@ -96,6 +102,7 @@ export class WorkerSlot {
   }
 
   private spawn(): Worker {
+    this.loaded = false;
     this.ready = new Promise((resolve) => (this.markReady = resolve));
     const worker = new Worker(ENTRY);
     worker.unref();
@@ -126,6 +133,7 @@ export class WorkerSlot {
 
   private receive(message: FromWorker): void {
     if (message.op === 'ready') {
+      this.loaded = true;
       this.log.debug({ workerIndex: this.index, incarnation: this.incarnation }, 'member worker ready');
       this.markReady();
       return;
