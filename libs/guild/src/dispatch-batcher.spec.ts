@@ -47,4 +47,30 @@ describe('DispatchBatcher', () => {
     const batches = await drain(stream);
     expect(batches.map((b) => b.items.map((i) => i.sequence))).toEqual([['0', '1', '2']]);
   });
+
+  it('sends the first item after an idle interval at the end of the turn, and batches what follows on the tick', async () => {
+    const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+    const batcher = new DispatchBatcher({ flushIntervalMs: 60_000 });
+    const stream = batcher.open('gw-1');
+    batcher.resume(stream);
+    batcher.enqueue('gw-1', 'g1', item(1));
+    batcher.enqueue('gw-1', 'g1', item(2));
+    expect(batcher.stats.frames).toBe(0);
+    await turn();
+    // Idle before: flushed at the end of the turn, both items in one frame.
+    expect(batcher.stats.frames).toBe(1);
+    batcher.enqueue('gw-1', 'g1', item(3));
+    await turn();
+    // Flushed moments ago: this one waits for the tick (60 s here).
+    expect(batcher.stats.frames).toBe(1);
+
+    const ticking = new DispatchBatcher({ flushIntervalMs: 60_000, idleFlush: false });
+    const other = ticking.open('gw-1');
+    ticking.resume(other);
+    ticking.enqueue('gw-1', 'g1', item(1));
+    await turn();
+    expect(ticking.stats.frames).toBe(0);
+    batcher.close();
+    ticking.close();
+  });
 });

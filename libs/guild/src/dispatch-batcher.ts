@@ -4,7 +4,10 @@
  * tick (every `flushIntervalMs`, or at once when `maxQueuedItems` are
  * waiting) sends, per gateway node, one DispatchBatch frame per guild with
  * everything queued for it. A guild with 1,000 sessions on one gateway node
- * costs one frame per flush, not 1,000 sends.
+ * costs one frame per flush, not 1,000 sends. When nothing was flushed for
+ * a whole interval (`idleFlush`, the default), the first item goes out at
+ * the end of the current event-loop turn instead of waiting out the tick:
+ * a lone message does not pay the interval, a busy stream is still batched.
  */
 import type { guildV1 } from '@chat/proto';
 import { DispatchStream } from './dispatch-stream';
@@ -16,6 +19,8 @@ export interface DispatchBatcherOptions {
   flushIntervalMs?: number;
   /** Flush at once when this many items are queued (default 512). */
   maxQueuedItems?: number;
+  /** After an idle interval, flush at the end of the current turn (setImmediate) instead of after the tick (default true). */
+  idleFlush?: boolean;
 }
 
 /** Counters, for metrics and tests. */
@@ -33,12 +38,16 @@ export class DispatchBatcher implements DispatchOutbox {
   private readonly maxQueuedItems: number;
   private queued = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  private immediate: ReturnType<typeof setImmediate> | undefined;
+  private readonly idleFlush: boolean;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
   /** Counters since start. */
   readonly stats: BatcherStats = { flushes: 0, frames: 0, items: 0 };
 
   constructor(options: DispatchBatcherOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 5;
     this.maxQueuedItems = options.maxQueuedItems ?? 512;
+    this.idleFlush = options.idleFlush ?? true;
   }
 
   /** Opens the stream of a gateway node (closing an older one of the same node). It starts paused. */
@@ -95,7 +104,10 @@ export class DispatchBatcher implements DispatchOutbox {
   /** Sends everything queued for un-paused streams now. */
   flush(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+    this.lastFlushAt = performance.now();
     this.stats.flushes += 1;
     for (const [nodeId, guilds] of this.pending) {
       const stream = this.streams.get(nodeId);
@@ -113,14 +125,20 @@ export class DispatchBatcher implements DispatchOutbox {
   /** Stops the tick and ends every stream. */
   close(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
     for (const stream of this.streams.values()) stream.close();
     this.streams.clear();
     this.pending.clear();
   }
 
   private schedule(): void {
-    if (this.timer !== undefined) return;
+    if (this.timer !== undefined || this.immediate !== undefined) return;
+    if (this.idleFlush && performance.now() - this.lastFlushAt >= this.flushIntervalMs) {
+      this.immediate = setImmediate(() => this.flush());
+      return;
+    }
     this.timer = setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 }

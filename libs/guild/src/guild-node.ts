@@ -26,6 +26,8 @@ export interface GuildNodeOptions {
   replayCapacity?: number;
   flushIntervalMs?: number;
   maxBatchItems?: number;
+  /** After an idle flush interval, send the first item at the end of the turn instead of after the tick (default true; see DispatchBatcher). */
+  idleFlush?: boolean;
   /** Passivate a guild without sessions after this long idle (default 10 min). */
   idleTimeoutMs?: number;
   /** A gateway node whose stream stays closed this long loses its sessions here (default 60 s). */
@@ -56,7 +58,7 @@ export class GuildNode {
 
   constructor(private readonly options: GuildNodeOptions) {
     this.nodeId = options.nodeId;
-    this.batcher = new DispatchBatcher({ flushIntervalMs: options.flushIntervalMs ?? 5, maxQueuedItems: options.maxBatchItems ?? 512 });
+    this.batcher = new DispatchBatcher({ flushIntervalMs: options.flushIntervalMs ?? 5, maxQueuedItems: options.maxBatchItems ?? 512, ...(options.idleFlush === undefined ? {} : { idleFlush: options.idleFlush }) });
     this.system = new ActorSystem({
       askTimeoutMs: options.askTimeoutMs ?? 5000,
       ...(options.logger ? { logger: options.logger } : {}),

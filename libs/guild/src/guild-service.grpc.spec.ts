@@ -62,7 +62,7 @@ function ownerAwayFrom(guildId: string, self: string): string {
 describe('GuildService over gRPC (loopback)', () => {
   it('sends one batch frame per flush to a gateway node, however many of its sessions are attached', async () => {
     store = await seedGuild(21);
-    guildServer = await startGuildServer(store, 'guild-a', [], { flushIntervalMs: 60_000, maxBatchItems: 10 });
+    guildServer = await startGuildServer(store, 'guild-a', [], { flushIntervalMs: 60_000, maxBatchItems: 10, idleFlush: false });
     router = new GuildRouter({ membership: guildServer.membership });
     const client = router.clientFor(ids.guild);
     const abort = new AbortController();
