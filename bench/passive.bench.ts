@@ -10,15 +10,19 @@
  *   SQLite seeded through @chat/store: lib/fanout-seed.ts), with
  *   CHAT_GUILD_PASSIVE_THRESHOLD at its default 75 and 200 members.
  * - Traffic (in this order, `--concurrency` requests in flight): M messages
- *   by other members, round robin; every 10th mentions the passive user
- *   (`<@id>`); 3 `@everyone` messages by the owner (at 1/4, 1/2, 3/4); a
+ *   by other members, round robin, 8-15 words from a fixed vocabulary
+ *   (seeded PRNG); every 10th mentions the passive user (`<@id>`);
+ *   3 `@everyone` messages by the owner (at 1/4, 1/2, 3/4); a
  *   typing request (POST /channels/{id}/typing) before every 2nd message;
  *   every 20th item a presence change (op 3, idle/online) by one of 10 other
  *   connected members. The last message goes alone after everything else, and
  *   both sessions wait for it (MESSAGE_CREATE on the active one,
  *   PASSIVE_UPDATE_V1 on the passive one), so the counts are complete.
- * - Bytes are WebSocket payload bytes (no compression), counted from after
- *   the warm-up message; READY and GUILD_CREATE are reported separately.
+ * - Bytes are WebSocket payload bytes, counted from after the warm-up
+ *   message; READY and GUILD_CREATE are reported separately. A second
+ *   active/passive pair connects with compress=zlib-stream and gets the same
+ *   traffic (mentions name both passive users): its compressed payload bytes
+ *   are the zlib columns.
  *
  * The counts are checked: the active session gets every message, typing and
  * presence; the passive one exactly its mentions and the @everyone messages
@@ -55,6 +59,31 @@ const WAIT_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A seeded PRNG (mulberry32), so every run sends the same texts. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const WORDS = (
+  'the a to and of is it in that we for on this with you be have not but are at can was just so if about when what now will do get one all some ' +
+  'build deploy test release fix bug branch merge review server client relay guild channel message session cache query index shard node ' +
+  'lunch coffee meeting tomorrow today tonight later again still maybe really think looks works broke green red slow fast new old ' +
+  'please thanks sure okay great nice weird strange issue ticket log trace metric alert page graph latency memory disk network'
+).split(' ');
+
+/** 8 to 15 words from a fixed vocabulary: chat-like text, so zlib sees realistic repetition rather than one repeated line. */
+function chatter(random: () => number): string {
+  const n = 8 + Math.floor(random() * 8);
+  return Array.from({ length: n }, () => WORDS[Math.floor(random() * WORDS.length)] ?? 'ok').join(' ');
+}
+
 type Item = { kind: 'message'; index: number; mention: boolean } | { kind: 'everyone'; index: number } | { kind: 'typing'; index: number } | { kind: 'presence'; index: number };
 
 /** The traffic, in order: messages with typing before every 2nd, @everyone at quarters, presence every 20th item. */
@@ -88,22 +117,29 @@ async function main(): Promise<void> {
   try {
     const gateway = `${server.endpoints.gateway}/?v=10&encoding=json`;
     const api = `${server.endpoints.api}/v10/channels/${seeded.channelId}`;
-    const [activeToken, passiveToken, ...others] = seeded.memberTokens;
+    const [activeToken, passiveToken, activeZToken, passiveZToken, ...others] = seeded.memberTokens;
     const presenceTokens = others.slice(0, PRESENCE_CLIENTS);
     const senders = others.slice(PRESENCE_CLIENTS);
     const a = await GatewayProbe.connect(gateway, activeToken ?? '', { intents: INTENTS });
     const p = await GatewayProbe.connect(gateway, passiveToken ?? '', { intents: INTENTS });
-    probes.push(a.probe, p.probe);
+    // The same pair again with compress=zlib-stream: same traffic, compressed wire bytes.
+    const az = await GatewayProbe.connect(gateway, activeZToken ?? '', { intents: INTENTS, compress: true });
+    const pz = await GatewayProbe.connect(gateway, passiveZToken ?? '', { intents: INTENTS, compress: true });
+    probes.push(a.probe, p.probe, az.probe, pz.probe);
     const active = a.probe;
     const passive = p.probe;
-    active.sendOp(37, { subscriptions: { [seeded.guildId]: { typing: true, activities: true, threads: true } } });
+    const pairs = [
+      { name: 'plain', active, passive },
+      { name: 'zlib-stream', active: az.probe, passive: pz.probe },
+    ];
+    for (const pair of pairs) pair.active.sendOp(37, { subscriptions: { [seeded.guildId]: { typing: true, activities: true, threads: true } } });
     const presenceProbes: GatewayProbe[] = [];
     for (const token of presenceTokens) {
       const { probe } = await GatewayProbe.connect(gateway, token, { intents: 1, presence: { status: 'online', activities: [], since: null, afk: false } });
       probes.push(probe);
       presenceProbes.push(probe);
     }
-    console.log(`guild of ${MEMBERS} members (passive threshold ${THRESHOLD}); active ${active.userId}, passive ${passive.userId}, ${presenceProbes.length} other sessions for presence, ${senders.length} senders`);
+    console.log(`guild of ${MEMBERS} members (passive threshold ${THRESHOLD}); active ${active.userId} and ${az.probe.userId} (zlib-stream), passive ${passive.userId} and ${pz.probe.userId} (zlib-stream), ${presenceProbes.length} other sessions for presence, ${senders.length} senders`);
 
     let limited = 0;
     const post = async (token: string, content: string): Promise<{ id: string; mention_everyone: boolean; mentions: { id: string }[] }> => {
@@ -124,11 +160,16 @@ async function main(): Promise<void> {
 
     // Warm-up: the active session proves its upgrade by receiving a plain message, the passive one gets its unread marker.
     const warm = await post(seeded.ownerToken, 'passive warm-up');
-    await active.waitFor(createOf(warm.id), WAIT_MS, 'warm-up MESSAGE_CREATE (is op 37 applied?)');
-    await passive.waitFor(passiveUpdateFor(warm.id), WAIT_MS, 'warm-up PASSIVE_UPDATE_V1');
-    const warmPassiveGotCreate = passive.dispatches.some(createOf(warm.id));
-    active.reset();
-    passive.reset();
+    let warmPassiveGotCreate = false;
+    for (const pair of pairs) {
+      await pair.active.waitFor(createOf(warm.id), WAIT_MS, 'warm-up MESSAGE_CREATE (is op 37 applied?)');
+      await pair.passive.waitFor(passiveUpdateFor(warm.id), WAIT_MS, 'warm-up PASSIVE_UPDATE_V1');
+      if (pair.passive.dispatches.some(createOf(warm.id))) warmPassiveGotCreate = true;
+    }
+    for (const pair of pairs) {
+      pair.active.reset();
+      pair.passive.reset();
+    }
 
     const started = performance.now();
     const allIds: string[] = [];
@@ -136,15 +177,16 @@ async function main(): Promise<void> {
     let typing = 0;
     let presence = 0;
     let everyoneHonoured = 0;
+    const random = prng(4);
     const run = async (item: Item): Promise<void> => {
       if (item.kind === 'message') {
         const sender = senders[item.index % senders.length] ?? '';
-        const text = item.mention ? `<@${passive.userId}> can you look at this? (#${item.index})` : `message ${item.index}: the build is green again, deploying the new relay after lunch`;
+        const text = item.mention ? `<@${passive.userId}> <@${pz.probe.userId}> ${chatter(random)}?` : chatter(random);
         const body = await post(sender, text);
         allIds.push(body.id);
         if (item.mention) forPassive.push(body.id);
       } else if (item.kind === 'everyone') {
-        const body = await post(seeded.ownerToken, `@everyone maintenance window tonight (${item.index} of ${EVERYONE})`);
+        const body = await post(seeded.ownerToken, `@everyone ${chatter(random)} (${item.index} of ${EVERYONE})`);
         allIds.push(body.id);
         forPassive.push(body.id);
         if (body.mention_everyone) everyoneHonoured++;
@@ -170,15 +212,17 @@ async function main(): Promise<void> {
     // Presence goes session -> guild service, not through REST: wait for it before the closing message.
     const presenceSeen = await Promise.race([
       (async () => {
-        while (active.count('PRESENCE_UPDATE').frames < presence) await sleep(50);
+        while (pairs.some((pair) => pair.active.count('PRESENCE_UPDATE').frames < presence)) await sleep(50);
         return true;
       })(),
       sleep(WAIT_MS).then(() => false),
     ]);
     if (lastItem) await run(lastItem);
     const lastId = allIds[allIds.length - 1] ?? '';
-    await active.waitFor(createOf(lastId), WAIT_MS, 'last MESSAGE_CREATE');
-    await passive.waitFor(passiveUpdateFor(lastId), WAIT_MS, 'last PASSIVE_UPDATE_V1');
+    for (const pair of pairs) {
+      await pair.active.waitFor(createOf(lastId), WAIT_MS, 'last MESSAGE_CREATE');
+      await pair.passive.waitFor(passiveUpdateFor(lastId), WAIT_MS, 'last PASSIVE_UPDATE_V1');
+    }
     const trafficMs = performance.now() - started;
     const loadAfter = loadAverage();
 
@@ -186,39 +230,50 @@ async function main(): Promise<void> {
     const problems: string[] = [];
     const expect = (what: string, got: number, want: number) => got !== want && problems.push(`${what}: ${got}, expected ${want}`);
     const createIds = (probe: GatewayProbe) => probe.dispatches.filter((d) => d.t === 'MESSAGE_CREATE').map((d) => String(d.d.id));
-    const activeIds = new Set(createIds(active));
-    const passiveIds = createIds(passive);
     expect('messages sent', allIds.length, MESSAGES + EVERYONE);
     expect('@everyone honoured (mention_everyone in the REST answer)', everyoneHonoured, EVERYONE);
-    expect('active MESSAGE_CREATE', active.count('MESSAGE_CREATE').frames, allIds.length);
-    expect('active MESSAGE_CREATE of the sent ids', allIds.filter((id) => activeIds.has(id)).length, allIds.length);
-    expect('active TYPING_START', active.count('TYPING_START').frames, typing);
-    expect('active PRESENCE_UPDATE', active.count('PRESENCE_UPDATE').frames, presence);
-    expect('active PASSIVE_UPDATE_V1', active.count('PASSIVE_UPDATE_V1').frames, 0);
-    expect('passive MESSAGE_CREATE', passiveIds.length, forPassive.length);
-    expect('passive MESSAGE_CREATE that are its mentions or @everyone', passiveIds.filter((id) => forPassive.includes(id)).length, forPassive.length);
-    expect('passive PASSIVE_UPDATE_V1 (one per message)', passive.count('PASSIVE_UPDATE_V1').frames, allIds.length);
-    expect('passive TYPING_START', passive.count('TYPING_START').frames, 0);
-    expect('passive PRESENCE_UPDATE', passive.count('PRESENCE_UPDATE').frames, 0);
     expect('passive got the warm-up MESSAGE_CREATE (not mentioned)', warmPassiveGotCreate ? 1 : 0, 0);
-    if (!presenceSeen) problems.push(`active session saw ${active.count('PRESENCE_UPDATE').frames} of ${presence} presence changes within ${WAIT_MS} ms`);
-    if (passive.total().bytes >= active.total().bytes) problems.push('the passive session received at least as many bytes as the active one');
+    if (!presenceSeen) problems.push(`an active session saw fewer than ${presence} presence changes within ${WAIT_MS} ms`);
+    for (const { name, active: act, passive: pas } of pairs) {
+      const activeIds = new Set(createIds(act));
+      const passiveIds = createIds(pas);
+      expect(`${name}: active MESSAGE_CREATE`, act.count('MESSAGE_CREATE').frames, allIds.length);
+      expect(`${name}: active MESSAGE_CREATE of the sent ids`, allIds.filter((id) => activeIds.has(id)).length, allIds.length);
+      expect(`${name}: active TYPING_START`, act.count('TYPING_START').frames, typing);
+      expect(`${name}: active PRESENCE_UPDATE`, act.count('PRESENCE_UPDATE').frames, presence);
+      expect(`${name}: active PASSIVE_UPDATE_V1`, act.count('PASSIVE_UPDATE_V1').frames, 0);
+      expect(`${name}: passive MESSAGE_CREATE`, passiveIds.length, forPassive.length);
+      expect(`${name}: passive MESSAGE_CREATE that are its mentions or @everyone`, passiveIds.filter((id) => forPassive.includes(id)).length, forPassive.length);
+      expect(`${name}: passive PASSIVE_UPDATE_V1 (one per message)`, pas.count('PASSIVE_UPDATE_V1').frames, allIds.length);
+      expect(`${name}: passive TYPING_START`, pas.count('TYPING_START').frames, 0);
+      expect(`${name}: passive PRESENCE_UPDATE`, pas.count('PRESENCE_UPDATE').frames, 0);
+      if (pas.total().wireBytes >= act.total().wireBytes) problems.push(`${name}: the passive session received at least as many bytes as the active one`);
+    }
 
-    const types = [...new Set([...active.counts.keys(), ...passive.counts.keys()])].sort();
-    const ratio = (pc: FrameCount, ac: FrameCount) => (ac.bytes === 0 ? null : round(pc.bytes / ac.bytes, 3));
-    const rows = types.map((t) => {
-      const ac = active.count(t);
-      const pc = passive.count(t);
-      return { type: t, active_frames: ac.frames, active_bytes: ac.bytes, passive_frames: pc.frames, passive_bytes: pc.bytes, passive_over_active: ratio(pc, ac) };
+    const types = [...new Set(pairs.flatMap((pair) => [...pair.active.counts.keys(), ...pair.passive.counts.keys()]))].sort();
+    const ratio = (p: number, a: number) => (a === 0 ? null : round(p / a, 3));
+    const zActive = az.probe;
+    const zPassive = pz.probe;
+    const row = (type: string, ac: FrameCount, pc: FrameCount, zac: FrameCount, zpc: FrameCount) => ({
+      type,
+      active_frames: ac.frames,
+      active_bytes: ac.bytes,
+      passive_frames: pc.frames,
+      passive_bytes: pc.bytes,
+      passive_over_active: ratio(pc.bytes, ac.bytes),
+      active_zlib_bytes: zac.wireBytes,
+      passive_zlib_bytes: zpc.wireBytes,
+      passive_over_active_zlib: ratio(zpc.wireBytes, zac.wireBytes),
     });
-    const totals = { type: 'total', active_frames: active.total().frames, active_bytes: active.total().bytes, passive_frames: passive.total().frames, passive_bytes: passive.total().bytes, passive_over_active: ratio(passive.total(), active.total()) };
+    const rows = types.map((t) => row(t, active.count(t), passive.count(t), zActive.count(t), zPassive.count(t)));
+    const totals = row('total', active.total(), passive.total(), zActive.total(), zPassive.total());
     const connectRow = (name: string, counts: Map<string, FrameCount>) => [...counts].map(([t, c]) => `${t} ${c.bytes} B`).join(', ') + ` (${name})`;
 
     console.log(`\npassive: one guild of ${MEMBERS} members above the threshold ${THRESHOLD}; ${MESSAGES} messages (every 10th mentions the passive user) + ${EVERYONE} @everyone, ${typing} typing, ${presence} presence changes, in ${Math.round(trafficMs)} ms`);
     console.log(`load average (1/5/15 min): ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after\n`);
     printTable(
-      ['event', 'active frames', 'active bytes', 'passive frames', 'passive bytes', 'passive / active bytes'],
-      [...rows, totals].map((r) => [r.type, r.active_frames, r.active_bytes, r.passive_frames, r.passive_bytes, r.passive_over_active ?? '-']),
+      ['event', 'active frames', 'active bytes', 'passive frames', 'passive bytes', 'passive / active', 'active zlib B', 'passive zlib B', 'zlib passive / active'],
+      [...rows, totals].map((r) => [r.type, r.active_frames, r.active_bytes, r.passive_frames, r.passive_bytes, r.passive_over_active ?? '-', r.active_zlib_bytes, r.passive_zlib_bytes, r.passive_over_active_zlib ?? '-']),
     );
     console.log(`\nconnect: ${connectRow('active', a.connect)}; ${connectRow('passive', p.connect)}`);
     console.log(`429s waited out: ${limited}`);
@@ -230,10 +285,10 @@ async function main(): Promise<void> {
       passive_threshold: THRESHOLD,
       intents: INTENTS,
       traffic: { messages: MESSAGES, mentions_of_passive: forPassive.length - EVERYONE, everyone: EVERYONE, typing, presence_changes: presence, presence_sessions: presenceProbes.length, senders: senders.length, concurrency: CONCURRENCY, ms: Math.round(trafficMs) },
-      bytes: 'WebSocket payload bytes (uncompressed JSON text) received after the warm-up message, by event type (op 0 by t, others as "op N")',
+      bytes: 'WebSocket payload bytes received after the warm-up message, by event type (op 0 by t, others as "op N"): *_bytes uncompressed JSON text of the plain pair, *_zlib_bytes compressed payload bytes of the second pair (compress=zlib-stream), same traffic',
       by_type: rows,
       total: totals,
-      connect: { active: Object.fromEntries(a.connect), passive: Object.fromEntries(p.connect) },
+      connect: { active: Object.fromEntries(a.connect), passive: Object.fromEntries(p.connect), active_zlib: Object.fromEntries(az.connect), passive_zlib: Object.fromEntries(pz.connect) },
       rate_limited_429: limited,
       checks_failed: problems,
       date: new Date().toISOString(),
