@@ -1,5 +1,6 @@
 import { createEnvelope, encodeEnvelope, READ_STATES_TOPIC, type EventBus } from '@chat/bus';
 import type { readstatesV1 } from '@chat/proto';
+import { compareSnowflakes as compareIds } from '@chat/snowflake';
 import type { GuildStore, ReadState, ReadStateStore } from '@chat/store';
 import { mentionAudience, type MessageMentions } from './mention-audience';
 import type { ReadStateCache } from './read-state-cache';
@@ -27,11 +28,6 @@ export interface AckInput {
   mentionCount?: number;
   /** The session that acked (not sent MESSAGE_ACK). */
   sessionId: string;
-}
-
-/** Snowflake order without converting to numbers: longer is larger, then lexicographic. */
-export function compareIds(a: string, b: string): number {
-  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
