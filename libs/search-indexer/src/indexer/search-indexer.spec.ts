@@ -128,7 +128,7 @@ describe('SearchIndexer', () => {
     for (const message of messages.slice(-5)) await publishEvent(bus, message.channelId, deleted(message));
     // The kill: the member leaves without its batches finishing (closeTimeoutMs 50): what it had in hand stays uncommitted.
     await eventually(async () => expect((await index.search(query('g:7'))).totalResults).toBeGreaterThan(0));
-    await (first as unknown as { subscription: { close(): Promise<void> } }).subscription.close();
+    await first.abandon();
     const partial = (await index.search(query('g:7'))).totalResults;
     expect(partial).toBeLessThan(total - 5);
 

@@ -75,6 +75,17 @@ export class SearchIndexer {
     await this.batcher.drain();
   }
 
+  /**
+   * Leaves the group without writing what is batched, as a crash would: the
+   * records in hand stay uncommitted (after the subscription's
+   * closeTimeoutMs) and go to the partition's next owner. For tests.
+   */
+  async abandon(): Promise<void> {
+    const leaving = this.subscription?.close();
+    this.subscription = undefined;
+    await leaving;
+  }
+
   /** Handles one record: resolves after its operations were written. Exposed for tests. */
   async handle(record: BusRecord): Promise<void> {
     try {
