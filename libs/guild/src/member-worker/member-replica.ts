@@ -8,6 +8,7 @@
  * presence maps marks the user dirty, and dirty users go to the worker
  * before the next listing (or once 1,024 pile up).
  */
+import type { ActorLogger } from '@chat/actor';
 import type { guildV1 } from '@chat/proto';
 import type { GuildData } from '../guild-state';
 import { tracked } from './tracked-map';
@@ -34,6 +35,7 @@ export class MemberReplica {
     /** The guild actor's data; its member, user and presence maps become tracked maps. */
     readonly data: GuildData,
     private readonly slot: WorkerSlot,
+    private readonly log: ActorLogger,
   ) {
     const onChange = (userId: string): void => this.changed(userId);
     tracked(data.members, onChange);
@@ -68,6 +70,7 @@ export class MemberReplica {
     this.dirty.clear();
     this.slot.post({ op: 'open', key: this.key, guildId: this.data.guild.id });
     const ids = [...this.data.members.keys()];
+    this.log.debug({ guildId: this.data.guild.id, members: ids.length, workerIndex: this.slot.index, incarnation }, 'member worker replica seeding');
     for (let i = 0; i < ids.length; i += SEED_CHUNK) {
       if (i > 0) await nextTurn();
       if (this.closed) return;

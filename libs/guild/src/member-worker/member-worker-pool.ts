@@ -35,10 +35,11 @@ export class MemberWorkerPool {
   private readonly replicas = new Map<string, MemberReplica>();
   private serial = 0;
   private stopped = false;
+  private readonly logger: ActorLogger;
 
   constructor(private readonly options: MemberWorkerPoolOptions) {
-    const logger = options.logger ?? noopActorLogger;
-    this.slots = Array.from({ length: Math.max(1, options.size) }, (_, i) => new WorkerSlot(i, logger));
+    this.logger = options.logger ?? noopActorLogger;
+    this.slots = Array.from({ length: Math.max(1, options.size) }, (_, i) => new WorkerSlot(i, this.logger));
   }
 
   /**
@@ -92,7 +93,7 @@ export class MemberWorkerPool {
     if (current?.data === data) return current;
     current?.close();
     this.serial += 1;
-    const replica = new MemberReplica(`${guildId}#${this.serial}`, data, this.slotOf(guildId));
+    const replica = new MemberReplica(`${guildId}#${this.serial}`, data, this.slotOf(guildId), this.logger);
     this.replicas.set(guildId, replica);
     return replica;
   }
