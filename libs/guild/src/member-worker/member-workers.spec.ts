@@ -2,7 +2,7 @@ import type { ActorLogger } from '@chat/actor';
 import type { guildV1 } from '@chat/proto';
 import { RingView, StaticMembership } from '@chat/ring';
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuildNode } from '../guild-node';
+import { actorId, GuildNode } from '../guild-node';
 import type { PresenceRecord } from '../guild-json';
 import { LargeGuildStore, memberIdOf } from './testing/large-guild-store';
 
@@ -14,9 +14,13 @@ afterEach(async () => {
   await Promise.all(nodes.splice(0).map((n) => n.stop()));
 });
 
-function create(store: LargeGuildStore, memberWorkers: number, logger?: ActorLogger): GuildNode {
+function create(store: LargeGuildStore, memberWorkers: number, logger?: ActorLogger, idleTimeoutMs?: number): GuildNode {
   const ring = new RingView(new StaticMembership([{ id: 'guild-a', address: 'a:1' }]));
-  const node = new GuildNode({ nodeId: 'guild-a', ring, store, memberWorkers, workerMinMembers: 100, askTimeoutMs: 60_000, ...(logger ? { logger } : {}) });
+  const node = new GuildNode({
+    nodeId: 'guild-a', ring, store, memberWorkers, workerMinMembers: 100, askTimeoutMs: 60_000,
+    ...(logger ? { logger } : {}),
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+  });
   nodes.push(node);
   return node;
 }
@@ -193,6 +197,23 @@ describe('member workers', () => {
     const later = await list(node, request(BIG, { query: 'user4' }));
     expect(fromWorker(later)).toBe(true);
     expect(text(later)).toEqual(text(early));
+  }, 60_000);
+
+  it('free the replica when the guild passivates, and copy the guild again on its next activation', async () => {
+    const store = new LargeGuildStore();
+    store.addGuild(BIG, 1500);
+    const node = create(store, 1, undefined, 1000);
+    await node.memberWorkers!.whenReady();
+    expect(fromWorker(await list(node, request(BIG, { limit: 10 })))).toBe(true);
+    expect(node.memberWorkers!.replicaCount).toBe(1);
+    await node.system.get(actorId(BIG))!.whenStopped();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(node.memberWorkers!.replicaCount).toBe(0);
+    store.putMember(BIG, 1600, 'late');
+    const again = await list(node, request(BIG, { query: 'late' }));
+    expect(fromWorker(again)).toBe(true);
+    expect(again.membersJson).toHaveLength(1);
+    expect(node.memberWorkers!.replicaCount).toBe(1);
   }, 60_000);
 
   it('terminates its workers when the node stops; a listing in flight fails instead of hanging', async () => {
