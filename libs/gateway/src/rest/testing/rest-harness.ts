@@ -42,6 +42,8 @@ export interface RestHarness {
   dispatches: Recorded[];
   /** attachUserToGuild calls (only with `withAttach`). */
   attached: { userId: string; guildId: string }[];
+  /** Acks the read-states dependency received (unless `withoutReadStates`). */
+  acks: { userId: string; channelId: string; messageId: string; mentionCount?: number }[];
   /** Mutable clock (ms) the API reads. */
   clock: { now: number };
   call(method: string, path: string, options?: CallOptions): Promise<TestResponse>;
@@ -56,7 +58,7 @@ export interface RestHarness {
 export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
 
 /** Starts the API on 127.0.0.1 with a random port. */
-export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean } = {}): Promise<RestHarness> {
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean } = {}): Promise<RestHarness> {
   const store = await openStore({ backend: 'sqlite', path: ':memory:' });
   const clock = { now: Date.now() };
   const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
@@ -65,7 +67,18 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     dispatches.push({ target, dispatch, payload: JSON.parse(dispatch.payloadJson) as Record<string, unknown> });
   };
   const attached: { userId: string; guildId: string }[] = [];
+  const acks: RestHarness['acks'] = [];
   const handler = createRestApi({
+    ...(options.withoutReadStates
+      ? {}
+      : {
+          readStates: {
+            ack: async (input: RestHarness['acks'][number]) => {
+              acks.push({ ...input });
+              return { lastMessageId: input.messageId, mentionCount: input.mentionCount ?? 0 };
+            },
+          },
+        }),
     ...(options.withAttach ? { attachUserToGuild: async (userId: string, guildId: string) => void attached.push({ userId, guildId }) } : {}),
     store,
     messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date(clock.now) }),
@@ -99,6 +112,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     store,
     baseUrl,
     attached,
+    acks,
     dispatches,
     clock,
     call,
