@@ -26,7 +26,9 @@ class StuckBus implements EventBus {
   subscribe(): never {
     throw new Error('not used');
   }
-  async close(): Promise<void> {}
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 /** A messages port whose writes never complete: the process "dies" after recording the event, before the write. */
@@ -121,7 +123,7 @@ export function describeOutboxRecovery(backend: string, open: () => Promise<{ st
       expect(written?.content).toBe('written, never published');
       expect(await store.outbox.list(owner, { limit: 10 })).toHaveLength(1);
 
-      const { bus, seen, until } = await readBus();
+      const { bus, until } = await readBus();
       const second = processWith(owner, bus);
       const pass = await second.recovery!.start();
       expect(pass).toEqual({ published: 1, dropped: 0, inFlight: 0 });
