@@ -11,6 +11,7 @@ import { CancelledError } from '@chat/errors';
 import { outboundDeadline } from './call-context';
 import type { AsyncClient, CallOptions, MethodShape, ServiceShape } from './handlers';
 import { metadataCarrier } from './metadata-carrier';
+import { callInProcess, inProcessUnary } from './in-process';
 import { fromServiceError } from './status-map';
 
 /** Options of a service client. */
@@ -19,6 +20,13 @@ export interface ClientOptions {
   defaultTimeoutMs?: number;
   /** Extra grpc-js channel options. */
   channelOptions?: Record<string, string | number>;
+  /**
+   * Call a server of this same process directly (no HTTP/2) when the address
+   * is one it listens on. Same encoding, deadlines, errors and metrics as
+   * over the network (see in-process.ts). Default: true, unless the process
+   * runs with CHAT_GRPC_IN_PROCESS=off (read when the client is made).
+   */
+  inProcess?: boolean;
 }
 
 /** A promise-based client plus the underlying channel's close. */
@@ -30,7 +38,7 @@ function callMetadata(options: CallOptions | undefined): Metadata {
   return metadata;
 }
 
-function unaryCall(client: Client, method: MethodShape, defaultTimeoutMs: number) {
+function unaryCall(client: Client, method: MethodShape, defaultTimeoutMs: number, address: string, inProcess: boolean) {
   return (request: unknown, options?: CallOptions) =>
     new Promise<unknown>((resolve, reject) => {
       if (options?.signal?.aborted) {
@@ -38,6 +46,11 @@ function unaryCall(client: Client, method: MethodShape, defaultTimeoutMs: number
         return;
       }
       const deadline = outboundDeadline(options?.timeoutMs ?? defaultTimeoutMs);
+      const local = inProcess ? inProcessUnary(address, method.path) : undefined;
+      if (local) {
+        callInProcess(local, method as never, request, callMetadata(options), deadline, options?.signal).then(resolve, (error: unknown) => reject(fromServiceError(error as ServiceError, method.path)));
+        return;
+      }
       const call = client.makeUnaryRequest(
         method.path,
         method.requestSerialize,
@@ -106,7 +119,7 @@ export function createServiceClient<D extends ServiceShape>(
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 5000;
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(definition)) {
-    methods[name] = method.responseStream ? streamCall(client, method) : unaryCall(client, method, defaultTimeoutMs);
+    methods[name] = method.responseStream ? streamCall(client, method) : unaryCall(client, method, defaultTimeoutMs, address, options.inProcess ?? process.env.CHAT_GRPC_IN_PROCESS !== 'off');
   }
   return Object.assign(methods as AsyncClient<D>, { close: () => client.close(), address });
 }

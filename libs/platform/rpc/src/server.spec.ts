@@ -21,7 +21,7 @@ function abortable(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-describe('GrpcServer and createServiceClient', () => {
+describe.each([true, false])('GrpcServer and createServiceClient (in-process calls: %s)', (inProcess) => {
   const server = new GrpcServer();
   const seenSignals: AbortSignal[] = [];
   let client: ServiceClient<typeof echoService>;
@@ -50,7 +50,7 @@ describe('GrpcServer and createServiceClient', () => {
     server.setServing('test.v1.EchoService', true);
     server.setOverallServing(true);
     const port = await server.listen('127.0.0.1', 0);
-    client = createServiceClient(echoService, `127.0.0.1:${port}`, { defaultTimeoutMs: 2000 });
+    client = createServiceClient(echoService, `127.0.0.1:${port}`, { defaultTimeoutMs: 2000, inProcess });
   });
 
   afterAll(async () => {

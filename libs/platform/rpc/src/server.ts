@@ -5,6 +5,7 @@ import { Histogram, type Registry } from 'prom-client';
 import { silentLogger, type Logger } from '@chat/observability';
 import { UnsupportedMethodError } from './errors';
 import { serviceNameOf, type AsyncHandlers, type ServiceShape } from './handlers';
+import { inProcessAddresses, registerInProcess, unregisterInProcess, type InProcessServer, type UnaryImplementation } from './in-process';
 import { addReflection } from './reflection';
 import { wrapServerStream, wrapUnary, type CallObserver } from './server-call';
 
@@ -34,13 +35,15 @@ export interface GrpcServerOptions {
  * Services can be added after it listens; until then their calls get
  * UNIMPLEMENTED and their health is NOT_SERVING.
  */
-export class GrpcServer {
+export class GrpcServer implements InProcessServer {
   private readonly server: Server;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly services = new Set<string>();
   private readonly logger: Logger;
   private readonly observe: CallObserver;
   private boundPort: number | undefined;
+  /** Wrapped unary handlers by method path, for in-process callers. */
+  private readonly unary = new Map<string, UnaryImplementation>();
 
   constructor(options: GrpcServerOptions = {}) {
     const maxBytes = options.maxMessageBytes ?? 4 * 1024 * 1024;
@@ -63,9 +66,12 @@ export class GrpcServer {
       const handler = (handlers as Record<string, unknown>)[methodName];
       if (typeof handler !== 'function') throw new UnsupportedMethodError(`${method.path} has no handler`);
       if (method.requestStream) throw new UnsupportedMethodError(`${method.path}: client streaming is not supported`);
-      implementation[methodName] = method.responseStream
-        ? wrapServerStream(method.path, handler as never, this.logger, this.observe)
-        : wrapUnary(method.path, handler as never, this.logger, this.observe);
+      if (method.responseStream) implementation[methodName] = wrapServerStream(method.path, handler as never, this.logger, this.observe);
+      else {
+        const wrapped = wrapUnary(method.path, handler as never, this.logger, this.observe);
+        implementation[methodName] = wrapped;
+        this.unary.set(method.path, wrapped as unknown as UnaryImplementation);
+      }
     }
     this.server.addService(definition as never, implementation);
     this.services.add(name);
@@ -95,7 +101,13 @@ export class GrpcServer {
       this.server.bindAsync(address, ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound)));
     });
     this.logger.info({ address: `${host}:${this.boundPort}` }, 'gRPC server listening');
+    registerInProcess(inProcessAddresses(host, this.boundPort), this);
     return this.boundPort;
+  }
+
+  /** A unary method's wrapped handler, for callers in this process (see in-process.ts). */
+  unaryImplementation(path: string): UnaryImplementation | undefined {
+    return this.unary.get(path);
   }
 
   /** The bound port, once listening. */
@@ -105,6 +117,7 @@ export class GrpcServer {
 
   /** Stops accepting calls, lets running ones finish for up to `graceMs`, then cancels the rest. */
   async stop(graceMs = 5000): Promise<void> {
+    unregisterInProcess(this);
     this.setOverallServing(false);
     for (const name of this.services) this.setServing(name, false);
     await new Promise<void>((resolve) => {
