@@ -1,0 +1,197 @@
+// The Kubernetes manifests validate against the Kubernetes API schemas
+// (kubeconform, strict), and images, Compose and Kubernetes agree on ports,
+// health checks, rings and the gateway's drain.
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { SERVICE_APPS } from './config-docs';
+import { findObject, findWorkload, firstContainer, podSpec, workloadEnv } from './deploy-keys';
+import { deployTools, dockerfileExpose, dockerfileHealthService, kustomizeBuild, readCompose, repoRoot, yamlDocuments, type ComposeService, type DeployTools, type K8sObject } from './deploy-tools';
+
+const KUSTOMIZATIONS = ['deploy/k8s/base', 'deploy/k8s/overlays/small', 'deploy/k8s/overlays/large'];
+/** Services whose instances form a ring under stable ids, so they run as StatefulSets. */
+const RING_APPS = ['guild', 'data-service', 'read-states', 'voice', 'gateway'];
+const PORT_KEYS = ['CHAT_GRPC_PORT', 'CHAT_OPS_PORT', 'CHAT_HTTP_PORT'];
+
+let tools: DeployTools;
+const yaml: Record<string, string> = {};
+const rendered: Record<string, K8sObject[]> = {};
+let compose: { services: Record<string, ComposeService> };
+
+beforeAll(() => {
+  tools = deployTools();
+  for (const dir of KUSTOMIZATIONS) {
+    yaml[dir] = kustomizeBuild(tools, dir);
+    rendered[dir] = yamlDocuments(tools, yaml[dir]);
+  }
+  compose = readCompose(tools);
+}, 600_000);
+
+interface KubeconformResult {
+  resources: Array<{ filename: string; kind: string; name: string; status: string; msg: string }>;
+  summary: { valid: number; invalid: number; errors: number; skipped: number };
+}
+
+/** kubeconform -strict on YAML text; returns its JSON report (it exits non-zero when something is invalid). */
+function kubeconform(text: string): KubeconformResult {
+  const args = ['-strict', '-summary', '-output', 'json', '-kubernetes-version', tools.kubernetesVersion, '-schema-location', tools.schemaLocation, '-'];
+  try {
+    return JSON.parse(execFileSync(tools.kubeconform, args, { input: text, encoding: 'utf8' })) as KubeconformResult;
+  } catch (error) {
+    const stdout = (error as { stdout?: string }).stdout;
+    if (stdout) return JSON.parse(stdout) as KubeconformResult;
+    throw error;
+  }
+}
+
+describe.each(KUSTOMIZATIONS)('kubeconform %s', (dir) => {
+  it('every rendered object is valid for Kubernetes (strict: no unknown fields), none skipped', () => {
+    const result = kubeconform(yaml[dir]!);
+    const problems = result.resources.filter((r) => r.status !== 'statusValid').map((r) => `${r.kind}/${r.name}: ${r.status} ${r.msg}`);
+    expect(problems).toEqual([]);
+    expect(result.summary).toEqual({ valid: rendered[dir]!.length, invalid: 0, errors: 0, skipped: 0 });
+  });
+});
+
+describe('kubeconform itself', () => {
+  it('rejects a misspelt field and a wrong type, so a pass means something', () => {
+    const bad = yaml['deploy/k8s/base']!.replace('containerPort: 50051', 'containerPrt: 50051').replace(/maxUnavailable: 1/, 'maxUnavailable: [1]');
+    const result = kubeconform(bad);
+    expect(result.summary.invalid).toBeGreaterThanOrEqual(2);
+    expect(result.resources.map((r) => r.msg).join('\n')).toMatch(/containerPrt/);
+  });
+});
+
+describe.each(SERVICE_APPS)('%s: image, Compose and Kubernetes agree', (app) => {
+  it('Compose exposes the image\'s ports and configures the app to listen on them', () => {
+    const exposed = dockerfileExpose(app).sort();
+    const service = compose.services[app]!;
+    const declared = [...(service.expose ?? []), ...(service.ports ?? []).map((p) => String(p).split(':').pop()!)].map(Number);
+    expect([...new Set(declared)].sort()).toEqual(exposed);
+    const env = service.environment ?? {};
+    const listening = PORT_KEYS.filter((key) => env[key] !== undefined).map((key) => Number(env[key]));
+    expect(listening.sort()).toEqual(exposed);
+  });
+
+  it('Compose health check asks the same gRPC service as the image\'s HEALTHCHECK', () => {
+    const test = compose.services[app]!.healthcheck?.test ?? [];
+    expect(test.slice(0, 2)).toEqual(['CMD', 'node']);
+    expect(test[3]).toBe(dockerfileHealthService(app));
+  });
+
+  it.each(KUSTOMIZATIONS)('%s: container ports, the ports the config sets, Service ports and gRPC probes match the image', (dir) => {
+    const objects = rendered[dir]!;
+    const workload = findWorkload(objects, app)!;
+    const container = firstContainer(workload);
+    const exposed = dockerfileExpose(app).sort();
+    expect((container.ports ?? []).map((p) => p.containerPort).sort()).toEqual(exposed);
+    const env = workloadEnv(objects, workload);
+    expect(PORT_KEYS.filter((key) => env.has(key)).map((key) => Number(env.get(key))).sort()).toEqual(exposed);
+    const service = findObject(objects, 'Service', app)!;
+    const portNames = new Set((container.ports ?? []).map((p) => p.name));
+    for (const port of (service.spec as { ports: Array<{ targetPort: string | number }> }).ports) expect(portNames.has(String(port.targetPort)), String(port.targetPort)).toBe(true);
+    const grpcPort = Number(env.get('CHAT_GRPC_PORT'));
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe]) {
+      expect(probe?.grpc).toEqual({ port: grpcPort, service: dockerfileHealthService(app) });
+    }
+  });
+
+  it.each(KUSTOMIZATIONS)('%s: a PodDisruptionBudget and resource requests', (dir) => {
+    const objects = rendered[dir]!;
+    const pdb = findObject(objects, 'PodDisruptionBudget', app);
+    expect(pdb?.spec).toMatchObject({ selector: { matchLabels: { 'app.kubernetes.io/name': app } } });
+    const resources = (podSpec(findWorkload(objects, app)!).containers[0] as unknown as { resources: { requests: Record<string, string> } }).resources;
+    expect(Object.keys(resources.requests).sort()).toEqual(['cpu', 'memory']);
+  });
+});
+
+describe.each(KUSTOMIZATIONS)('%s: rings, autoscaling, drain', (dir) => {
+  it('ring services run as StatefulSets whose pods take their node id from the pod name', () => {
+    const objects = rendered[dir]!;
+    for (const app of RING_APPS) {
+      const workload = findWorkload(objects, app)!;
+      expect(workload.kind, app).toBe('StatefulSet');
+      expect((workload.spec as { serviceName: string }).serviceName).toBe(app);
+      expect((findObject(objects, 'Service', app)!.spec as { clusterIP?: string }).clusterIP, `${app} headless Service`).toBe('None');
+      expect(workloadEnv(objects, workload).get('CHAT_NODE_ID')).toBe('fieldRef:metadata.name');
+    }
+    expect(workloadEnv(objects, findWorkload(objects, 'guild')!).get('CHAT_GUILD_NODE_ID')).toBe('fieldRef:metadata.name');
+  });
+
+  it('each ring list names exactly the pods of its StatefulSet, by their stable DNS names', () => {
+    const objects = rendered[dir]!;
+    const gatewayEnv = workloadEnv(objects, findWorkload(objects, 'gateway')!);
+    const lists: Array<[string, string, Map<string, string>]> = [
+      ['guild', 'CHAT_GUILD_NODES', workloadEnv(objects, findWorkload(objects, 'guild')!)],
+      ['guild', 'CHAT_GATEWAY_GUILD_NODES', gatewayEnv],
+      ['data-service', 'CHAT_GATEWAY_DATA_NODES', gatewayEnv],
+      ['read-states', 'CHAT_READ_STATES_NODES', workloadEnv(objects, findWorkload(objects, 'read-states')!)],
+      ['read-states', 'CHAT_GATEWAY_READ_STATES_NODES', gatewayEnv],
+    ];
+    for (const [app, key, env] of lists) {
+      const replicas = (findWorkload(objects, app)!.spec as { replicas: number }).replicas;
+      const expected = Array.from({ length: replicas }, (_, i) => `${app}-${i}=${app}-${i}.${app}:50051`).join(',');
+      expect(env.get(key), `${key} in ${dir}`).toBe(expected);
+    }
+  });
+
+  it('HorizontalPodAutoscalers scale the gateway and the search indexer only, and the gateway stays within 32 snowflake process ids', () => {
+    const objects = rendered[dir]!;
+    const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpas.map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(['gateway', 'search-indexer']);
+    const gateway = findObject(objects, 'HorizontalPodAutoscaler', 'gateway')!.spec as { maxReplicas: number; scaleTargetRef: { kind: string } };
+    expect(gateway.maxReplicas).toBeLessThanOrEqual(32);
+    expect(gateway.scaleTargetRef.kind).toBe('StatefulSet');
+  });
+
+  it('gateway pods leave the endpoints, then drain with RECONNECT within their grace period', () => {
+    const objects = rendered[dir]!;
+    const workload = findWorkload(objects, 'gateway')!;
+    const spec = podSpec(workload);
+    const command = firstContainer(workload).lifecycle?.preStop?.exec?.command ?? [];
+    expect(command[0]).toBe('sleep');
+    const preStopSeconds = Number(command[1]);
+    const graceMs = Number(workloadEnv(objects, workload).get('CHAT_GRPC_SHUTDOWN_GRACE_MS'));
+    expect(preStopSeconds).toBeGreaterThan(0);
+    expect(spec.terminationGracePeriodSeconds).toBeGreaterThanOrEqual(preStopSeconds + graceMs / 1000 + 10);
+  });
+
+  it('a Job applies the Scylla schema with the store\'s contact points and keyspace', () => {
+    const objects = rendered[dir]!;
+    const job = findObject(objects, 'Job', 'scylla-migrate')!;
+    const container = podSpec(job).containers[0] as unknown as { command: string[]; args: string[] };
+    expect(container.command.join(' ')).toBe('node --import tsx libs/store/src/scylla/migrate.ts');
+    expect(container.args).toContain('--contact-points=$(CHAT_SCYLLA_CONTACT_POINTS)');
+    const env = workloadEnv(objects, job);
+    expect(env.get('CHAT_SCYLLA_KEYSPACE')).toBe('chat');
+  });
+});
+
+describe('Compose start order', () => {
+  it('stores wait for the migration, the gateway for every back end, everything through health checks', () => {
+    const deps = (name: string) => (compose.services[name] as unknown as { depends_on?: Record<string, { condition: string }> }).depends_on ?? {};
+    for (const app of ['guild', 'data-service', 'read-states', 'gateway']) expect(deps(app)['scylla-migrate']?.condition, app).toBe('service_completed_successfully');
+    for (const app of ['guild', 'data-service', 'read-states', 'search-indexer', 'voice']) expect(deps('gateway')[app]?.condition, app).toBe('service_healthy');
+    expect(Object.keys(deps('search-indexer')).sort()).toEqual(['es-cell-a', 'es-cell-b', 'kafka']);
+    for (const infra of ['kafka', 'scylla', 'es-cell-a', 'es-cell-b', 'etcd']) expect(compose.services[infra]?.healthcheck?.test, infra).toBeDefined();
+  });
+});
+
+describe('.github/CODEOWNERS', () => {
+  it('names a team for every app and every proto package, beyond the default rule', () => {
+    const rules = readFileSync(join(repoRoot, '.github/CODEOWNERS'), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !line.startsWith('#'))
+      .map((line) => line.trim().split(/\s+/));
+    const owned = new Map(rules.map(([path, ...owners]) => [path!, owners]));
+    const dirs = [
+      ...readdirSync(join(repoRoot, 'apps')).map((app) => `/apps/${app}/`),
+      ...readdirSync(join(repoRoot, 'proto/chat')).map((pkg) => `/proto/chat/${pkg}/`),
+    ];
+    for (const dir of dirs) {
+      expect(owned.get(dir)?.length ?? 0, `${dir} has no owner rule`).toBeGreaterThan(0);
+      for (const owner of owned.get(dir)!) expect(owner).toMatch(/^@chat\/[a-z-]+-team$/);
+    }
+  });
+});
