@@ -2,6 +2,7 @@
 // Prunes the monorepo down to what one app needs, for its container image.
 //
 //   node scripts/deploy/app-manifest.mjs <app> <out-dir>
+//   node scripts/deploy/app-manifest.mjs <app> --json   # the closure only: workspaces, packages, files
 //
 // Follows the imports from apps/<app>/src/main.ts (relative files and @chat/*
 // workspace packages, type-only imports skipped) and writes:
@@ -61,7 +62,8 @@ function resolveFile(base) {
 
 /**
  * What apps/<app>/src/main.ts needs at run time: the workspace directories it
- * reaches and the npm packages (name -> version range) its files import.
+ * reaches, the npm packages (name -> version range) its files import, and
+ * the source files themselves (relative to the root).
  */
 export function appClosure(app, root = REPO_ROOT) {
   const workspaces = workspacePackages(root);
@@ -102,7 +104,8 @@ export function appClosure(app, root = REPO_ROOT) {
     if (!version) throw new Error(`${name} is imported by ${app} but the root package.json does not list it`);
     dependencies[name] = version;
   }
-  return { app, workspaces: [...seenWorkspaces].sort(), dependencies };
+  const files = [...seenFiles].map((file) => relative(root, file)).sort();
+  return { app, workspaces: [...seenWorkspaces].sort(), dependencies, files };
 }
 
 function copyTree(from, to) {
@@ -141,8 +144,12 @@ export function writeAppContext(app, out, root = REPO_ROOT) {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const [app, out] = process.argv.slice(2);
   if (!app || !out) {
-    console.error('usage: app-manifest.mjs <app> <out-dir>');
+    console.error('usage: app-manifest.mjs <app> <out-dir>|--json');
     process.exit(2);
+  }
+  if (out === '--json') {
+    console.log(JSON.stringify(appClosure(app)));
+    process.exit(0);
   }
   const closure = writeAppContext(app, resolve(out));
   console.log(`${app}: ${closure.workspaces.length} workspaces, ${Object.keys(closure.dependencies).length} npm packages`);

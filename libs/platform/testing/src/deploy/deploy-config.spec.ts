@@ -2,6 +2,7 @@
 // (from its own --help, i.e. its main.ts module list and their config
 // schemas) must be set in Compose and in every Kubernetes overlay; images
 // expose the ports the apps listen on; docs/deploy.md's key tables are current.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +10,8 @@ import { collectHelp, parseHelp, renderConfigDocs, SERVICE_APPS, spliceConfigDoc
 import {
   ALLOWED_UNSET,
   composeKeys,
+  DIRECT_READS_ALLOWED_UNSET,
+  directEnvReads,
   findWorkload,
   KNOWN_MISSING_MODULES,
   keysRead,
@@ -65,6 +68,32 @@ describe('each deployable', () => {
   it.each(ALL_APPS)('%s: its image EXPOSEs exactly the default ports of its port settings', (app) => {
     const defaults = sections[app]!.flatMap((s) => s.settings).filter((s) => s.unit === 'port').map((s) => Number(s.default.replace(/`/g, '')));
     expect(dockerfileExpose(app).sort()).toEqual(defaults.sort());
+  });
+});
+
+describe('what each image holds and what its code reads outside the schemas', () => {
+  interface Closure { workspaces: string[]; dependencies: Record<string, string>; files: string[] }
+  const closure = (app: string): Closure =>
+    JSON.parse(execFileSync(process.execPath, [join(repoRoot, 'scripts/deploy/app-manifest.mjs'), app, '--json'], { encoding: 'utf8' })) as Closure;
+
+  it.each(ALL_APPS)('%s: the pruned image manifest has tsx and the probe\'s packages and no dev tooling', (app) => {
+    const { dependencies, files } = closure(app);
+    const names = Object.keys(dependencies);
+    expect(names).toEqual(expect.arrayContaining(['tsx', '@grpc/grpc-js', 'grpc-health-check']));
+    for (const dev of ['vitest', 'testcontainers', 'nx', 'eslint', 'typescript', 'discord.js']) expect(names).not.toContain(dev);
+    expect(files.some((file) => file.endsWith('.spec.ts'))).toBe(false);
+  });
+
+  it('voice, which stores nothing, gets no database or search client', () => {
+    const names = Object.keys(closure('voice').dependencies);
+    for (const client of ['cassandra-driver', 'better-sqlite3', '@elastic/elasticsearch', 'kafkajs']) expect(names).not.toContain(client);
+  });
+
+  it.each(SERVICE_APPS)('%s: every key its code reads straight from the environment is set by the manifests or allowed unset', (app) => {
+    const direct = new Set(closure(app).files.flatMap((file) => directEnvReads(readFileSync(join(repoRoot, file), 'utf8'))));
+    expect(direct.size).toBeGreaterThan(0);
+    const unknown = [...direct].filter((key) => !(key in PROCESS_KEYS_OUTSIDE_SCHEMAS) && !(key in DIRECT_READS_ALLOWED_UNSET) && !keysRead(sections[app]!).has(key));
+    expect(unknown, `keys ${app}'s code reads from process.env outside any config schema: set them in the manifests (PROCESS_KEYS_OUTSIDE_SCHEMAS) or allow them with a reason`).toEqual([]);
   });
 });
 

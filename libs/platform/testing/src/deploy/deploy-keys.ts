@@ -25,6 +25,24 @@ export const PROCESS_KEYS_OUTSIDE_SCHEMAS: Readonly<Record<string, string>> = {
 };
 
 /**
+ * Keys the code reads straight from the environment (not through a config
+ * schema) that the manifests may leave unset, each with its reason. Any other
+ * direct read must be in PROCESS_KEYS_OUTSIDE_SCHEMAS, which the manifests set.
+ */
+export const DIRECT_READS_ALLOWED_UNSET: Readonly<Record<string, string>> = {
+  CHAT_TARGET: "default of --target; each service image's main.ts fixes its own target",
+  CHAT_CONFIG_FILE: 'default of --config; the manifests configure through the environment only',
+  CHAT_GRPC_IN_PROCESS: 'default on: only calls to a gRPC server in the same process skip HTTP/2, and each service runs alone in its container',
+};
+
+const DIRECT_READ = /\b(?:process\.env|env)(?:\.|\[\s*['"])(CHAT_[A-Z0-9_]+)/g;
+
+/** CHAT_* keys read straight from an environment object (`process.env.X`, `env['X']`) in some source text. */
+export function directEnvReads(source: string): string[] {
+  return [...new Set([...source.matchAll(DIRECT_READ)].map((match) => match[1]!))].sort();
+}
+
+/**
  * Modules an app's main.ts leaves out although a module it runs needs them
  * (`--help` shows "needs ..."). Pinned so the test notices when it is fixed;
  * the manifests already set the missing module's keys.
