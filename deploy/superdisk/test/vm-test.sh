@@ -123,6 +123,11 @@ build_initramfs() {
   [[ $seen == *xfs.ko* && $seen == *raid1.ko* && $seen == *virtio_blk.ko* ]] || die "module closure incomplete: $seen"
   "$root/bin/busybox" depmod -b "$stage" "$kver"
 
+  if command -v cc >/dev/null 2>&1 && cc -static -O2 -o "$stage/usr/bin/superdisk-randread" "$HERE/randread.c" 2>/dev/null; then
+    say "built superdisk-randread (static) for in-VM latency timing"
+  else
+    say "no C compiler with a static libc: latency falls back to one dd per read (mostly process start-up under TCG)"
+  fi
   install -m 0755 "$HERE/init.sh" "$stage/init"
   install -m 0755 "$HERE/guest-test.sh" "$stage/superdisk/test/guest-test.sh"
   install -m 0755 "$SUPERDISK_DIR/provision.sh" "$SUPERDISK_DIR/reassemble.sh" "$stage/superdisk/"
@@ -131,12 +136,25 @@ build_initramfs() {
   say "initramfs: $(du -h "$CACHE/initramfs.gz" | cut -f1) ($(wc -w <<<"$seen") kernel modules)"
 }
 
+# lint: shellcheck (fetched like the rest) over every script of deploy/superdisk.
+lint() {
+  local sc=shellcheck
+  if ! command -v shellcheck >/dev/null 2>&1; then
+    fetch "$CACHE/tools-root" shellcheck
+    sc=$CACHE/tools-root/usr/bin/shellcheck
+  fi
+  (cd "$SUPERDISK_DIR" && "$sc" -x provision.sh reassemble.sh superdisk-lib.sh test/*.sh) ||
+    die "shellcheck found problems in deploy/superdisk"
+  say "shellcheck: clean"
+}
+
 main() {
   command -v apt-get >/dev/null || die "needs apt-get (Debian/Ubuntu) to fetch the kernel and tools"
   mkdir -p "$CACHE"
   KPKG=$(kernel_package)
   [[ -n $KPKG ]] || die "apt-cache knows no linux-image-amd64 dependency; set SUPERDISK_KERNEL_PKG"
   say "kernel package $KPKG, cache $CACHE"
+  lint
   qemu_cmd
   build_initramfs
 
