@@ -188,7 +188,8 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
           const job = msg.type === 'list-members' ? { request: msg.request, cursor: msg.request.after, members: [], presences: [], lastId: '', reply: msg.reply } : msg.job;
           const done = advanceListing(state.data, job, deps.listChunk);
           if (done) job.reply(done);
-          else ctx.self.send({ type: 'list-members.continue', job });
+          // The next chunk after the event loop turned: timers and sockets of the whole node run between chunks, not only queued messages.
+          else setImmediate(() => ctx.self.send({ type: 'list-members.continue', job }));
           return state;
         }
         case 'replay': {
