@@ -126,6 +126,8 @@ export function writeAppContext(app, out, root = REPO_ROOT) {
     type: 'module',
     workspaces: closure.workspaces,
     dependencies: closure.dependencies,
+    // npm 11 runs install scripts only for these (better-sqlite3 builds or fetches its binary in one).
+    ...(rootManifest.allowScripts ? { allowScripts: rootManifest.allowScripts } : {}),
   };
   mkdirSync(join(out, 'manifest'), { recursive: true });
   writeFileSync(join(out, 'manifest', 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
