@@ -51,7 +51,7 @@ beforeAll(async () => {
   });
   compose = readCompose(tools);
   for (const dir of KUSTOMIZATIONS) rendered[dir] = yamlDocuments(tools, kustomizeBuild(tools, dir));
-}, 600_000);
+}, 1_200_000); // first run on a fresh machine: go install of kustomize, kubeconform and yq (about 5 min here) + the schemas
 
 describe('each deployable', () => {
   it.each(ALL_APPS)('%s: --help lists its modules and their keys', (app) => {

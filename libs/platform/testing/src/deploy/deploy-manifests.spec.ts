@@ -26,7 +26,7 @@ beforeAll(() => {
     rendered[dir] = yamlDocuments(tools, yaml[dir]);
   }
   compose = readCompose(tools);
-}, 600_000);
+}, 1_200_000); // first run on a fresh machine: go install of kustomize, kubeconform and yq (about 5 min here) + the schemas
 
 interface KubeconformResult {
   resources: Array<{ filename: string; kind: string; name: string; status: string; msg: string }>;
