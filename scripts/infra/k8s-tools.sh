@@ -5,7 +5,8 @@
 # built once with `go install` into the infra cache (like grpcurl.sh), never
 # into the repository.
 #
-#   bash scripts/infra/k8s-tools.sh      # prints KUSTOMIZE_BIN=, KUBECONFORM_BIN=, YQ_BIN=, K8S_SCHEMA_LOCATION=
+#   bash scripts/infra/k8s-tools.sh      # prints KUSTOMIZE_BIN=, KUBECONFORM_BIN=, YQ_BIN=,
+#                                        # COMPOSE_CHECK_BIN=, K8S_VERSION=, K8S_SCHEMA_LOCATION=
 #
 # Schemas: kubeconform downloads them from GitHub by default, which this
 # machine cannot reach. Kubernetes publishes its OpenAPI document in the
@@ -43,6 +44,24 @@ go_tool() {
   printf '%s' "$bin"
 }
 
+# Prints the compose-check binary (scripts/deploy/compose-check: compose-go, the loader behind
+# `docker compose config`), building it when its sources changed.
+compose_check() {
+  local src="$REPO_ROOT/scripts/deploy/compose-check" hash bin
+  hash="$(cat "$src/main.go" "$src/go.mod" "$src/go.sum" | sha256sum | cut -c1-12)"
+  bin="$INFRA_CACHE/go/bin/compose-check-$hash"
+  if [[ ! -x "$bin" ]]; then
+    command -v go >/dev/null || { err compose-check "go is not installed"; return 1; }
+    say compose-check "building (compose-go from the Go module proxy)..." >&2
+    if ! (cd "$src" && go build -o "$bin" .) >"$INFRA_CACHE/go-compose-check.log" 2>&1; then
+      err compose-check "go build failed"
+      tail -n 20 "$INFRA_CACHE/go-compose-check.log" >&2
+      return 1
+    fi
+  fi
+  printf '%s' "$bin"
+}
+
 # Prints the schema directory template for kubeconform, generating the schemas first if needed.
 k8s_schemas() {
   local root="$INFRA_CACHE/k8s-schemas" dir module
@@ -61,5 +80,6 @@ flock 9
 echo "KUSTOMIZE_BIN=$(go_tool kustomize sigs.k8s.io/kustomize/kustomize/v5 "$KUSTOMIZE_VERSION")"
 echo "KUBECONFORM_BIN=$(go_tool kubeconform github.com/yannh/kubeconform/cmd/kubeconform "$KUBECONFORM_VERSION")"
 echo "YQ_BIN=$(go_tool yq github.com/mikefarah/yq/v4 "$YQ_VERSION")"
+echo "COMPOSE_CHECK_BIN=$(compose_check)"
 echo "K8S_VERSION=$K8S_VERSION"
 echo "K8S_SCHEMA_LOCATION=$(k8s_schemas)"

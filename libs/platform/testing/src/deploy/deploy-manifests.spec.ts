@@ -2,7 +2,8 @@
 // (kubeconform, strict), and images, Compose and Kubernetes agree on ports,
 // health checks, rings and the gateway's drain.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_APPS } from './config-docs';
@@ -165,6 +166,38 @@ describe.each(KUSTOMIZATIONS)('%s: rings, autoscaling, drain', (dir) => {
     expect(container.args).toContain('--contact-points=$(CHAT_SCYLLA_CONTACT_POINTS)');
     const env = workloadEnv(objects, job);
     expect(env.get('CHAT_SCYLLA_KEYSPACE')).toBe('chat');
+  });
+});
+
+describe('Compose file', () => {
+  const load = (file: string): { ok: boolean; out: string } => {
+    try {
+      return { ok: true, out: execFileSync(tools.composeCheck, [file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }) };
+    } catch (error) {
+      return { ok: false, out: String((error as { stderr?: string }).stderr ?? error) };
+    }
+  };
+
+  it('loads with compose-go (the compose-spec schema, interpolation, references), as `docker compose config` would', () => {
+    const result = load(join(repoRoot, 'deploy/compose/compose.yaml'));
+    expect(result.out.startsWith('{') ? '' : result.out).toBe('');
+    expect(result.ok).toBe(true);
+    const project = JSON.parse(result.out) as { services: Record<string, { environment?: Record<string, string> }> };
+    expect(Object.keys(project.services).sort()).toEqual(Object.keys(compose.services).sort());
+    for (const app of SERVICE_APPS) expect(project.services[app]!.environment, app).toEqual(Object.fromEntries(Object.entries(compose.services[app]!.environment ?? {}).map(([k, v]) => [k, String(v)])));
+  });
+
+  it('a dependency on an undefined service is rejected, so a pass means something', () => {
+    const text = readFileSync(join(repoRoot, 'deploy/compose/compose.yaml'), 'utf8').replace('      kafka: { condition: service_healthy }', '      kafak: { condition: service_healthy }');
+    const file = join(tmpdir(), `compose-broken-${process.pid}.yaml`);
+    writeFileSync(file, text);
+    try {
+      const result = load(file);
+      expect(result.ok).toBe(false);
+      expect(result.out).toMatch(/kafak/);
+    } finally {
+      rmSync(file, { force: true });
+    }
   });
 });
 

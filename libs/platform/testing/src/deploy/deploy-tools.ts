@@ -8,6 +8,8 @@ export interface DeployTools {
   kustomize: string;
   kubeconform: string;
   yq: string;
+  /** scripts/deploy/compose-check: loads a Compose file with compose-go, as `docker compose config` does. */
+  composeCheck: string;
   kubernetesVersion: string;
   schemaLocation: string;
 }
@@ -24,7 +26,7 @@ export interface K8sObject {
   spec?: Record<string, unknown>;
 }
 
-/** Runs scripts/infra/k8s-tools.sh (a `go install` on first use, minutes; cached after) and reads its KEY=value lines. */
+/** Runs scripts/infra/k8s-tools.sh (`go install`/`go build` on first use, minutes; cached after) and reads its KEY=value lines. */
 export function deployTools(): DeployTools {
   const out = execFileSync('bash', [join(repoRoot, 'scripts/infra/k8s-tools.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const values = Object.fromEntries(out.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
@@ -33,7 +35,7 @@ export function deployTools(): DeployTools {
     if (!value) throw new Error(`scripts/infra/k8s-tools.sh printed no ${key}`);
     return value;
   };
-  return { kustomize: need('KUSTOMIZE_BIN'), kubeconform: need('KUBECONFORM_BIN'), yq: need('YQ_BIN'), kubernetesVersion: need('K8S_VERSION'), schemaLocation: need('K8S_SCHEMA_LOCATION') };
+  return { kustomize: need('KUSTOMIZE_BIN'), kubeconform: need('KUBECONFORM_BIN'), yq: need('YQ_BIN'), composeCheck: need('COMPOSE_CHECK_BIN'), kubernetesVersion: need('K8S_VERSION'), schemaLocation: need('K8S_SCHEMA_LOCATION') };
 }
 
 /** deploy/compose/compose.yaml as JSON, anchors and merge keys resolved as the YAML spec says (as Compose does). */
