@@ -47,9 +47,7 @@ export function directEnvReads(source: string): string[] {
  * (`--help` shows "needs ..."). Pinned so the test notices when it is fixed;
  * the manifests already set the missing module's keys.
  */
-export const KNOWN_MISSING_MODULES: Readonly<Record<string, readonly string[]>> = {
-  'search-indexer': ['bus'],
-};
+export const KNOWN_MISSING_MODULES: Readonly<Record<string, readonly string[]>> = {};
 
 /** Every CHAT_* key an app's modules read, from its parsed --help. */
 export function keysRead(sections: readonly HelpSection[]): Set<string> {
