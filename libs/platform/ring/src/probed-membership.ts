@@ -82,11 +82,6 @@ export class ProbedMembership implements Membership {
     return this.set.list();
   }
 
-  /** Every configured member with whether it counts as up (ops, tests). */
-  status(): { id: NodeId; address: string; up: boolean; failures: number }[] {
-    return [...this.states.values()].map((s) => ({ id: s.member.id, address: s.member.address, up: s.up, failures: s.failures }));
-  }
-
   /** Calls `listener` when a member leaves or rejoins. */
   subscribe(listener: MembershipListener): () => void {
     return this.set.subscribe(listener);
