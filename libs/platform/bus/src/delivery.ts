@@ -104,3 +104,12 @@ function sleep(ms: number, revoked: AbortSignal): Promise<'slept' | 'revoked'> {
     revoked.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+/** Resolves when every promise settled or `ms` passed, whichever is first (closing a member: the records in hand get that long). */
+export async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(promises), timeout]);
+  clearTimeout(timer);
+}

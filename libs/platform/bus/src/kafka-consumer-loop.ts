@@ -1,5 +1,5 @@
 import type { Consumer, EachBatchPayload, IHeaders, KafkaMessage } from 'kafkajs';
-import { deliver, type RetryPolicy } from './delivery';
+import { deliver, settledWithin, type RetryPolicy } from './delivery';
 import type { BusHandler, BusHeaders, BusRecord } from './event-bus.port';
 import type { BusObserver } from './memory-event-bus';
 import { DLQ_HEADERS, deadLetterTopicOf } from './topics';
@@ -175,13 +175,4 @@ export function headersOf(headers: IHeaders | undefined): Record<string, string>
     if (value !== undefined) out[name] = typeof value === 'string' ? value : value.toString('utf8');
   }
   return out;
-}
-
-/** Resolves when every promise settled or `ms` passed, whichever is first. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
-  if (promises.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([Promise.allSettled(promises), timeout]);
-  clearTimeout(timer);
 }

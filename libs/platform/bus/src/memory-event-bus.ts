@@ -1,5 +1,5 @@
 import { injectTraceContext } from '@chat/observability';
-import { deliver, retryPolicy, type RetryPolicy } from './delivery';
+import { deliver, retryPolicy, settledWithin, type RetryPolicy } from './delivery';
 import { BusClosedError } from './errors';
 import type { BusHandler, BusHeaders, EventBus, SubscribeOptions, Subscription } from './event-bus.port';
 import { recordCarrier } from './header-carrier';
@@ -262,14 +262,6 @@ export class MemoryEventBus implements EventBus {
   }
 }
 
-/** Resolves when every promise settled or `ms` passed, whichever is first. */
-async function settledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
-  if (promises.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([Promise.allSettled(promises), timeout]);
-  clearTimeout(timer);
-}
 
 /** FNV-1a over the key's UTF-16 code units: stable across processes, so one key always maps to one partition. */
 function partitionOf(key: string, count: number): number {
