@@ -23,7 +23,7 @@ import { join } from 'node:path';
 import { composeSnowflake } from '@chat/snowflake';
 import { ElasticsearchSearchIndex, guildScope, SqliteSearchIndex, type MessageDocument, type SearchIndex, type SearchQuery } from '@chat/search-indexer';
 import { seededRandom } from './lib/bench-messages';
-import { acquireElasticsearch } from './lib/cassandra';
+import { acquireElasticsearch } from './lib/elasticsearch';
 import { onCleanup, runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, percentile, printTable, round } from './lib/stats';

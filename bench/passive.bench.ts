@@ -38,6 +38,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startServer } from '@chat/modules';
 import { allModules } from '../apps/server/src/modules';
+import { seededRandom } from './lib/bench-messages';
 import { onCleanup, runBenchmark } from './lib/cleanup';
 import { seedFanoutGuild } from './lib/fanout-seed';
 import { GatewayProbe, type FrameCount } from './lib/gateway-probe';
@@ -58,18 +59,6 @@ const INTENTS = 1 | (1 << 8) | (1 << 9) | (1 << 11) | (1 << 15);
 const WAIT_MS = 60_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A seeded PRNG (mulberry32), so every run sends the same texts. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = (
   'the a to and of is it in that we for on this with you be have not but are at can was just so if about when what now will do get one all some ' +
@@ -177,7 +166,7 @@ async function main(): Promise<void> {
     let typing = 0;
     let presence = 0;
     let everyoneHonoured = 0;
-    const random = prng(4);
+    const random = seededRandom(4); // the same texts every run
     const run = async (item: Item): Promise<void> => {
       if (item.kind === 'message') {
         const sender = senders[item.index % senders.length] ?? '';

@@ -26,8 +26,8 @@ export interface CassandraLease {
   release(): Promise<void>;
 }
 
-/** Runs infra.sh with this process as the user; its output is echoed with a prefix. Resolves with the exit code. */
-function infra(command: 'up' | 'release', user: string, log: (line: string) => void, service: 'cassandra' | 'elasticsearch' = 'cassandra'): Promise<number> {
+/** Runs infra.sh for one server with this process as the user; its output is echoed with a prefix. Resolves with the exit code. */
+export function infra(command: 'up' | 'release', user: string, log: (line: string) => void, service: 'cassandra' | 'elasticsearch' = 'cassandra'): Promise<number> {
   return new Promise((resolve) => {
     const child = spawn('bash', [INFRA_SH, command, service], {
       env: { ...process.env, CHAT_INFRA_USER: user, CHAT_INFRA_USER_PID: String(process.pid) },
@@ -47,7 +47,7 @@ function infra(command: 'up' | 'release', user: string, log: (line: string) => v
 }
 
 /** KEY=value lines of the infra endpoints file. */
-function readEndpoints(): Record<string, string> {
+export function readEndpoints(): Record<string, string> {
   const run = process.env.CHAT_INFRA_RUN ?? join(process.env.CHAT_INFRA_CACHE ?? join(homedir(), '.cache', 'chat-infra'), 'run');
   const file = join(run, 'endpoints.env');
   if (!existsSync(file)) return {};
@@ -89,42 +89,4 @@ export async function acquireCassandra(label: string, log: (line: string) => voi
   }
   log(`cassandra: ${points} ready after ${Math.round((performance.now() - started) / 100) / 10} s`);
   return { contactPoints: points.split(','), localDataCenter: endpoints.CASSANDRA_LOCAL_DC ?? 'datacenter1', source: 'infra.sh', release };
-}
-
-/** An Elasticsearch to use, and how to give it back. */
-export interface ElasticsearchLease {
-  url: string;
-  version: string;
-  source: 'environment' | 'infra.sh';
-  release(): Promise<void>;
-}
-
-/**
- * An Elasticsearch for this run: ELASTICSEARCH_URL when set, else
- * `infra.sh up elasticsearch` as a registered user, released at the end (as
- * for Cassandra above).
- *
- * @throws {Error} with the reason when none can be had.
- */
-export async function acquireElasticsearch(label: string, log: (line: string) => void = console.log): Promise<ElasticsearchLease> {
-  const fromEnv = process.env.ELASTICSEARCH_URL;
-  if (fromEnv) {
-    log(`elasticsearch: using ELASTICSEARCH_URL=${fromEnv}`);
-    return { url: fromEnv, version: 'unknown', source: 'environment', release: async () => undefined };
-  }
-  const user = `bench-${label}-${process.pid}`;
-  log(`elasticsearch: bash scripts/infra/infra.sh up elasticsearch (as user ${user}; the first start takes about a minute)`);
-  const release = onCleanup('release elasticsearch', async () => {
-    log(`elasticsearch: bash scripts/infra/infra.sh release elasticsearch (user ${user})`);
-    await infra('release', user, log, 'elasticsearch');
-  });
-  const started = performance.now();
-  const code = await infra('up', user, log, 'elasticsearch');
-  const url = readEndpoints().ELASTICSEARCH_URL;
-  if (code !== 0 || !url) {
-    await release();
-    throw new Error(code !== 0 ? `infra.sh up elasticsearch exited with ${code}` : 'infra.sh up elasticsearch succeeded but endpoints.env has no ELASTICSEARCH_URL');
-  }
-  log(`elasticsearch: ${url} ready after ${Math.round((performance.now() - started) / 100) / 10} s`);
-  return { url, version: readEndpoints().ELASTICSEARCH_VERSION ?? 'unknown', source: 'infra.sh', release };
 }
