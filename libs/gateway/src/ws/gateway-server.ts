@@ -113,14 +113,17 @@ export class GatewayServer {
 
   private async identify(d: unknown, connection: GatewayConnection): Promise<SessionRef> {
     const who = await identify(d, this.options.users, this.options.privilegedIntents ?? 'open');
-    const allGuilds = await this.options.guildIdsOf(who.user.id);
+    const isBot = who.user.bot;
+    // The guild list (store) and the read state (read-states service) are independent: fetched together.
+    const [allGuilds, readState] = await Promise.all([
+      this.options.guildIdsOf(who.user.id),
+      isBot || !this.options.readStatesOf ? undefined : this.readStateOf(who.user.id),
+    ]);
     const guildIds = allGuilds.filter((id) => inShard(id, who.shard));
     if (who.user.bot && guildIds.length > (this.options.maxGuildsPerSession ?? 2_500)) {
       throw new GatewayCloseError(CloseCode.SHARDING_REQUIRED, 'Sharding is required.');
     }
     const sessionId = randomBytes(16).toString('hex');
-    const isBot = who.user.bot;
-    const readState = isBot || !this.options.readStatesOf ? undefined : await this.readStateOf(who.user.id);
     const ready: Record<string, unknown> = {
       v: 10,
       user: { ...toDiscordUser(who.user), flags: who.user.flags, verified: true, mfa_enabled: false, ...(isBot ? {} : { email: who.user.email }) },
