@@ -9,7 +9,7 @@ import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMe
 import { MessagesRouter } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
-import { parseMemberList, StaticMembership } from '@chat/ring';
+import { parseMemberList, StaticMembership, type Member } from '@chat/ring';
 import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
@@ -135,7 +135,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           const store: GatewayStore = { users: raw.users, guilds: raw.guilds, messages: raw.messages };
           if (config.guilds === 'guild-service') {
             const grpcPort = context.get(GRPC_SERVER).port;
-            const nodes = config.guildNodes === '' ? [{ id: 'guild-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES');
+            const nodes = ringOrLocal(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES', 'guild-0', grpcPort);
             guildWiring = await wireGuildService({
               nodeId: config.nodeId,
               guildNodes: nodes,
@@ -147,11 +147,10 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
               timeoutMs: config.guildTimeoutMs,
               onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
             });
-            const dataNodes = (config.dataNodes ?? '') === '' ? [{ id: 'data-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.dataNodes ?? '', 'CHAT_GATEWAY_DATA_NODES');
+            const dataNodes = ringOrLocal(config.dataNodes, 'CHAT_GATEWAY_DATA_NODES', 'data-0', grpcPort);
             messagesRouter = new MessagesRouter({ membership: new StaticMembership(dataNodes) });
             await messagesRouter.start();
-            const readStateNodes =
-              (config.readStatesNodes ?? '') === '' ? [{ id: 'read-states-0', address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(config.readStatesNodes ?? '', 'CHAT_GATEWAY_READ_STATES_NODES');
+            const readStateNodes = ringOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', grpcPort);
             readStates = await wireReadStates({
               nodes: readStateNodes,
               gatewayNodeId: config.nodeId,
@@ -179,7 +178,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             log: context.logger,
             ...(readStates ? { readStatesOf: readStates.entriesOf } : {}),
           });
-          const searchNodes = (config.searchNodes ?? '') === '' ? [{ id: 'search-0', address: `127.0.0.1:${context.get(GRPC_SERVER).port ?? 0}` }] : parseMemberList(config.searchNodes ?? '', 'CHAT_GATEWAY_SEARCH_NODES');
+          const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
           server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search))({ store, gatewayUrl, gateway }));
@@ -201,6 +200,11 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
       };
     },
   });
+}
+
+/** A configured ring (`id=host:port,...`), or, when the setting is empty, one node `localId` on this process's gRPC server. */
+function ringOrLocal(value: string | undefined, key: string, localId: string, grpcPort: number | undefined): Member[] {
+  return value === undefined || value === '' ? [{ id: localId, address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(value, key);
 }
 
 const DIRECT_MESSAGES = 1 << 12;
