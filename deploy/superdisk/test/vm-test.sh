@@ -78,8 +78,10 @@ copy_bin() {
   fi
 }
 
+# build_initramfs DIR: stages and packs the initramfs in DIR (this run's own
+# directory, so concurrent runs never share a half-built tree).
 build_initramfs() {
-  local root=$CACHE/guest-root stage=$CACHE/initramfs kver m deps=()
+  local root=$CACHE/guest-root stage=$1/initramfs out=$1/initramfs.gz kver m deps=()
   fetch "$root" "$KPKG" "${GUEST_PKGS[@]}"
   kver=$(find "$root/lib/modules" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tail -n 1)
   KERNEL=$root/boot/vmlinuz-$kver
@@ -132,8 +134,9 @@ build_initramfs() {
   install -m 0755 "$HERE/guest-test.sh" "$stage/superdisk/test/guest-test.sh"
   install -m 0755 "$SUPERDISK_DIR/provision.sh" "$SUPERDISK_DIR/reassemble.sh" "$stage/superdisk/"
   install -m 0644 "$SUPERDISK_DIR/superdisk-lib.sh" "$stage/superdisk/"
-  (cd "$stage" && find . -mindepth 1 | "$root/bin/busybox" cpio -o -H newc 2>/dev/null) | gzip -1 >"$CACHE/initramfs.gz"
-  say "initramfs: $(du -h "$CACHE/initramfs.gz" | cut -f1) ($(wc -w <<<"$seen") kernel modules)"
+  (cd "$stage" && find . -mindepth 1 | "$root/bin/busybox" cpio -o -H newc 2>/dev/null) | gzip -1 >"$out"
+  rm -rf "$stage"
+  say "initramfs: $(du -h "$out" | cut -f1) ($(wc -w <<<"$seen") kernel modules)"
 }
 
 # lint: shellcheck (fetched like the rest) over every script of deploy/superdisk.
@@ -151,15 +154,20 @@ lint() {
 main() {
   command -v apt-get >/dev/null || die "needs apt-get (Debian/Ubuntu) to fetch the kernel and tools"
   mkdir -p "$CACHE"
+  run=$(mktemp -d "$CACHE/run.XXXXXX")
+  trap 'rm -rf "$run"' EXIT
+  # Downloads and unpacking go into the shared cache: one run at a time
+  # (two test runs on one machine raced here on the staging tree).
+  exec 9>"$CACHE/.lock"
+  flock 9
   KPKG=$(kernel_package)
   [[ -n $KPKG ]] || die "apt-cache knows no linux-image-amd64 dependency; set SUPERDISK_KERNEL_PKG"
   say "kernel package $KPKG, cache $CACHE"
   lint
   qemu_cmd
-  build_initramfs
+  build_initramfs "$run"
+  flock -u 9
 
-  run=$(mktemp -d "$CACHE/run.XXXXXX")
-  trap 'rm -rf "$run"' EXIT
   truncate -s 192M "$run/ssd0.img" "$run/ssd1.img"
   truncate -s 384M "$run/persistent.img"
   truncate -s 32M "$run/dirty.img"
@@ -167,7 +175,7 @@ main() {
   local start=$SECONDS rc=0
   timeout "$TIMEOUT" "${QEMU[@]}" -accel tcg -m "$MEM" -smp 1 -nodefaults -display none -no-reboot \
     -serial stdio -monitor none \
-    -kernel "$KERNEL" -initrd "$CACHE/initramfs.gz" -append "console=ttyS0 loglevel=3 panic=-1" \
+    -kernel "$KERNEL" -initrd "$run/initramfs.gz" -append "console=ttyS0 loglevel=3 panic=-1" \
     -drive "file=$run/ssd0.img,format=raw,if=virtio" \
     -drive "file=$run/ssd1.img,format=raw,if=virtio" \
     -drive "file=$run/persistent.img,format=raw,if=virtio,throttling.iops-total=$PD_IOPS" \
