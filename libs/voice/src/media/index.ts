@@ -9,4 +9,16 @@ export type {
   MediaPeer,
   SinkPeer,
 } from './types';
+export type { MediaNodeStats } from './counters';
 export { createMediaNode } from './media-node';
+export {
+  MediaError,
+  SsrcInUseError,
+  InvalidSsrcError,
+  InvalidSecretKeyError,
+  InvalidRemoteError,
+  UnsupportedModeError,
+  MediaNodeClosedError,
+  MediaBindError,
+  SsrcExhaustedError,
+} from './errors';

@@ -72,7 +72,7 @@ export interface CallMedia {
   join(peer: { userId: string; ssrc: number }): MediaPeer;
   /** A peer whose media does not travel over our UDP socket (a WebRTC peer): it is handed decrypted Opus frames and injects its own. */
   joinSink(peer: { userId: string; ssrc: number; deliver(frame: OpusFrame): void }): SinkPeer;
-  /** The peers currently in the call (UDP and sink). */
+  /** The UDP peers currently in the call (sink peers are not MediaPeers and are not listed). */
   peers(): readonly MediaPeer[];
 }
 
