@@ -3,7 +3,7 @@
  * (@chat/rpc's toGrpcStatus): invalid → INVALID_ARGUMENT, not_found →
  * NOT_FOUND, unavailable → UNAVAILABLE.
  */
-import { InternalError, InvalidArgumentError, NotFoundError, UnavailableError } from '@chat/errors';
+import { ConflictError, ForbiddenError, InternalError, InvalidArgumentError, NotFoundError, UnavailableError } from '@chat/errors';
 
 /** Thrown when a call names a guild that another guild node owns on the ring; the message and details name the owner so the caller re-routes. */
 export class GuildNotOwnedError extends UnavailableError {
@@ -59,5 +59,40 @@ export class MemberWorkerCrashedError extends UnavailableError {
 export class MemberWorkerFailedError extends UnavailableError {
   constructor(readonly workerIndex: number, reason: string, options: { cause?: unknown } = {}) {
     super(`member worker ${workerIndex}: ${reason}`, { ...options, details: { workerIndex } });
+  }
+}
+
+/** Thrown by UpdateVoiceState and ModerateVoiceState when the channel is not a voice channel (type 2) of the guild. */
+export class NotVoiceChannelError extends InvalidArgumentError {
+  constructor(readonly guildId: string, readonly channelId: string) {
+    super(`channel ${channelId} is not a voice channel of guild ${guildId}`, { details: { guildId, channelId } });
+  }
+}
+
+/** Thrown when a member lacks a voice permission: CONNECT to join, MUTE_MEMBERS, DEAFEN_MEMBERS or MOVE_MEMBERS to moderate. */
+export class VoicePermissionError extends ForbiddenError {
+  constructor(readonly userId: string, readonly permission: string, readonly channelId: string | undefined) {
+    super(`user ${userId} lacks ${permission}${channelId === undefined ? '' : ` in channel ${channelId}`}`, { details: { userId, permission, channelId } });
+  }
+}
+
+/** Thrown when joining a voice channel that is at its user_limit and the member has no MOVE_MEMBERS. */
+export class VoiceChannelFullError extends ForbiddenError {
+  constructor(readonly channelId: string, readonly userLimit: number) {
+    super(`voice channel ${channelId} is full (${userLimit} users)`, { details: { channelId, userLimit } });
+  }
+}
+
+/** Thrown by ModerateVoiceState when the member is not in a voice channel of the guild (Discord 40032). */
+export class NotInVoiceError extends ConflictError {
+  constructor(readonly guildId: string, readonly userId: string) {
+    super(`Target user is not connected to voice (user ${userId}, guild ${guildId})`, { details: { guildId, userId } });
+  }
+}
+
+/** Thrown when the voice node of a call does not answer AllocateServer or UpdateParticipant (the voice state is left as it was). */
+export class VoiceServerUnavailableError extends UnavailableError {
+  constructor(readonly voiceNodeId: string, readonly operation: string, options: { cause?: unknown } = {}) {
+    super(`voice node ${voiceNodeId} failed ${operation}`, { ...options, details: { voiceNodeId, operation } });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { channelJson, guildJson, memberJson, presenceJson } from './guild-json';
 import { sortedMemberIds, type GuildData } from './guild-state';
+import { guildCreateVoiceStates } from './voice/voice-state';
 
 /** GUILD_CREATE `d` for `userId` as UTF-8 JSON. */
 export function buildGuildCreate(data: GuildData, userId: string, largeThreshold: number): Buffer {
@@ -32,7 +33,7 @@ export function buildGuildCreate(data: GuildData, userId: string, largeThreshold
     channels: [...data.channels.values()].map(channelJson),
     members,
     presences,
-    voice_states: [],
+    voice_states: guildCreateVoiceStates(data),
     threads: [],
     stage_instances: [],
     guild_scheduled_events: [],

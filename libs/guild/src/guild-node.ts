@@ -14,6 +14,7 @@ import { guildBehaviour, type GuildSnapshot } from './guild.actor';
 import type { GuildMsg } from './guild.messages';
 import type { GuildStorePorts } from './guild-state';
 import { MemberWorkerPool } from './member-worker/member-worker-pool';
+import type { VoiceClients } from './voice/voice-clients';
 
 /** Options of a guild node. */
 export interface GuildNodeOptions {
@@ -40,6 +41,10 @@ export interface GuildNodeOptions {
   /** Guilds with more members than this list in a member worker (default 1000). */
   workerMinMembers?: number;
   logger?: ActorLogger;
+  /** The voice ring (VoiceService per voice node); without it voice joins fail with UNAVAILABLE. */
+  voice?: VoiceClients;
+  /** Deadline of each VoiceService call (default 3000 ms). */
+  voiceTimeoutMs?: number;
 }
 
 /** The guild actors of one guild node. */
@@ -106,6 +111,9 @@ export class GuildNode {
           listChunk: this.options.listChunk ?? 500,
           onSessionsChanged: (g, n) => (n > 0 ? this.withSessions.add(g) : this.withSessions.delete(g)),
           ...(this.memberWorkers ? { memberWorkers: this.memberWorkers } : {}),
+          ...(this.options.voice ? { voice: this.options.voice } : {}),
+          ...(this.options.voiceTimeoutMs === undefined ? {} : { voiceTimeoutMs: this.options.voiceTimeoutMs }),
+          onVoiceError: (error, context) => this.options.logger?.warn({ err: error, guildId, ...context }, 'voice service call failed'),
         }),
       { idleTimeoutMs: this.options.idleTimeoutMs ?? 600_000, ...(this.options.mailboxCapacity ? { mailboxCapacity: this.options.mailboxCapacity } : {}) },
     );

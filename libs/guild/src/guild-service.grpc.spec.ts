@@ -182,6 +182,9 @@ describe('GuildService over gRPC (loopback)', () => {
     expect(members.membersJson).toHaveLength(2);
     await expect(client.getGuild({ guildId: 'abc' })).rejects.toMatchObject({ kind: 'invalid' });
     await expect(client.getGuild({ guildId: '123' })).rejects.toMatchObject({ kind: 'not_found' });
-    await expect(client.updateVoiceState({ guildId: ids.guild, userId: memberId(2), sessionId: 's', selfMute: false, selfDeaf: false, selfVideo: false })).rejects.toMatchObject({ kind: 'unimplemented' });
+    // Voice: a session that is not attached to the guild cannot change a voice state; a member not in voice cannot be moderated.
+    await expect(client.updateVoiceState({ guildId: ids.guild, userId: memberId(2), sessionId: 's', selfMute: false, selfDeaf: false, selfVideo: false })).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(client.updateVoiceState({ guildId: ids.guild, userId: memberId(2), sessionId: 's', channelId: 'x', selfMute: false, selfDeaf: false, selfVideo: false })).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(client.moderateVoiceState({ guildId: ids.guild, userId: memberId(2), actorUserId: ids.owner, disconnect: true })).rejects.toMatchObject({ kind: 'conflict', message: expect.stringContaining('Target user is not connected to voice') });
   });
 });

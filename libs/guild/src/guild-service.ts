@@ -5,7 +5,6 @@
  * lists such guilds in unavailable_guild_ids instead.
  */
 import { guildV1 } from '@chat/proto';
-import { NotImplementedError } from '@chat/errors';
 import type { AsyncHandlers, HandlerContext } from '@chat/rpc';
 import { InvalidGuildRequestError } from './errors';
 import type { GuildNode } from './guild-node';
@@ -184,12 +183,29 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
       return node.ask<guildV1.ListMembersResponse>(request.guildId, (reply) => ({ type: 'list-members', request, reply }), timeoutOf(context));
     },
 
-    async updateVoiceState() {
-      throw new NotImplementedError('UpdateVoiceState: voice states are not implemented in the guild service yet');
+    async updateVoiceState(request, context) {
+      requireSnowflake('guild_id', request.guildId);
+      requireSnowflake('user_id', request.userId);
+      requireText('session_id', request.sessionId);
+      if (request.channelId !== undefined) requireSnowflake('channel_id', request.channelId);
+      const input = { userId: request.userId, sessionId: request.sessionId, selfMute: request.selfMute, selfDeaf: request.selfDeaf, ...(request.channelId === undefined ? {} : { channelId: request.channelId }) };
+      return node.ask<guildV1.UpdateVoiceStateResponse>(request.guildId, (reply) => ({ type: 'voice-update', input, reply }), timeoutOf(context));
     },
 
-    async moderateVoiceState() {
-      throw new NotImplementedError('ModerateVoiceState: voice states are not implemented in the guild service yet');
+    async moderateVoiceState(request, context) {
+      requireSnowflake('guild_id', request.guildId);
+      requireSnowflake('user_id', request.userId);
+      requireSnowflake('actor_user_id', request.actorUserId);
+      if (request.channelId !== undefined) requireSnowflake('channel_id', request.channelId);
+      const input = {
+        userId: request.userId,
+        actorUserId: request.actorUserId,
+        disconnect: request.disconnect,
+        ...(request.mute === undefined ? {} : { mute: request.mute }),
+        ...(request.deaf === undefined ? {} : { deaf: request.deaf }),
+        ...(request.channelId === undefined ? {} : { channelId: request.channelId }),
+      };
+      return node.ask<guildV1.ModerateVoiceStateResponse>(request.guildId, (reply) => ({ type: 'voice-moderate', input, reply }), timeoutOf(context));
     },
   };
 }

@@ -8,6 +8,7 @@ import type { GuildStore, StoredChannel, StoredGuild, StoredMember, StoredRole, 
 import { compareSnowflakes } from './ids';
 import { UnknownGuildError } from './errors';
 import type { PresenceRecord } from './guild-json';
+import type { VoiceStateRecord } from './voice/voice-state';
 
 /** The guild's state in memory. */
 export interface GuildData {
@@ -17,6 +18,8 @@ export interface GuildData {
   members: Map<string, StoredMember>;
   users: Map<string, StoredUser>;
   presences: Map<string, PresenceRecord>;
+  /** Voice states by user id (in memory only: a restarted guild actor starts with none). */
+  voiceStates: Map<string, VoiceStateRecord>;
   /** Member ids sorted by snowflake, rebuilt lazily after member changes. */
   sortedMemberIds: string[] | undefined;
 }
@@ -55,6 +58,7 @@ export async function loadGuildData(store: GuildStorePorts, guildId: string): Pr
     members,
     users,
     presences: new Map(),
+    voiceStates: new Map(),
     sortedMemberIds: undefined,
   };
 }

@@ -5,7 +5,7 @@
  * bounded replay log; every stream item goes to the node-level outbox once
  * per gateway node that has sessions here, never once per session.
  */
-import { defineBehaviour, type Behaviour } from '@chat/actor';
+import { defineBehaviour, type Behaviour, type Reply } from '@chat/actor';
 import { guildV1 } from '@chat/proto';
 import { accessOf, loadGuildData, permissionsOf } from './guild-state';
 import { emit, nodesOf, type GuildActorDeps, type GuildState } from './guild-fanout';
@@ -17,6 +17,9 @@ import { advanceListing, offloadListing, type ListingDeps } from './member-listi
 import { ReplayLog } from './replay-log';
 import type { AttachInput, GuildMsg } from './guild.messages';
 import { applyPublish } from './guild-publish';
+import { VoiceServerUnavailableError } from './errors';
+import type { VoiceDeps } from './voice/voice-calls';
+import { leaveOnDetach, moderateVoiceState, updateVoiceState } from './voice/voice-ops';
 
 /** What getSnapshot shows. */
 export interface GuildSnapshot {
@@ -34,6 +37,8 @@ export interface GuildSnapshot {
    */
   readonly sessions: { sessionId: string; userId: string; nodeId: string; mode: guildV1.SessionMode }[];
   replaySize: number;
+  /** Voice states: who is in which voice channel with which session. */
+  voiceStates: { userId: string; channelId: string; sessionId: string; mute: boolean; deaf: boolean; selfMute: boolean; selfDeaf: boolean; suppress: boolean }[];
 }
 
 type SessionEntry = GuildSnapshot['sessions'][number];
@@ -82,11 +87,12 @@ function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): gu
   };
 }
 
-function detach(state: GuildState, deps: GuildActorDeps, sessionId: string): void {
+function detach(state: GuildState, deps: GuildActorDeps & VoiceDeps, sessionId: string): void {
   const session = state.sessions.get(sessionId);
   if (!session) return;
   state.sessions.delete(sessionId);
   sessionsChanged(state, deps);
+  leaveOnDetach(state, deps, sessionId, session.userId);
   // Presence first: the scan over every session only runs for users who have one (a mass detach stays linear).
   if (state.data.presences.has(session.userId) && !stillOnline(state, session.userId)) {
     const offline: PresenceRecord = { status: 'offline', activities: [], clientStatus: {} };
@@ -104,8 +110,18 @@ function bump(state: GuildState): GuildState {
   return { ...state, version: state.version + 1 };
 }
 
+/** Answers a voice ask; a failed voice call is logged here and answered as an error, never a crash of the actor. */
+async function answerVoice<R>(deps: VoiceDeps, reply: Reply<R>, run: () => Promise<R>): Promise<void> {
+  try {
+    reply(await run());
+  } catch (error) {
+    if (error instanceof VoiceServerUnavailableError) deps.onVoiceError?.(error, { operation: error.operation, voiceNodeId: error.voiceNodeId });
+    reply.fail(error);
+  }
+}
+
 /** Builds the behaviour of the actor for `guildId`. */
-export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDeps): Behaviour<GuildMsg, GuildState, GuildSnapshot> {
+export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDeps & VoiceDeps): Behaviour<GuildMsg, GuildState, GuildSnapshot> {
   return defineBehaviour<GuildMsg, GuildState, GuildSnapshot>({
     activate: async () => ({
       data: await loadGuildData(deps.store, guildId),
@@ -206,6 +222,12 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
           return bump(state);
         case 'keepalive':
           return state;
+        case 'voice-update':
+          await answerVoice(deps, msg.reply, () => updateVoiceState(state, deps, msg.input));
+          return bump(state);
+        case 'voice-moderate':
+          await answerVoice(deps, msg.reply, () => moderateVoiceState(state, deps, msg.input));
+          return bump(state);
       }
     },
     snapshot: (state) => {
@@ -221,6 +243,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
           return sessions();
         },
         replaySize: state.log.size,
+        voiceStates: [...state.data.voiceStates.values()].map(({ voiceNodeId: _node, ...v }) => v),
       };
     },
   });

@@ -26,6 +26,10 @@ export const guildConfigSchema = {
     description: 'worker threads that list members of large guilds off the main thread (0: list on the main thread); default min(2, cpus - 1), at least 1',
   }),
   workerMinMembers: intSetting('CHAT_GUILD_WORKER_MIN_MEMBERS', { default: 1000, min: 0, max: 100_000_000, unit: 'count', description: 'guilds with more members than this list their members in a worker thread' }),
+  voiceNodes: stringSetting('CHAT_GUILD_VOICE_NODES', {
+    default: '',
+    description: "voice nodes (VoiceService) for voice channels, id=host:port,...; a call (guild_id:channel_id) lives on one node of this consistent-hash ring; empty: one node voice-0 on this process's gRPC server",
+  }),
   ...guildMembershipConfigSchema,
   idleTimeoutMs: intSetting('CHAT_GUILD_IDLE_MS', { default: 600_000, min: 1000, unit: 'ms', description: 'a guild without sessions passivates after this long idle' }),
 };

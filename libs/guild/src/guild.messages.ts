@@ -6,6 +6,7 @@ import type { Reply } from '@chat/actor';
 import type { guildV1 } from '@chat/proto';
 import type { PresenceRecord } from './guild-json';
 import type { ListingProgress } from './member-worker/member-page';
+import type { VoiceModerateInput, VoiceUpdateInput } from './voice/voice-ops';
 
 /** A gateway session asking to attach. */
 export interface AttachInput {
@@ -46,4 +47,8 @@ export type GuildMsg =
   | { type: 'list-members.continue'; job: ListMembersJob }
   | { type: 'replay'; nodeId: string; after: bigint; reply: Reply<boolean> }
   | { type: 'moved'; newOwnerNodeId: string }
-  | { type: 'keepalive' };
+  | { type: 'keepalive' }
+  /** Gateway op 4: join, move, leave, self mute/deafen. */
+  | { type: 'voice-update'; input: VoiceUpdateInput; reply: Reply<guildV1.UpdateVoiceStateResponse> }
+  /** A moderator's server mute/deafen, move or disconnect. */
+  | { type: 'voice-moderate'; input: VoiceModerateInput; reply: Reply<guildV1.ModerateVoiceStateResponse> };

@@ -8,6 +8,7 @@ import { guildConfigSchema } from './guild.config';
 import { GuildNode } from './guild-node';
 import { guildServiceHandlers } from './guild-service';
 import type { GuildStorePorts } from './guild-state';
+import { RingVoiceClients } from './voice/voice-clients';
 
 /** The `store` module as the guild service sees it (guilds and users ports). */
 const STORE = moduleKey<Partial<GuildStorePorts>>('store');
@@ -17,7 +18,8 @@ const STORE = moduleKey<Partial<GuildStorePorts>>('store');
  * ring (CHAT_GUILD_NODES, or a single-node ring of CHAT_GUILD_NODE_ID; peers
  * that fail health checks leave it, CHAT_GUILD_RING_MEMBERSHIP),
  * GuildService on the shared gRPC server, batched StreamDispatches per
- * gateway node. Needs the `store` module of @chat/store. On stop, guild
+ * gateway node; voice states call VoiceService on the voice ring
+ * (CHAT_GUILD_VOICE_NODES, or this process's gRPC server). Needs the `store` module of @chat/store. On stop, guild
  * actors stop and every dispatch stream ends.
  */
 export const guildModule = defineModule({
@@ -29,6 +31,7 @@ export const guildModule = defineModule({
     let node: GuildNode | undefined;
     let ring: RingView | undefined;
     let membership: Membership | undefined;
+    let voice: RingVoiceClients | undefined;
     return {
       grpcServices: [serviceNameOf(guildV1.GuildServiceService)],
       async start(context) {
@@ -38,6 +41,9 @@ export const guildModule = defineModule({
         membership = guildRingMembership(members, config, config.nodeId);
         ring = new RingView(membership);
         await membership.start();
+        const voiceNodes: Member[] =
+          config.voiceNodes === '' ? [{ id: 'voice-0', address: `127.0.0.1:${context.get(GRPC_SERVER).port ?? 0}` }] : parseMemberList(config.voiceNodes, 'CHAT_GUILD_VOICE_NODES');
+        voice = new RingVoiceClients(voiceNodes);
         node = new GuildNode({
           nodeId: config.nodeId,
           ring,
@@ -51,14 +57,16 @@ export const guildModule = defineModule({
           memberWorkers: config.memberWorkers,
           workerMinMembers: config.workerMinMembers,
           logger: context.logger,
+          voice,
         });
         context.get(GRPC_SERVER).addService(guildV1.GuildServiceService, guildServiceHandlers(node));
-        context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id) }, 'guild node ready');
+        context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id), voiceNodes: voiceNodes.map((m) => m.id) }, 'guild node ready');
       },
       async stop() {
         await membership?.stop();
         await node?.stop();
         ring?.close();
+        voice?.close();
       },
     };
   },
