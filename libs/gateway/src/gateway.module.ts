@@ -177,6 +177,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
             ...(readStates ? { readStatesOf: readStates.entriesOf } : {}),
+            ...(wiring ? { voice: wiring.voice } : {}),
           });
           const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
@@ -246,6 +247,15 @@ function defaultRestApi(
       dispatchToUsers: async (userIds, dispatch) => {
         gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents: userDispatchIntents(dispatch) });
       },
+      ...(wiring
+        ? {
+            voice: {
+              moderate: async (input) => {
+                await wiring.moderateVoice(input);
+              },
+            },
+          }
+        : {}),
       attachUserToGuild: async (userId, guildId) => {
         await gateway.hub.attachUserToGuild(userId, guildId);
       },

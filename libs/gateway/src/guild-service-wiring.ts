@@ -11,6 +11,7 @@ import { GatewayRelay } from './relay';
 import type { RestDispatch } from './rest';
 import { guildServiceMemberLister } from './session/guild-service-member-lister';
 import type { MemberLister } from './session/member-lister';
+import type { SessionVoice } from './session/session-voice';
 
 /** What the gateway module uses when the guild service is wired. */
 export interface GuildServiceWiring {
@@ -24,6 +25,10 @@ export interface GuildServiceWiring {
    * for up to `publishRetryMs`.
    */
   publish(guildId: string, dispatch: RestDispatch): Promise<void>;
+  /** Gateway op 4 over GuildService.UpdateVoiceState on the guild's owner (no retry: the client may send op 4 again). */
+  readonly voice: SessionVoice;
+  /** ModerateVoiceState on the guild's owner (REST PATCH member mute, deaf, channel_id). */
+  moderateVoice(request: guildV1.ModerateVoiceStateRequest): Promise<guildV1.ModerateVoiceStateResponse>;
   close(): void;
 }
 
@@ -46,6 +51,15 @@ export async function wireGuildService(options: {
     router,
     relay,
     members: guildServiceMemberLister((guildId) => router.clientFor(guildId), options.timeoutMs),
+    voice: {
+      async updateVoiceState(sessionId, userId, update) {
+        await router.clientFor(update.guildId).updateVoiceState(
+          { guildId: update.guildId, userId, sessionId, ...(update.channelId === null ? {} : { channelId: update.channelId }), selfMute: update.selfMute, selfDeaf: update.selfDeaf, selfVideo: false },
+          { timeoutMs: options.timeoutMs },
+        );
+      },
+    },
+    moderateVoice: (request) => router.clientFor(request.guildId).moderateVoiceState(request, { timeoutMs: options.timeoutMs }),
     async publish(guildId, dispatch) {
       const request: guildV1.PublishEventRequest = {
         guildId,

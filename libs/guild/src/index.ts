@@ -13,3 +13,5 @@ export { DispatchStream } from './dispatch-stream';
 export { ReplayLog } from './replay-log';
 export type { GuildStorePorts } from './guild-state';
 export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError, GuildStoreMissingError } from './errors';
+export { RingVoiceClients, callKey, type VoiceClients, type VoiceApi } from './voice/voice-clients';
+export { NotVoiceChannelError, VoicePermissionError, VoiceChannelFullError, NotInVoiceError, VoiceServerUnavailableError } from './errors';

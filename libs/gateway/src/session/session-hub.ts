@@ -11,6 +11,7 @@ import { SessionRegistry } from './session-registry';
 import type { SessionMsg } from './session.messages';
 import { sessionBehaviour, type SessionIdentity, type SessionView } from './session.actor';
 import type { SessionTransport } from './session-transport';
+import type { SessionVoice } from './session-voice';
 
 /** Options of the hub. */
 export interface SessionHubOptions {
@@ -19,6 +20,8 @@ export interface SessionHubOptions {
   readonly replayCapacity: number;
   readonly resumeWindowMs: number;
   readonly log: { warn(obj: object, msg: string): void };
+  /** Voice (op 4) through the guild service; absent in store mode. */
+  readonly voice?: SessionVoice;
   /** Shared actor system; the hub makes its own by default. */
   readonly system?: ActorSystem;
 }
@@ -52,6 +55,7 @@ export class SessionHub {
       resumeWindowMs: this.options.resumeWindowMs,
       log: this.options.log,
       onEnded: (sessionId) => this.forget(sessionId),
+      ...(this.options.voice ? { voice: this.options.voice } : {}),
     }));
     const local: LocalSession = {
       sessionId: identity.sessionId,

@@ -15,6 +15,7 @@ import type { MemberLister } from './member-lister';
 import type { SessionOutput } from './session-output';
 import type { MemberRequest, SessionMsg } from './session.messages';
 import { controlFrame } from './session-transport';
+import type { SessionVoice, VoiceStateUpdate } from './session-voice';
 
 /** Everything fixed at IDENTIFY. */
 export interface SessionIdentity extends LocalSession {
@@ -39,6 +40,8 @@ export interface SessionDeps {
   /** Called once when the session ends for good (unregister it everywhere). */
   readonly onEnded: (sessionId: string) => void;
   readonly log: { warn(obj: object, msg: string): void };
+  /** Voice (op 4) through the guild service; without it op 4 is logged and ignored (store mode has no voice). */
+  readonly voice?: SessionVoice;
 }
 
 /** State of a session actor (mutated only by its own handler). */
@@ -102,6 +105,23 @@ export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): 
       if (request.presences) d.presences = index === 0 ? page.presences : [];
       if (request.nonce !== undefined) d.nonce = request.nonce;
       deliver(state, createDispatchFrame('GUILD_MEMBERS_CHUNK', JSON.stringify(d), request.guildId));
+    }
+  };
+  /** op 4: the guild answers with dispatches; a refusal or an unreachable voice service is logged (Discord sends no error either). */
+  const updateVoice = async (state: SessionState, update: VoiceStateUpdate): Promise<void> => {
+    const where = { sessionId: identity.sessionId, guildId: update.guildId, channelId: update.channelId };
+    if (!state.guildIds.has(update.guildId)) {
+      deps.log.warn(where, 'VOICE_STATE_UPDATE for a guild the session is not in; ignored');
+      return;
+    }
+    if (!deps.voice) {
+      deps.log.warn(where, 'VOICE_STATE_UPDATE ignored: voice needs CHAT_GATEWAY_GUILDS=guild-service');
+      return;
+    }
+    try {
+      await deps.voice.updateVoiceState(identity.sessionId, identity.userId, update);
+    } catch (error) {
+      deps.log.warn({ err: error, ...where }, 'voice state update failed');
     }
   };
   /** Attaches guilds; the relay's dispatches for them wait (held) until their GUILD_CREATE is out. */
@@ -192,6 +212,9 @@ export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): 
           return state;
         case 'presence':
           await deps.relay.updatePresence(identity.sessionId, msg.presence);
+          return state;
+        case 'voice-state':
+          await updateVoice(state, msg.update);
           return state;
         case 'subscriptions':
           await deps.relay.updateSubscriptions(identity.sessionId, msg.changes);

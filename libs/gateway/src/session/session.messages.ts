@@ -1,6 +1,7 @@
 import type { Reply } from '@chat/actor';
 import type { DispatchFrame, GuildSubscriptionChange, SessionPresence } from '../relay/local-sessions';
 import type { SessionTransport } from './session-transport';
+import type { VoiceStateUpdate } from './session-voice';
 
 /** REQUEST_GUILD_MEMBERS (op 8) after validation. */
 export interface MemberRequest {
@@ -31,6 +32,8 @@ export type SessionMsg =
   | { readonly type: 'presence'; readonly presence: SessionPresence }
   /** op 8. */
   | { readonly type: 'request-members'; readonly request: MemberRequest }
+  /** op 4: join, move or leave a voice channel, self mute/deafen. */
+  | { readonly type: 'voice-state'; readonly update: VoiceStateUpdate }
   /** op 14 / op 37. */
   | { readonly type: 'subscriptions'; readonly changes: readonly GuildSubscriptionChange[] }
   /** GatewayService.AttachUserToGuild: attach one more guild and send its GUILD_CREATE. */

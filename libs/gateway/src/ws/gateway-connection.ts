@@ -13,6 +13,7 @@ import { CloseCode, MAX_CLIENT_PAYLOAD_BYTES, Op } from './gateway-codes';
 import { GatewayCloseError } from './errors';
 import { parsePresence } from './identify';
 import { RateWindow } from './rate-window';
+import { parseVoiceStateUpdate } from './voice-state-update';
 import { ZlibStreamEncoder } from './zlib-stream';
 
 /** What a connection needs from its gateway server. */
@@ -189,8 +190,8 @@ export class GatewayConnection implements SessionTransport {
         this.authed().send({ type: 'subscriptions', changes: parseSubscriptions(op, d) });
         return;
       case Op.VOICE_STATE_UPDATE:
-        this.authed();
-        throw new GatewayCloseError(CloseCode.UNKNOWN_OPCODE, 'Voice is not implemented on this gateway yet (issue #6).');
+        this.authed().send({ type: 'voice-state', update: parseVoiceStateUpdate(d) });
+        return;
       default:
         throw new GatewayCloseError(CloseCode.UNKNOWN_OPCODE, 'Unknown opcode.');
     }

@@ -11,6 +11,7 @@ import type { UserStore } from '@chat/store';
 import type { SessionRelay } from '../relay/local-sessions';
 import { inShard } from '../session/shard';
 import type { MemberLister } from '../session/member-lister';
+import type { SessionVoice } from '../session/session-voice';
 import { SessionHub, type SessionRef } from '../session/session-hub';
 import type { ResumeOutcome } from '../session/session.messages';
 import { toDiscordUser } from '../rest/discord-json';
@@ -44,6 +45,8 @@ export interface GatewayServerOptions {
   readonly log: { warn(obj: object, msg: string): void };
   /** READY's `read_state.entries` of a user account (bots get none); without it READY carries no read state. */
   readonly readStatesOf?: (userId: string) => Promise<readonly object[]>;
+  /** Voice (gateway op 4) through GuildService.UpdateVoiceState; without it op 4 is logged and ignored. */
+  readonly voice?: SessionVoice;
 }
 
 /** The gateway's WebSocket server, attached to an HTTP server's `upgrade`. */
@@ -61,6 +64,7 @@ export class GatewayServer {
       replayCapacity: options.replayCapacity ?? 1000,
       resumeWindowMs: options.resumeWindowMs ?? 180_000,
       log: options.log,
+      ...(options.voice ? { voice: options.voice } : {}),
     });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024, perMessageDeflate: false, clientTracking: false });
     this.host = {
