@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { InvalidRemoteError, InvalidSecretKeyError, InvalidSsrcError, SsrcInUseError, UnsupportedModeError } from './errors';
 import { buildDiscoveryRequest } from './ip-discovery';
 import { createMediaNode, UdpMediaNode } from './media-node';
+import { sealPacket } from './transport-crypto';
 import { UdpTestClient } from './testing/udp-test-client';
 import type { CallMedia, EncryptionMode, MediaPeer, OpusFrame } from './types';
 
@@ -83,6 +84,26 @@ describe('media node over loopback', () => {
     a.client.sendOpus(voice(5), { extension: new Uint8Array([0x10, 1, 2, 3, 0x20, 4, 5, 6]) });
     const frame = await b.client.nextFrame();
     expect([...frame.opus]).toEqual([...voice(5)]);
+  });
+
+  it('takes CSRCs into the AAD and strips RTP padding from the payload', async () => {
+    const n = await node();
+    const call = n.call('g1', 'c1');
+    const a = await member(n, call, 'alice');
+    const b = await member(n, call, 'bob');
+    const key = randomBytes(32);
+    a.peer.startSession('aead_aes256_gcm_rtpsize', key);
+    const header = Buffer.alloc(16);
+    header[0] = 0x80 | 0x20 | 1; // padding, one CSRC
+    header[1] = 120;
+    header.writeUInt16BE(321, 2);
+    header.writeUInt32BE(a.peer.ssrc, 8);
+    header.writeUInt32BE(0xcafe, 12);
+    const plaintext = Buffer.concat([Buffer.from(voice(6)), Buffer.from([0, 0, 3])]);
+    a.client.sendRaw(sealPacket('aead_aes256_gcm_rtpsize', key, header, plaintext, 1));
+    const frame = await b.client.nextFrame();
+    expect(frame.sequence).toBe(321);
+    expect([...frame.opus]).toEqual([...voice(6)]);
   });
 
   it('a deafened peer gets nothing', async () => {

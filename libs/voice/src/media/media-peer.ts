@@ -110,8 +110,8 @@ export class UdpPeer extends MemberBase implements MediaPeer, CallMember {
     const plaintext = openPacket(session.mode, session.key, packet, header.aadLength);
     if (plaintext === null) return 'unauthenticated';
     session.replay.accept(counter);
-    let opus = plaintext.subarray(4 * header.extensionWords);
     if (4 * header.extensionWords > plaintext.length) return 'malformed';
+    let opus = plaintext.subarray(4 * header.extensionWords);
     if (header.padding) {
       const pad = opus[opus.length - 1] ?? 0;
       if (pad === 0 || pad > opus.length) return 'malformed';
