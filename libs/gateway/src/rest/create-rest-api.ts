@@ -40,6 +40,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     search: deps.search ?? SEARCH_UNAVAILABLE,
     attachUserToGuild: deps.attachUserToGuild,
     readStates: deps.readStates,
+    voice: deps.voice,
     gatewayUrl: deps.gatewayUrl,
     rateLimits: deps.rateLimits ?? DEFAULT_RATE_LIMITS,
     clock,

@@ -61,6 +61,7 @@ export const DiscordErrors = {
   emptyMessage: () => new RestError(400, 50006, 'Cannot send an empty message'),
   nonTextChannel: () => new RestError(400, 50008, 'Cannot send messages in a non-text channel'),
   missingPermissions: () => new RestError(403, 50013, 'Missing Permissions'),
+  targetNotInVoice: () => new RestError(400, 40032, 'Target user is not connected to voice.'),
   bulkDeleteCount: () => new RestError(400, 50016, 'Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete.'),
   bulkDeleteTooOld: () => new RestError(400, 50034, 'You can only bulk delete messages that are under 14 days old.'),
   invalidJson: () => new RestError(400, 50109, 'The request body contains invalid JSON.'),

@@ -44,6 +44,12 @@ export interface RestSearchService {
   searchMessages(request: searchV1.SearchMessagesRequest): Promise<searchV1.SearchMessagesResponse>;
 }
 
+/** Voice moderation as the REST API uses it (chat.guild.v1.GuildService.ModerateVoiceState on the guild's owner). */
+export interface RestVoice {
+  /** Server mute/deafen, move (channelId) or disconnect a member in voice; rejects with a conflict error when the member is not in voice. */
+  moderate(input: { guildId: string; userId: string; actorUserId: string; mute?: boolean; deaf?: boolean; channelId?: string; disconnect: boolean }): Promise<void>;
+}
+
 /** Dependencies of the REST API. */
 export interface RestDeps {
   /** The store (users, guilds; messages go through `messages`). */
@@ -58,6 +64,8 @@ export interface RestDeps {
   readStates?: RestReadStates;
   /** Attaches a user's sessions to a guild they just joined (optional; without it only GUILD_CREATE is sent). */
   attachUserToGuild?(userId: string, guildId: string): Promise<void>;
+  /** Voice moderation (optional; without it PATCH member mute, deaf, channel_id answer 40032: nobody is in voice). */
+  voice?: RestVoice;
   /** Message search (optional; without it the search routes answer 503). */
   search?: RestSearchService;
   /** The WebSocket URL handed out by GET /gateway (e.g. "ws://127.0.0.1:8080"). */

@@ -8,7 +8,7 @@ import type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
 import type { SlowmodeTracker } from './slowmode';
 
 /** Dependencies with their defaults filled in. */
-export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger' | 'readStates'>> & Pick<RestDeps, 'attachUserToGuild' | 'readStates'> & { logger: RestLogger; slowmode: SlowmodeTracker };
+export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger' | 'readStates' | 'voice'>> & Pick<RestDeps, 'attachUserToGuild' | 'readStates' | 'voice'> & { logger: RestLogger; slowmode: SlowmodeTracker };
 
 /** The authenticated caller. */
 export interface Caller {

@@ -20,7 +20,32 @@ const roleBody = z.object({
 });
 
 const memberAddBody = z.object({ nick: z.string().min(1).max(32).optional(), roles: z.array(z.string().regex(/^\d{1,20}$/)).max(250).optional(), access_token: z.string().optional() });
-const memberPatchBody = z.object({ nick: z.string().max(32).nullable().optional(), roles: z.array(z.string().regex(/^\d{1,20}$/)).max(250).optional() });
+const memberPatchBody = z.object({
+  nick: z.string().max(32).nullable().optional(),
+  roles: z.array(z.string().regex(/^\d{1,20}$/)).max(250).optional(),
+  mute: z.boolean().optional(),
+  deaf: z.boolean().optional(),
+  channel_id: z.string().regex(/^\d{1,20}$/).nullable().optional(),
+});
+
+/** PATCH member's voice fields (mute, deaf, channel_id: null disconnects) through the guild service, which checks MUTE/DEAFEN/MOVE_MEMBERS. */
+async function moderateVoice(deps: ResolvedDeps, guildId: string, userId: string, actorUserId: string, input: { mute?: boolean | undefined; deaf?: boolean | undefined; channel_id?: string | null | undefined }): Promise<void> {
+  if (!deps.voice) throw DiscordErrors.targetNotInVoice();
+  try {
+    await deps.voice.moderate({
+      guildId,
+      userId,
+      actorUserId,
+      disconnect: input.channel_id === null,
+      ...(input.mute === undefined ? {} : { mute: input.mute }),
+      ...(input.deaf === undefined ? {} : { deaf: input.deaf }),
+      ...(typeof input.channel_id === 'string' ? { channelId: input.channel_id } : {}),
+    });
+  } catch (error) {
+    if ((error as { kind?: unknown }).kind === 'conflict') throw DiscordErrors.targetNotInVoice();
+    throw error;
+  }
+}
 
 function roleOf(access: GuildAccess, roleId: string | undefined): StoredRole {
   const role = access.roles.find((r) => r.id === snowflakeParam(roleId, 'role_id'));
@@ -139,6 +164,12 @@ export function memberRoutes(): [HttpMethod, string, RouteDefinition][] {
             const after = new Set(input.roles);
             for (const id of new Set([...before, ...after])) if (before.has(id) !== after.has(id)) requireAboveRole(access, roleOf(access, id));
             patch.roleIds = [...after];
+          }
+          if (input.mute !== undefined || input.deaf !== undefined || input.channel_id !== undefined) {
+            await moderateVoice(deps, access.guild.id, target.userId, caller.user.id, input);
+            // Server mute and deafen stay on the member (Discord keeps them across channels and sessions).
+            if (input.mute !== undefined) patch.mute = input.mute;
+            if (input.deaf !== undefined) patch.deaf = input.deaf;
           }
           const updated = await deps.store.guilds.updateMember(access.guild.id, target.userId, patch);
           return ok(await memberUpdated(deps, access.guild.id, updated));

@@ -10,7 +10,7 @@ import { openStore, type Store } from '@chat/store';
 import { createRestApi } from '../create-rest-api';
 import { storeMessageService } from '../messages/store-message-service';
 import type { RateLimitConfig } from '../rate-limiter';
-import type { RestDispatch } from '../rest-deps';
+import type { RestDispatch, RestVoice } from '../rest-deps';
 
 /** A recorded guild publish or user dispatch, with the payload parsed. */
 export interface Recorded {
@@ -58,7 +58,7 @@ export interface RestHarness {
 export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
 
 /** Starts the API on 127.0.0.1 with a random port. */
-export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean } = {}): Promise<RestHarness> {
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean; voice?: RestVoice } = {}): Promise<RestHarness> {
   const store = await openStore({ backend: 'sqlite', path: ':memory:' });
   const clock = { now: Date.now() };
   const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
@@ -79,6 +79,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
             },
           },
         }),
+    ...(options.voice ? { voice: options.voice } : {}),
     ...(options.withAttach ? { attachUserToGuild: async (userId: string, guildId: string) => void attached.push({ userId, guildId }) } : {}),
     store,
     messages: storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date(clock.now) }),
