@@ -4,7 +4,9 @@ import { silentLogger } from '@chat/observability';
 import { voiceV1 } from '@chat/proto';
 import { createServiceClient, GrpcServer, type ServiceClient } from '@chat/rpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CallRegistry } from './allocation/call-registry';
 import { TokenStore } from './allocation/token-store';
+import { VoiceAllocator } from './allocation/voice-allocator';
 import { voiceHandlers } from './allocation/voice.grpc';
 import { startVoiceNode, type VoiceNode } from './gateway/voice-node';
 import { voiceConfigSchema } from './voice.config';
@@ -54,6 +56,25 @@ describe('TokenStore', () => {
     expect(tokens.revoke(GUILD, ALICE, '')).toHaveLength(1);
     expect(tokens.revoke(GUILD, ALICE, '')).toHaveLength(0);
     expect(tokens.size).toBe(1);
+  });
+});
+
+describe('VoiceAllocator', () => {
+  it('sweeps seats whose token expired unused; a moved session leaves its old seat', () => {
+    let now = 0;
+    const registry = new CallRegistry();
+    const allocator = new VoiceAllocator({ tokens: new TokenStore(1000, () => now), registry, endpoint: () => 'voice:1', nodeId: 'v' });
+    allocator.allocate({ guildId: GUILD, channelId: VOICE, userId: ALICE, sessionId: 'a' });
+    allocator.allocate({ guildId: GUILD, channelId: '100000000000000011', userId: BOB, sessionId: 'b' });
+    allocator.allocate({ guildId: GUILD, channelId: '100000000000000012', userId: BOB, sessionId: 'b' });
+    expect(registry.calls()).toEqual([
+      { guildId: GUILD, channelId: VOICE },
+      { guildId: GUILD, channelId: '100000000000000012' },
+    ]);
+    expect(allocator.sweep()).toBe(0);
+    now = 1000;
+    expect(allocator.sweep()).toBe(2);
+    expect(registry.callCount).toBe(0);
   });
 });
 

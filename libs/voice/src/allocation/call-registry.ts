@@ -51,7 +51,7 @@ function sessionKey(userId: string, sessionId: string): string {
  * function call, so a call's state is only ever touched one message at a time.
  */
 export class CallRegistry {
-  private readonly calls = new Map<string, Map<string, Seat>>();
+  private readonly byCall = new Map<string, Map<string, Seat>>();
 
   /**
    * The seat of a claim, created when new. A session that held a seat without
@@ -59,15 +59,15 @@ export class CallRegistry {
    */
   seatFor(claim: SeatClaim): Seat {
     const key = sessionKey(claim.userId, claim.sessionId);
-    for (const [ck, seats] of this.calls) {
+    for (const [ck, seats] of this.byCall) {
       if (ck === callKey(claim.guildId, claim.channelId)) continue;
       const other = seats.get(key);
       if (other && other.guildId === claim.guildId && other.link === undefined) this.remove(other);
     }
-    let seats = this.calls.get(callKey(claim.guildId, claim.channelId));
+    let seats = this.byCall.get(callKey(claim.guildId, claim.channelId));
     if (!seats) {
       seats = new Map();
-      this.calls.set(callKey(claim.guildId, claim.channelId), seats);
+      this.byCall.set(callKey(claim.guildId, claim.channelId), seats);
     }
     let seat = seats.get(key);
     if (!seat) {
@@ -92,13 +92,13 @@ export class CallRegistry {
 
   /** The seats of a call in join order (empty for an unknown call). */
   seats(guildId: string, channelId: string): Seat[] {
-    return [...(this.calls.get(callKey(guildId, channelId))?.values() ?? [])];
+    return [...(this.byCall.get(callKey(guildId, channelId))?.values() ?? [])];
   }
 
   /** A user's seats in a guild's calls: one session, or every session when `sessionId` is empty. */
   seatsOfUser(guildId: string, userId: string, sessionId: string): Seat[] {
     const found: Seat[] = [];
-    for (const seats of this.calls.values()) {
+    for (const seats of this.byCall.values()) {
       for (const seat of seats.values()) {
         if (seat.guildId !== guildId || seat.userId !== userId) continue;
         if (sessionId !== '' && seat.sessionId !== sessionId) continue;
@@ -111,14 +111,24 @@ export class CallRegistry {
   /** Removes a seat; the call goes when its last seat does. Idempotent. */
   remove(seat: Seat): void {
     const ck = callKey(seat.guildId, seat.channelId);
-    const seats = this.calls.get(ck);
+    const seats = this.byCall.get(ck);
     if (!seats || seats.get(sessionKey(seat.userId, seat.sessionId)) !== seat) return;
     seats.delete(sessionKey(seat.userId, seat.sessionId));
-    if (seats.size === 0) this.calls.delete(ck);
+    if (seats.size === 0) this.byCall.delete(ck);
+  }
+
+  /** Every call with at least one seat, as (guild, channel). */
+  calls(): Array<{ guildId: string; channelId: string }> {
+    const calls: Array<{ guildId: string; channelId: string }> = [];
+    for (const seats of this.byCall.values()) {
+      const first = seats.values().next().value;
+      if (first) calls.push({ guildId: first.guildId, channelId: first.channelId });
+    }
+    return calls;
   }
 
   /** Number of calls with at least one seat. */
   get callCount(): number {
-    return this.calls.size;
+    return this.byCall.size;
   }
 }

@@ -94,6 +94,16 @@ export class VoiceAllocator {
     }));
   }
 
+  /** Drops the seats whose token expired unused, in every call; returns how many went. */
+  sweep(): number {
+    let dropped = 0;
+    for (const { guildId, channelId } of this.options.registry.calls()) {
+      const before = this.options.registry.seats(guildId, channelId).length;
+      dropped += before - this.live(guildId, channelId).length;
+    }
+    return dropped;
+  }
+
   /** The call's seats that still count: a voice session, or a token not yet used or expired. Stale seats are dropped. */
   private live(guildId: string, channelId: string): Seat[] {
     const { registry, tokens } = this.options;

@@ -7,7 +7,6 @@ import { startVoiceNode, type VoiceNode } from './voice-node';
 
 const GUILD = '100000000000000001';
 const VOICE = '100000000000000010';
-const OTHER_VOICE = '100000000000000011';
 const ALICE = '200000000000000001';
 const BOB = '200000000000000002';
 const CAROL = '200000000000000003';

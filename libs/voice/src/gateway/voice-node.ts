@@ -72,6 +72,9 @@ export async function startVoiceNode(options: VoiceNodeOptions): Promise<VoiceNo
   }
   const endpoint = endpointOf(publicHost, gateway.port);
   const allocator = new VoiceAllocator({ tokens, registry, endpoint: () => endpoint, nodeId: options.nodeId });
+  // Seats whose token expired unused would otherwise stay until their call is next described.
+  const sweeper = setInterval(() => allocator.sweep(), options.tokenTtlMs);
+  sweeper.unref();
   return {
     allocator,
     gateway,
@@ -79,6 +82,7 @@ export async function startVoiceNode(options: VoiceNodeOptions): Promise<VoiceNo
     endpoint,
     certPath: tls.certPath,
     async close() {
+      clearInterval(sweeper);
       await gateway.close();
       await media.close();
     },

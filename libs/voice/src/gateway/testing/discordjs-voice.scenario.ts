@@ -64,7 +64,9 @@ function adapterFor(node: VoiceNode, userId: string): DiscordGatewayAdapterCreat
       });
       return true;
     },
-    destroy() {},
+    destroy() {
+      // Nothing to release: the adapter holds no gateway connection.
+    },
   });
 }
 
