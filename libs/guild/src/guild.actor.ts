@@ -17,9 +17,10 @@ import { advanceListing, offloadListing, type ListingDeps } from './member-listi
 import { ReplayLog } from './replay-log';
 import type { AttachInput, GuildMsg } from './guild.messages';
 import { applyPublish } from './guild-publish';
+import { changesMember, changesStructure } from './dispatch-defaults';
 import { VoiceServerUnavailableError } from './errors';
 import type { VoiceDeps } from './voice/voice-calls';
-import { leaveOnDetach, moderateVoiceState, updateVoiceState } from './voice/voice-ops';
+import { leaveOnDetach, moderateVoiceState, pruneVoiceStates, updateVoiceState } from './voice/voice-ops';
 
 /** What getSnapshot shows. */
 export interface GuildSnapshot {
@@ -171,6 +172,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
             return state;
           }
           const sequence = await applyPublish(state, deps, msg.dispatch);
+          if (state.data.voiceStates.size > 0 && (changesStructure(msg.dispatch.type) || changesMember(msg.dispatch.type))) pruneVoiceStates(state, deps);
           if (msg.dedupeKey !== '') {
             state.dedupe.set(msg.dedupeKey, sequence.toString());
             if (state.dedupe.size > DEDUPE_KEYS) state.dedupe.delete(state.dedupe.keys().next().value!);

@@ -200,3 +200,20 @@ export function leaveOnDetach(state: GuildState, deps: VoiceActorDeps, sessionId
   publishVoiceState(state, deps, userId, undefined, record);
   void revoke(state, deps, record);
 }
+
+/**
+ * After a published guild change (member removed, channel deleted or
+ * retyped, guild deleted): voice states whose member or voice channel is
+ * gone are cleared like a disconnect (VOICE_STATE_UPDATE channel_id null,
+ * RevokeSession without holding the turn).
+ */
+export function pruneVoiceStates(state: GuildState, deps: VoiceActorDeps): void {
+  const data = state.data;
+  for (const record of [...data.voiceStates.values()]) {
+    const channel = data.channels.get(record.channelId);
+    if (data.members.has(record.userId) && channel?.type === GUILD_VOICE) continue;
+    data.voiceStates.delete(record.userId);
+    publishVoiceState(state, deps, record.userId, undefined, record);
+    void revoke(state, deps, record);
+  }
+}

@@ -197,6 +197,27 @@ describe('guild actor voice states', () => {
     await expect.poll(() => voice.calls.filter((c) => c.op === 'revoke')).toHaveLength(1);
   });
 
+  it('clears voice states of members removed and of voice channels deleted (published guild changes)', async () => {
+    const { ref, voice, attach, join, typed } = await start();
+    await attach('s-carol', vids.carol);
+    await attach('s-alice', vids.alice);
+    await attach('s-bob', vids.bob);
+    await join('s-alice', vids.alice, vids.voiceA);
+    await join('s-bob', vids.bob, vids.small);
+    voice.calls.length = 0;
+    const publish = (type: string, d: unknown) =>
+      ref.ask<guildV1.PublishEventResponse>((reply) => ({ type: 'publish', dispatch: { type, payloadJson: Buffer.from(JSON.stringify(d)), redactedPayloadJson: Buffer.alloc(0) }, dedupeKey: '', reply }));
+    await store.guilds.removeMember(vids.guild, vids.alice);
+    await publish('GUILD_MEMBER_REMOVE', { guild_id: vids.guild, user: { id: vids.alice } });
+    expect(ref.getSnapshot()!.voiceStates.map((v) => v.userId)).toEqual([vids.bob]);
+    expect(typed('VOICE_STATE_UPDATE').at(-1)?.d).toMatchObject({ user_id: vids.alice, channel_id: null });
+    await store.guilds.deleteChannel(vids.small);
+    await publish('CHANNEL_DELETE', { id: vids.small, guild_id: vids.guild, type: 2 });
+    expect(ref.getSnapshot()!.voiceStates).toEqual([]);
+    expect(typed('VOICE_STATE_UPDATE').at(-1)?.d).toMatchObject({ user_id: vids.bob, channel_id: null });
+    await expect.poll(() => voice.calls.map((c) => `${c.op}@${c.node}`)).toEqual(['revoke@v1', 'revoke@v2']);
+  });
+
   it('moderates: MUTE_MEMBERS, DEAFEN_MEMBERS, MOVE_MEMBERS are checked; mute and deafen reach the voice node; move sends a new server to the member', async () => {
     const { ref, voice, attach, join, moderate, typed } = await start();
     await attach('s-alice', vids.alice);
