@@ -43,7 +43,7 @@ export interface GuildNodeOptions {
   logger?: ActorLogger;
   /** The voice ring (VoiceService per voice node); without it voice joins fail with UNAVAILABLE. */
   voice?: VoiceClients;
-  /** Deadline of each VoiceService call (default 3000 ms). */
+  /** Deadline of each VoiceService call (default 1500 ms). */
   voiceTimeoutMs?: number;
 }
 

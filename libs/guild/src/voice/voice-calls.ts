@@ -15,7 +15,7 @@ import { effectiveMute, type VoiceStateRecord } from './voice-state';
 export interface VoiceDeps {
   /** The voice ring; without it every join fails with VoiceServerUnavailableError. */
   voice?: VoiceClients;
-  /** Deadline of each voice call (default 3000 ms). */
+  /** Deadline of each voice call (default 1500 ms: a same-node move makes three calls, which stay under the gateway's 5 s GuildService deadline). */
   voiceTimeoutMs?: number;
   /** Told about voice calls that failed (logged by the node). */
   onVoiceError?(error: unknown, context: Record<string, unknown>): void;
@@ -30,7 +30,7 @@ function clients(deps: VoiceDeps): VoiceClients {
 }
 
 function options(deps: VoiceDeps): { timeoutMs: number } {
-  return { timeoutMs: deps.voiceTimeoutMs ?? 3_000 };
+  return { timeoutMs: deps.voiceTimeoutMs ?? 1_500 };
 }
 
 /** The voice node of a call. @throws {VoiceServerUnavailableError} */

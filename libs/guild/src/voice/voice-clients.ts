@@ -41,7 +41,7 @@ export class RingVoiceClients implements VoiceClients {
   private readonly addresses = new Map<string, string>();
   private readonly clients = new Map<string, ServiceClient<typeof voiceV1.VoiceServiceService>>();
 
-  constructor(members: readonly Member[], private readonly timeoutMs = 3_000) {
+  constructor(members: readonly Member[], private readonly timeoutMs = 1_500) {
     this.ring = new HashRing(members.map((m) => m.id));
     for (const member of members) this.addresses.set(member.id, member.address);
   }

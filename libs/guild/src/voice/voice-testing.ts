@@ -88,5 +88,10 @@ export class FakeVoiceClients implements VoiceClients {
     };
   }
 
-  close(): void {}
+  /** Set by close(). */
+  closed = false;
+
+  close(): void {
+    this.closed = true;
+  }
 }
