@@ -186,7 +186,7 @@ async function runOurs(n: number): Promise<{ result: SystemResult; sample: strin
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
+    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
   });
   const stop = onCleanup('stop server', async () => {
     await server.shutdown('bench');

@@ -96,7 +96,7 @@ async function main(): Promise<void> {
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
+    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
   });
   const stop = onCleanup('stop server', async () => {
     await server.shutdown('bench');

@@ -34,7 +34,7 @@ async function run(mode: 'network' | 'in-process', dbPath: string, seeded: Await
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: dbPath, CHAT_LOG_LEVEL: 'error' },
+    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: dbPath, CHAT_LOG_LEVEL: 'error' },
   });
   try {
     const url = `${server.endpoints.api}/v10/channels/${seeded.channelId}/messages`;

@@ -37,7 +37,7 @@ describe('an unmodified discord.js v14 bot', () => {
       definitions: allModules,
       argv: [],
       handleSignals: false,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
+      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
     });
     const apiBase = server.endpoints.api;
     const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {

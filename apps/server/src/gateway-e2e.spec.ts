@@ -61,7 +61,7 @@ describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%
       definitions: allModules,
       argv: [],
       handleSignals: false,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
+      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
     });
     const api = `${server.endpoints.api}/v10`;
     const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {

@@ -30,7 +30,7 @@ export async function runSearchScenario(env: Record<string, string>, options: { 
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
   });
   options.onServer(server);
   const api = `${server.endpoints.api}/v10`;
