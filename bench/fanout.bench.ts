@@ -9,7 +9,9 @@
  *   guild-service, SQLite file in a temp dir seeded through @chat/store
  *   before the server starts: see lib/fanout-seed.ts), N real WebSocket
  *   clients that IDENTIFY (GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT) and
- *   wait for GUILD_CREATE, then M messages posted over REST by the owner.
+ *   wait for GUILD_CREATE, then M messages posted over REST by the owner,
+ *   the POST sent from the clients' process (node:http, kept alive) as a
+ *   real sender's is, not by an HTTP client in the server's own process.
  *   CHAT_GUILD_PASSIVE_THRESHOLD is raised so every session is active (a
  *   passive session would not get MESSAGE_CREATE: that would not be fan-out).
  * - socketio: a socket.io 4 server here, socket.io-client clients (websocket
@@ -208,20 +210,19 @@ async function runOurs(n: number): Promise<{ result: SystemResult; sample: strin
       const marker = `fanout ours n=${n} #${i} ${Math.random().toString(36).slice(2)}`;
       const r = await measureRound(clients, marker, async () => {
         for (;;) {
-          const t0 = now();
-          const response = await fetch(`${api}/channels/${seeded.channelId}/messages`, {
-            method: 'POST',
-            headers: { 'content-type': 'application/json', authorization: seeded.ownerToken },
-            body: JSON.stringify({ content: marker }),
-          });
-          const body = (await response.json()) as { retry_after?: number };
-          if (response.status === 429) {
+          // Sent from the clients' process (node:http, kept alive), as a real sender's POST would be: an HTTP
+          // client in the server's own process would spend the server's event loop on the sender's work.
+          clients.send({ type: 'post', url: `${api}/channels/${seeded.channelId}/messages`, headers: { 'content-type': 'application/json', authorization: seeded.ownerToken }, body: JSON.stringify({ content: marker }) });
+          const posted = await clients.next('posted', 60_000);
+          const body = posted.body as { retry_after?: number };
+          if (posted.status === 429) {
             limited++;
             await sleep(Math.ceil((body.retry_after ?? 1) * 1000));
             continue;
           }
-          if (response.status !== 200) throw new Error(`POST message: ${response.status} ${JSON.stringify(body)}`);
-          postMs.push(now() - t0);
+          if (posted.status !== 200) throw new Error(`POST message: ${posted.status} ${JSON.stringify(body)}`);
+          const t0 = posted.t0;
+          postMs.push(posted.at - t0);
           return t0;
         }
       });

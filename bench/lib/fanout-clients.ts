@@ -9,15 +9,21 @@
  *   -> { type: 'opened', count, ms }
  * - { type: 'expect', marker, timeoutMs } -> { type: 'armed' }, later
  *   { type: 'received', marker, count, first, last, sample } (epoch ms, high resolution; sample: the first frame text)
+ * - { type: 'post', url, headers, body } -> { type: 'posted', t0, at, status, body }: one HTTP POST
+ *   (node:http, kept-alive connection) sent from here, the clients' process, as
+ *   a real sender's would be, not from the server's process; t0 is the epoch
+ *   time just before the request is written
  * - { type: 'close' } -> exits
  */
+import { Agent, request } from 'node:http';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
 
 type System = 'ours' | 'socketio' | 'ws';
 interface OpenCommand { type: 'open'; system: System; url: string; count: number; tokens?: string[]; concurrency: number }
 interface ExpectCommand { type: 'expect'; marker: string; timeoutMs: number }
-type Command = OpenCommand | ExpectCommand | { type: 'close' };
+interface PostCommand { type: 'post'; url: string; headers: Record<string, string>; body: string }
+type Command = OpenCommand | ExpectCommand | PostCommand | { type: 'close' };
 
 const send = (message: unknown) => process.send?.(message);
 /** Absolute time in epoch milliseconds with sub-millisecond resolution, comparable across processes on one machine. */
@@ -143,8 +149,34 @@ async function open(command: OpenCommand): Promise<void> {
   send({ type: 'opened', count: items.length, ms: performance.now() - started });
 }
 
+const postAgent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+/** One POST over the kept-alive connection; resolves with the status and the parsed JSON body. */
+function post(command: PostCommand): void {
+  const body = Buffer.from(command.body);
+  const t0 = now();
+  const req = request(command.url, { method: 'POST', agent: postAgent, headers: { ...command.headers, 'content-length': String(body.length) } }, (res) => {
+    const chunks: Buffer[] = [];
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON: the parent reports the text
+      }
+      send({ type: 'posted', t0, at: now(), status: res.statusCode ?? 0, body: parsed });
+    });
+  });
+  req.on('error', (error) => send({ type: 'error', message: `POST ${command.url}: ${error.message}` }));
+  req.end(body);
+}
+
 process.on('message', (command: Command) => {
-  if (command.type === 'open') {
+  if (command.type === 'post') {
+    post(command);
+  } else if (command.type === 'open') {
     open(command).catch((error: Error) => send({ type: 'error', message: error.message }));
   } else if (command.type === 'expect') {
     const total = Math.max(sockets.length, ioSockets.length);
