@@ -13,7 +13,11 @@ import { deployTools, dockerfileExpose, dockerfileHealthService, kustomizeBuild,
 const KUSTOMIZATIONS = ['deploy/k8s/base', 'deploy/k8s/overlays/small', 'deploy/k8s/overlays/large'];
 /** Services whose instances form a ring under stable ids, so they run as StatefulSets. */
 const RING_APPS = ['guild', 'data-service', 'read-states', 'voice', 'gateway'];
-const PORT_KEYS = ['CHAT_GRPC_PORT', 'CHAT_OPS_PORT', 'CHAT_HTTP_PORT'];
+const PORT_KEYS = ['CHAT_GRPC_PORT', 'CHAT_OPS_PORT', 'CHAT_HTTP_PORT', 'CHAT_VOICE_WS_PORT', 'CHAT_VOICE_UDP_PORT'];
+/** "50000/udp" -> "50000/udp", "8443" -> "8443/tcp": a port with its protocol, as Dockerfile EXPOSE and Compose write it. */
+const withProtocol = (port: string | number): string => (String(port).includes('/') ? String(port).toLowerCase() : `${String(port)}/tcp`);
+/** The image's EXPOSE entries as port/protocol. */
+const exposedWithProtocol = (app: string): string[] => [...readFileSync(join(repoRoot, 'apps', app, 'Dockerfile'), 'utf8').matchAll(/^EXPOSE\s+(.+)$/gm)].flatMap((m) => m[1]!.trim().split(/\s+/)).map(withProtocol).sort();
 
 let tools: DeployTools;
 const yaml: Record<string, string> = {};
@@ -68,8 +72,9 @@ describe.each(SERVICE_APPS)('%s: image, Compose and Kubernetes agree', (app) => 
   it('Compose exposes the image\'s ports and configures the app to listen on them', () => {
     const exposed = dockerfileExpose(app).sort();
     const service = compose.services[app]!;
-    const declared = [...(service.expose ?? []), ...(service.ports ?? []).map((p) => String(p).split(':').pop()!)].map(Number);
-    expect([...new Set(declared)].sort()).toEqual(exposed);
+    const declared = [...(service.expose ?? []), ...(service.ports ?? []).map((p) => String(p).split(':').pop()!)].map(withProtocol);
+    expect([...new Set(declared)].sort()).toEqual(exposedWithProtocol(app));
+    expect([...new Set(declared.map((p) => Number(p.split('/')[0])))].sort()).toEqual(exposed);
     const env = service.environment ?? {};
     const listening = PORT_KEYS.filter((key) => env[key] !== undefined).map((key) => Number(env[key]));
     expect(listening.sort()).toEqual(exposed);
@@ -87,6 +92,7 @@ describe.each(SERVICE_APPS)('%s: image, Compose and Kubernetes agree', (app) => 
     const container = firstContainer(workload);
     const exposed = dockerfileExpose(app).sort();
     expect((container.ports ?? []).map((p) => p.containerPort).sort()).toEqual(exposed);
+    expect((container.ports ?? []).map((p) => `${p.containerPort}/${((p as { protocol?: string }).protocol ?? 'TCP').toLowerCase()}`).sort()).toEqual(exposedWithProtocol(app));
     const env = workloadEnv(objects, workload);
     expect(PORT_KEYS.filter((key) => env.has(key)).map((key) => Number(env.get(key))).sort()).toEqual(exposed);
     const service = findObject(objects, 'Service', app)!;

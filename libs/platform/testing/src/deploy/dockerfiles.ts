@@ -1,7 +1,7 @@
 /**
  * The seven app Dockerfiles from one template: every deployable is built
  * the same way (prune, install, non-root runtime); only its name, its health
- * service and whether it serves HTTP differ. `scripts/deploy/dockerfiles.mjs`
+ * service, whether it serves HTTP and whether it serves voice differ. `scripts/deploy/dockerfiles.mjs`
  * writes them; the deploy test fails when a committed one differs.
  */
 import { readFileSync } from 'node:fs';
@@ -16,17 +16,19 @@ export interface ImageSpec {
   healthService: string;
   /** Serves the REST API and the WebSocket gateway on CHAT_HTTP_PORT (8080). */
   http: boolean;
+  /** Runs the voice module: its voice gateway (WSS) on CHAT_VOICE_WS_PORT (8443/tcp) and its media socket on CHAT_VOICE_UDP_PORT (50000/udp). */
+  voice: boolean;
 }
 
 /** Every deployable's image. */
 export const IMAGES: readonly ImageSpec[] = [
-  { app: 'server', healthService: '', http: true },
-  { app: 'gateway', healthService: 'chat.gateway.v1.GatewayService', http: true },
-  { app: 'guild', healthService: 'chat.guild.v1.GuildService', http: false },
-  { app: 'data-service', healthService: 'chat.messages.v1.MessageService', http: false },
-  { app: 'read-states', healthService: 'chat.readstates.v1.ReadStateService', http: false },
-  { app: 'search-indexer', healthService: 'chat.search.v1.SearchService', http: false },
-  { app: 'voice', healthService: 'chat.voice.v1.VoiceService', http: false },
+  { app: 'server', healthService: '', http: true, voice: true },
+  { app: 'gateway', healthService: 'chat.gateway.v1.GatewayService', http: true, voice: false },
+  { app: 'guild', healthService: 'chat.guild.v1.GuildService', http: false, voice: false },
+  { app: 'data-service', healthService: 'chat.messages.v1.MessageService', http: false, voice: false },
+  { app: 'read-states', healthService: 'chat.readstates.v1.ReadStateService', http: false, voice: false },
+  { app: 'search-indexer', healthService: 'chat.search.v1.SearchService', http: false, voice: false },
+  { app: 'voice', healthService: 'chat.voice.v1.VoiceService', http: false, voice: true },
 ];
 
 /** The Dockerfile of one app. */
@@ -64,7 +66,7 @@ COPY --from=prune /out/tree/ ./
 COPY --from=prune /out/manifest/package.json ./package.json
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
-EXPOSE 50051 9464${image.http ? ' 8080' : ''}
+EXPOSE 50051 9464${image.http ? ' 8080' : ''}${image.voice ? ' 8443/tcp 50000/udp' : ''}
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 \\
   CMD ["node", "scripts/deploy/grpc-health-probe.mjs", "${image.healthService}"]
 STOPSIGNAL SIGTERM
