@@ -1,0 +1,59 @@
+/**
+ * The IPC messages between the voice benchmark (parent: the servers) and its
+ * client process (bench/lib/voice-clients.ts: the participants' UDP sockets).
+ * Keys travel as hex; everything else is plain JSON.
+ */
+import type { VoiceMode } from './voice-rtp';
+
+/** One participant of a call as the client process runs it. */
+export interface ParticipantSpec {
+  ssrc: number;
+  /** 32-byte session key, hex. */
+  keyHex: string;
+}
+
+/**
+ * How a group's participants talk:
+ * - `speakers`: the first `speakers` send a voice frame every 20 ms, the rest send nothing;
+ * - `silence-cycle`: everyone sends every 20 ms; participant i speaks during
+ *   second i (mod 10) of every 10 s and sends the Opus silence frame otherwise.
+ */
+export type TalkPattern = { kind: 'speakers'; speakers: number } | { kind: 'silence-cycle' };
+
+/**
+ * Which key a listener opens a received packet with: its own (the SFU
+ * re-encrypts for each listener) or the sender's (the floor relay forwards
+ * the speaker's datagram as it came).
+ */
+export type OpenWith = 'own' | 'sender';
+
+/** Parent -> child. */
+export type ToClients =
+  | { type: 'open'; group: string; server: { address: string; port: number }; mode: VoiceMode; openWith: OpenWith; participants: ParticipantSpec[] }
+  | { type: 'run'; groups: { group: string; pattern: TalkPattern }[]; warmupMs: number; durationMs: number; drainMs: number }
+  | { type: 'close-group'; group: string }
+  | { type: 'close' };
+
+/** What one group's clients did during a run (latencies counted after the warm-up only). */
+export interface GroupReport {
+  group: string;
+  sentPackets: number;
+  sentBytes: number;
+  sentVoice: number;
+  sentSilence: number;
+  receivedPackets: number;
+  receivedBytes: number;
+  /** Received datagrams that did not open with the expected key. */
+  openFailures: number;
+  /** Voice frames received after the warm-up (each gives one latency sample). */
+  latencySamples: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+}
+
+/** Child -> parent (besides ChildClients' 'started' and 'error'). */
+export type FromClients =
+  | { type: 'opened'; group: string }
+  | { type: 'ran'; groups: GroupReport[]; clientCpuUs: number; wallMs: number }
+  | { type: 'closed-group'; group: string };
