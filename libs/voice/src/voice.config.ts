@@ -1,5 +1,5 @@
 /** Settings of the voice module. */
-import { intSetting, portSetting, stringSetting, type Setting } from '@chat/config';
+import { intSetting, listSetting, portSetting, stringSetting, type Setting } from '@chat/config';
 import type { EncryptionMode } from './media';
 
 /** Every transport encryption mode the media layer implements, in preference order. */
@@ -51,6 +51,10 @@ export const voiceConfigSchema = {
     max: 3_600_000,
     unit: 'ms',
     description: 'how long an AllocateServer token may wait for the voice IDENTIFY that consumes it',
+  }),
+  webrtcIceHosts: listSetting('CHAT_VOICE_WEBRTC_ICE_HOSTS', {
+    default: [],
+    description: 'extra ICE host candidate addresses for browsers on wss://<endpoint>/webrtc, comma list (the public IP behind 1:1 NAT; 127.0.0.1 for same-host tests); interface addresses are always offered',
   }),
   modes: modesSetting('CHAT_VOICE_MODES', {
     default: ALL_ENCRYPTION_MODES,

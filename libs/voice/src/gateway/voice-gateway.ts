@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { SessionDirectory } from './session-directory';
 import type { TlsMaterial } from './tls-cert';
 import { VoiceConnection, type VoiceGatewayDeps } from './voice-connection';
@@ -12,7 +12,12 @@ export interface VoiceGatewayOptions extends Omit<VoiceGatewayDeps, 'directory'>
   readonly port: number;
   readonly tls: TlsMaterial;
   readonly directory?: SessionDirectory;
+  /** Other protocols on the same WSS server by exact path (e.g. `/webrtc`); every other path is the Discord voice gateway. */
+  readonly routes?: Readonly<Record<string, VoiceRoute>>;
 }
+
+/** Takes over a WebSocket opened on its path. */
+export type VoiceRoute = (ws: WebSocket, deps: VoiceGatewayDeps) => void;
 
 /** A listening voice gateway. */
 export interface VoiceGateway {
@@ -32,7 +37,7 @@ const WS_MAX_PAYLOAD = 64 * 1024;
 
 /**
  * Serves the Discord voice gateway over WSS: an HTTPS server with a `ws`
- * WebSocketServer on any path; `?v=` selects the dialect (8 and up: v8 with
+ * WebSocketServer on any path but the `routes` given; `?v=` selects the dialect (8 and up: v8 with
  * `seq`; anything else: v4). Each socket is a {@link VoiceConnection}.
  */
 export async function startVoiceGateway(options: VoiceGatewayOptions): Promise<VoiceGateway> {
@@ -41,7 +46,9 @@ export async function startVoiceGateway(options: VoiceGatewayOptions): Promise<V
   const server: Server = createServer({ cert: options.tls.cert, key: options.tls.key });
   const wss = new WebSocketServer({ server, maxPayload: WS_MAX_PAYLOAD, perMessageDeflate: false });
   wss.on('connection', (ws, request) => {
-    new VoiceConnection(ws, versionOf(request.url), deps);
+    const route = options.routes?.[pathOf(request.url)];
+    if (route) route(ws, deps);
+    else new VoiceConnection(ws, versionOf(request.url), deps);
   });
   wss.on('error', (error) => options.logger.warn({ err: error }, 'voice websocket server error'));
   server.on('tlsClientError', (error) => options.logger.debug({ err: error }, 'voice TLS handshake failed'));
@@ -77,4 +84,10 @@ export function versionOf(url: string | undefined): number {
   const match = /[?&]v=(\d{1,3})(?:&|$)/.exec(url ?? '');
   const version = match?.[1] ? Number(match[1]) : 4;
   return version >= 8 ? 8 : 4;
+}
+
+/** The path of a request URL without its query (`/webrtc?x=1` -> `/webrtc`). */
+export function pathOf(url: string | undefined): string {
+  const path = (url ?? '/').split('?', 1)[0] ?? '/';
+  return path === '' ? '/' : path;
 }

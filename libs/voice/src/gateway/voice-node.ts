@@ -4,6 +4,7 @@ import { CallRegistry } from '../allocation/call-registry';
 import { TokenStore } from '../allocation/token-store';
 import { VoiceAllocator } from '../allocation/voice-allocator';
 import { createMediaNode, type EncryptionMode, type MediaNode } from '../media';
+import { WebRtcConnection } from '../webrtc';
 import { loadOrCreateCert } from './tls-cert';
 import { startVoiceGateway, type VoiceGateway } from './voice-gateway';
 
@@ -26,6 +27,8 @@ export interface VoiceNodeOptions {
   graceMs?: number;
   /** Clock of token expiry (tests move it); default Date.now. */
   now?: () => number;
+  /** Extra ICE host candidate addresses of the WebRTC route (`/webrtc`); default none. */
+  webrtcIceHosts?: readonly string[];
 }
 
 /** A running voice node: the media node, the voice gateway and the VoiceService behaviour over them. */
@@ -45,7 +48,10 @@ export function endpointOf(host: string, port: number): string {
   return `${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 }
 
-/** Starts the media node, then the voice gateway (TLS from the files given, or a self-signed certificate). */
+/**
+ * Starts the media node, then the voice gateway (TLS from the files given, or
+ * a self-signed certificate) with browsers' WebRTC signalling on `/webrtc`.
+ */
 export async function startVoiceNode(options: VoiceNodeOptions): Promise<VoiceNode> {
   const publicHost = options.publicHost === '' ? options.host : options.publicHost;
   const tls = await loadOrCreateCert({ certPath: options.tlsCert, keyPath: options.tlsKey, host: publicHost });
@@ -65,6 +71,7 @@ export async function startVoiceNode(options: VoiceNodeOptions): Promise<VoiceNo
       logger: options.logger,
       heartbeatIntervalMs: options.heartbeatIntervalMs ?? 13_750,
       graceMs: options.graceMs ?? 30_000,
+      routes: { '/webrtc': (ws, deps) => new WebRtcConnection(ws, deps, { iceHosts: options.webrtcIceHosts ?? [] }) },
     });
   } catch (error) {
     await media.close();
