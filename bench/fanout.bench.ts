@@ -27,7 +27,13 @@
  * rss_bytes_per_session: server process RSS after all N are connected minus
  * RSS before the first connection (both after a forced GC), divided by N.
  *
- *   npm run bench -- fanout [--quick] [--sizes=1000,10000] [--messages=20] [--systems=ours,socketio,ws]
+ * Schedule: when every system's N sockets fit in the process at once
+ * (N x systems <= 15 000), all systems stay connected and their rounds
+ * alternate (the order rotated each round), so each system sees the same
+ * machine load; above that, or with --sequential, one system runs after
+ * the other. Each result records its schedule.
+ *
+ *   npm run bench -- fanout [--quick] [--sizes=1000,10000] [--messages=20] [--systems=ours,socketio,ws] [--sequential]
  *
  * Writes bench/results/fanout.json (fanout-quick.json with --quick).
  */
@@ -178,8 +184,26 @@ function summarise(n: number, system: System, connected: number, connectMs: numb
   };
 }
 
-/** Our server with n seeded members connected; returns the result and a sample MESSAGE_CREATE frame. */
-async function runOurs(n: number): Promise<{ result: SystemResult; sample: string | undefined }> {
+/**
+ * One system under test at one N: connects its clients, then triggers one
+ * message per round. `warmUp` runs the uncounted first round.
+ */
+interface Contender {
+  readonly system: System;
+  readonly clients: Clients;
+  readonly connected: number;
+  readonly connectMs: number;
+  readonly before: { rss: number; heap: number };
+  readonly after: { rss: number; heap: number };
+  /** Sends one message carrying `marker`; resolves with the epoch ms just before it was sent. */
+  trigger(marker: string): Promise<number>;
+  /** Extra figures for the JSON. */
+  detail(): Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+/** Our server with n seeded members connected. */
+async function startOurs(n: number): Promise<Contender> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-fanout-'));
   const removeDir = onCleanup('remove fanout sqlite dir', async () => rmSync(dir, { recursive: true, force: true }));
   const seeded = await seedFanoutGuild(join(dir, 'chat.db'), n);
@@ -190,61 +214,58 @@ async function runOurs(n: number): Promise<{ result: SystemResult; sample: strin
     handleSignals: false,
     env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
   });
-  const stop = onCleanup('stop server', async () => {
+  const stopServer = onCleanup('stop server', async () => {
     await server.shutdown('bench');
   });
   const clients = await Clients.start();
   const closeClients = onCleanup('stop clients', () => clients.close());
-  try {
-    const api = `${server.endpoints.api}/v10`;
-    const gateway = `${server.endpoints.gateway}/?v=10&encoding=json`;
-    const rssBefore = await rss();
-    clients.send({ type: 'open', system: 'ours', url: gateway, count: n, tokens: seeded.memberTokens, concurrency: CONNECT_CONCURRENCY });
-    const opened = await clients.next('opened', 15 * 60_000);
-    const rssAfter = await rss();
-    console.log(`ours n=${n}: ${opened.count} sessions identified and got GUILD_CREATE in ${Math.round(opened.ms)} ms`);
-    const rounds: RoundResult[] = [];
-    let limited = 0;
-    const postMs: number[] = [];
-    for (let i = 0; i < MESSAGES + 1; i++) {
-      const marker = `fanout ours n=${n} #${i} ${Math.random().toString(36).slice(2)}`;
-      const r = await measureRound(clients, marker, async () => {
-        for (;;) {
-          // Sent from the clients' process (node:http, kept alive), as a real sender's POST would be: an HTTP
-          // client in the server's own process would spend the server's event loop on the sender's work.
-          clients.send({ type: 'post', url: `${api}/channels/${seeded.channelId}/messages`, headers: { 'content-type': 'application/json', authorization: seeded.ownerToken }, body: JSON.stringify({ content: marker }) });
-          const posted = await clients.next('posted', 60_000);
-          const body = posted.body as { retry_after?: number };
-          if (posted.status === 429) {
-            limited++;
-            await sleep(Math.ceil((body.retry_after ?? 1) * 1000));
-            continue;
-          }
-          if (posted.status !== 200) throw new Error(`POST message: ${posted.status} ${JSON.stringify(body)}`);
-          const t0 = posted.t0;
-          postMs.push(posted.at - t0);
-          return t0;
+  const api = `${server.endpoints.api}/v10`;
+  const gateway = `${server.endpoints.gateway}/?v=10&encoding=json`;
+  const before = await rss();
+  clients.send({ type: 'open', system: 'ours', url: gateway, count: n, tokens: seeded.memberTokens, concurrency: CONNECT_CONCURRENCY });
+  const opened = await clients.next('opened', 15 * 60_000);
+  const after = await rss();
+  console.log(`ours n=${n}: ${opened.count} sessions identified and got GUILD_CREATE in ${Math.round(opened.ms)} ms`);
+  let limited = 0;
+  const postMs: number[] = [];
+  return {
+    system: 'ours',
+    clients,
+    connected: opened.count,
+    connectMs: opened.ms,
+    before,
+    after,
+    async trigger(marker) {
+      for (;;) {
+        // Sent from the clients' process (node:http, kept alive), as a real sender's POST would be: an HTTP
+        // client in the server's own process would spend the server's event loop on the sender's work.
+        clients.send({ type: 'post', url: `${api}/channels/${seeded.channelId}/messages`, headers: { 'content-type': 'application/json', authorization: seeded.ownerToken }, body: JSON.stringify({ content: marker }) });
+        const posted = await clients.next('posted', 60_000);
+        const body = posted.body as { retry_after?: number };
+        if (posted.status === 429) {
+          limited++;
+          await sleep(Math.ceil((body.retry_after ?? 1) * 1000));
+          continue;
         }
-      });
-      if (i > 0) rounds.push(r); // round 0 warms up the path (and supplies the sample frame)
-      else sampleFrame = r.sample;
-      if (r.received < n) console.warn(`ours n=${n} #${i}: only ${r.received} of ${n} sessions got the message within ${ROUND_TIMEOUT_MS} ms`);
-    }
-    return {
-      result: summarise(n, 'ours', opened.count, opened.ms, rounds, rssBefore, rssAfter, {
-        seed_ms: Math.round(seeded.seedMs),
-        users_seeded: 'through @chat/store (createUser, addToken, addMember) into the SQLite file before the server started',
-        post_p50_ms: round(percentile(postMs, 50)),
-        rate_limited_posts_retried: limited,
-        rss_note: 'server process RSS (every module in one process) after minus before the N sessions, after forced GC; clients in a child process',
-      }),
-      sample: sampleFrame,
-    };
-  } finally {
-    await closeClients();
-    await stop();
-    await removeDir();
-  }
+        if (posted.status !== 200) throw new Error(`POST message: ${posted.status} ${JSON.stringify(body)}`);
+        postMs.push(posted.at - posted.t0);
+        return posted.t0 as number;
+      }
+    },
+    detail: () => ({
+      seed_ms: Math.round(seeded.seedMs),
+      users_seeded: 'through @chat/store (createUser, addToken, addMember) into the SQLite file before the server started',
+      post_p50_ms: round(percentile(postMs, 50)),
+      post_from: "the clients' child process, node:http with a kept-alive connection",
+      rate_limited_posts_retried: limited,
+      rss_note: 'server process RSS (every module in one process) after minus before the N sessions, after forced GC; clients in a child process',
+    }),
+    async stop() {
+      await closeClients();
+      await stopServer();
+      await removeDir();
+    },
+  };
 }
 
 let sampleFrame: string | undefined;
@@ -257,7 +278,7 @@ function frameFor(marker: string): string {
   return JSON.stringify(frame);
 }
 
-async function runSocketIo(n: number): Promise<SystemResult> {
+async function startSocketIo(n: number): Promise<Contender> {
   const http = createServer();
   const io = new SocketIoServer(http, { transports: ['websocket'], perMessageDeflate: false, serveClient: false });
   io.on('connection', (socket) => {
@@ -267,81 +288,143 @@ async function runSocketIo(n: number): Promise<SystemResult> {
   http.listen(0, '127.0.0.1');
   await once(http, 'listening');
   const port = (http.address() as { port: number }).port;
-  const stop = onCleanup('stop socket.io', async () => {
+  const stopIo = onCleanup('stop socket.io', async () => {
     io.disconnectSockets(true);
     await new Promise<void>((resolve) => io.close(() => resolve()));
   });
   const clients = await Clients.start();
   const closeClients = onCleanup('stop clients', () => clients.close());
-  try {
-    const rssBefore = await rss();
-    clients.send({ type: 'open', system: 'socketio', url: `http://127.0.0.1:${port}`, count: n, concurrency: CONNECT_CONCURRENCY });
-    const opened = await clients.next('opened', 15 * 60_000);
-    const rssAfter = await rss();
-    console.log(`socketio n=${n}: ${opened.count} sockets in the room in ${Math.round(opened.ms)} ms`);
-    const rounds: RoundResult[] = [];
-    for (let i = 0; i < MESSAGES + 1; i++) {
-      const marker = `fanout socketio n=${n} #${i}`;
+  const before = await rss();
+  clients.send({ type: 'open', system: 'socketio', url: `http://127.0.0.1:${port}`, count: n, concurrency: CONNECT_CONCURRENCY });
+  const opened = await clients.next('opened', 15 * 60_000);
+  const after = await rss();
+  console.log(`socketio n=${n}: ${opened.count} sockets in the room in ${Math.round(opened.ms)} ms`);
+  return {
+    system: 'socketio',
+    clients,
+    connected: opened.count,
+    connectMs: opened.ms,
+    before,
+    after,
+    async trigger(marker) {
       const text = frameFor(marker);
-      const r = await measureRound(clients, marker, async () => {
-        const t0 = now();
-        io.to('guild').emit('m', text);
-        return t0;
-      });
-      if (i > 0) rounds.push(r);
-    }
-    return summarise(n, 'socketio', opened.count, opened.ms, rounds, rssBefore, rssAfter, { how: 'socket.io 4 room broadcast (websocket transport only), one emit per message' });
-  } finally {
-    await closeClients();
-    await stop();
-  }
+      const t0 = now();
+      io.to('guild').emit('m', text);
+      return t0;
+    },
+    detail: () => ({ how: 'socket.io 4 room broadcast (websocket transport only), one emit per message' }),
+    async stop() {
+      await closeClients();
+      await stopIo();
+    },
+  };
 }
 
-async function runWs(n: number): Promise<SystemResult> {
+async function startWs(n: number): Promise<Contender> {
   const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false });
   await once(wss, 'listening');
   const port = (wss.address() as { port: number }).port;
-  const stop = onCleanup('stop ws', async () => {
+  const stopWs = onCleanup('stop ws', async () => {
     for (const c of wss.clients) c.terminate();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   });
   const clients = await Clients.start();
   const closeClients = onCleanup('stop clients', () => clients.close());
-  try {
-    const rssBefore = await rss();
-    clients.send({ type: 'open', system: 'ws', url: `ws://127.0.0.1:${port}`, count: n, concurrency: CONNECT_CONCURRENCY });
-    const opened = await clients.next('opened', 15 * 60_000);
-    const rssAfter = await rss();
-    console.log(`ws n=${n}: ${opened.count} sockets in ${Math.round(opened.ms)} ms`);
-    const rounds: RoundResult[] = [];
-    for (let i = 0; i < MESSAGES + 1; i++) {
-      const marker = `fanout ws n=${n} #${i}`;
+  const before = await rss();
+  clients.send({ type: 'open', system: 'ws', url: `ws://127.0.0.1:${port}`, count: n, concurrency: CONNECT_CONCURRENCY });
+  const opened = await clients.next('opened', 15 * 60_000);
+  const after = await rss();
+  console.log(`ws n=${n}: ${opened.count} sockets in ${Math.round(opened.ms)} ms`);
+  return {
+    system: 'ws',
+    clients,
+    connected: opened.count,
+    connectMs: opened.ms,
+    before,
+    after,
+    async trigger(marker) {
       const buffer = Buffer.from(frameFor(marker));
-      const r = await measureRound(clients, marker, async () => {
-        const t0 = now();
-        for (const socket of wss.clients) socket.send(buffer, { binary: false });
-        return t0;
-      });
-      if (i > 0) rounds.push(r);
+      const t0 = now();
+      for (const socket of wss.clients) socket.send(buffer, { binary: false });
+      return t0;
+    },
+    detail: () => ({ how: 'ws WebSocketServer, socket.send(sameBuffer) to every client in a loop' }),
+    async stop() {
+      await closeClients();
+      await stopWs();
+    },
+  };
+}
+
+const starters: Record<System, (n: number) => Promise<Contender>> = { ours: startOurs, socketio: startSocketIo, ws: startWs };
+
+/** One counted (or warm-up) round of `contender`; warns when a session missed the message. */
+async function roundOf(contender: Contender, n: number, i: number): Promise<RoundResult> {
+  const marker = `fanout ${contender.system} n=${n} #${i} ${Math.random().toString(36).slice(2)}`;
+  const r = await measureRound(contender.clients, marker, () => contender.trigger(marker));
+  if (contender.system === 'ours' && i === 0) sampleFrame ??= r.sample; // round 0 also supplies the frame the others send
+  if (r.received < n) console.warn(`${contender.system} n=${n} #${i}: only ${r.received} of ${n} sessions got the message within ${ROUND_TIMEOUT_MS} ms`);
+  return r;
+}
+
+function resultOf(n: number, contender: Contender, rounds: RoundResult[], schedule: string): SystemResult {
+  return summarise(n, contender.system, contender.connected, contender.connectMs, rounds, contender.before, contender.after, { schedule, ...contender.detail() });
+}
+
+/**
+ * Every system connected at once and their rounds alternated (round i: ours,
+ * socketio, ws, the order rotated each round), so each system's rounds see
+ * the same machine load: on a shared machine the load moves by 2x within
+ * minutes, and one system's phase after another's compares two different
+ * machines.
+ */
+async function runInterleaved(n: number, systems: System[]): Promise<SystemResult[]> {
+  const contenders: Contender[] = [];
+  try {
+    for (const system of systems) contenders.push(await starters[system](n)); // ours first: its RSS delta is taken on a fresh process
+    const rounds = new Map<Contender, RoundResult[]>(contenders.map((c) => [c, []]));
+    for (const c of contenders) await roundOf(c, n, 0); // warm-up, not counted; ours' supplies the sample frame
+    for (let i = 1; i <= MESSAGES; i++) {
+      for (let k = 0; k < contenders.length; k++) {
+        const c = contenders[(i + k) % contenders.length] as Contender;
+        rounds.get(c)?.push(await roundOf(c, n, i));
+      }
     }
-    return summarise(n, 'ws', opened.count, opened.ms, rounds, rssBefore, rssAfter, { how: 'ws WebSocketServer, socket.send(sameBuffer) to every client in a loop' });
+    return contenders.map((c) => resultOf(n, c, rounds.get(c) ?? [], 'interleaved: all systems connected, rounds alternated'));
   } finally {
-    await closeClients();
-    await stop();
+    for (const c of contenders.reverse()) await c.stop();
   }
 }
+
+/** One system after the other (when all of them at once would need more descriptors than the process may open). */
+async function runSequential(n: number, systems: System[]): Promise<SystemResult[]> {
+  const results: SystemResult[] = [];
+  for (const system of systems) {
+    const c = await starters[system](n);
+    try {
+      const rounds: RoundResult[] = [];
+      for (let i = 0; i <= MESSAGES; i++) {
+        const r = await roundOf(c, n, i);
+        if (i > 0) rounds.push(r);
+      }
+      results.push(resultOf(n, c, rounds, 'sequential: one system after the other'));
+    } finally {
+      await c.stop();
+    }
+  }
+  return results;
+}
+
+/** Server-side descriptors all systems at once would hold; above this the run is sequential. */
+const INTERLEAVE_MAX_SOCKETS = 15_000;
 
 async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const results: SystemResult[] = [];
+  const systems = (['ours', 'socketio', 'ws'] as const).filter((s) => SYSTEMS.includes(s));
   for (const n of SIZES) {
-    if (SYSTEMS.includes('ours')) {
-      const ours = await runOurs(n);
-      sampleFrame ??= ours.sample;
-      results.push(ours.result);
-    }
-    if (SYSTEMS.includes('socketio')) results.push(await runSocketIo(n));
-    if (SYSTEMS.includes('ws')) results.push(await runWs(n));
+    const interleave = !args.includes('--sequential') && n * systems.length <= INTERLEAVE_MAX_SOCKETS;
+    results.push(...(interleave ? await runInterleaved(n, systems) : await runSequential(n, systems)));
   }
   const loadAfter = loadAverage();
   console.log(`\nfanout: one guild, N sessions on loopback, ${MESSAGES} messages per system (plus one warm-up); clients in a child process`);
