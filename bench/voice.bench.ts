@@ -19,7 +19,10 @@
  *    The floor (bench/lib/voice-floor-relay.ts) forwards the same clients'
  *    packets to the same listeners without opening or resealing them (the
  *    listeners open them with the speaker's key); every SFU figure is also
- *    given as SFU / floor.
+ *    given as SFU / floor. Before each K, this process's CPU over an idle
+ *    second (three in a full run) is measured and subtracted for the "net"
+ *    figure: at 50 packets/s the idle cost would otherwise dominate.
+ *    Kernel receive-buffer drops (/proc/net/udp) show where packets were lost.
  * 2. Silence: a call of 10 where participant i speaks during second i of
  *    every 10 s and sends the Opus silence frame (F8 FF FE) every 20 ms
  *    otherwise (a client that keeps sending), for N seconds, against two
@@ -38,6 +41,7 @@ import { onCleanup, runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, printTable, round } from './lib/stats';
 import { FloorRelay } from './lib/voice-floor-relay';
+import { udpReceiveDrops } from './lib/voice-udp-drops';
 import type { FromClients, GroupReport, OpenWith, ParticipantSpec, TalkPattern } from './lib/voice-protocol';
 
 const args = process.argv.slice(2);
@@ -49,6 +53,8 @@ const WARMUP_MS = quick ? 1000 : 2000;
 /** The clients keep sending this long past the parent's window, so a late parent timer still measures a full rate. */
 const TAIL_MS = 1000;
 const DRAIN_MS = 500;
+/** Before each K: this process's CPU with no traffic, subtracted to give the net CPU per packet. */
+const IDLE_MS = quick ? 1000 : 3000;
 const XCHACHA_K = Number(option('xchacha-k') ?? 10);
 const SILENCE_MS = Number(option('silence-seconds') ?? (quick ? 10 : 30)) * 1000;
 const SILENCE_K = 10;
@@ -102,12 +108,14 @@ async function measure(clients: ChildClients, groups: { group: string; pattern: 
   clients.send({ type: 'run', groups, warmupMs: WARMUP_MS, durationMs: WINDOW_MS + TAIL_MS, drainMs: DRAIN_MS });
   await sleep(WARMUP_MS);
   const before = target.counters();
+  const dropsBefore = udpReceiveDrops([target.address.port]);
   const cpuBefore = process.cpuUsage();
   const started = performance.now();
   await sleep(WINDOW_MS);
   const after = target.counters();
   const cpu = process.cpuUsage(cpuBefore);
   const wallMs = performance.now() - started;
+  const dropsAfter = udpReceiveDrops([target.address.port]);
   const ran = await clients.next<Ran>('ran', WARMUP_MS + WINDOW_MS + TAIL_MS + DRAIN_MS + 60_000);
   const dropped = (c: Partial<MediaCounters>) => (c.droppedMalformed ?? 0) + (c.droppedUnauthenticated ?? 0) + (c.droppedReplayed ?? 0) + (c.droppedUnknownSsrc ?? 0);
   return {
@@ -115,6 +123,7 @@ async function measure(clients: ChildClients, groups: { group: string; pattern: 
     wallMs,
     cpuUs: cpu.user + cpu.system,
     dropped: dropped(after) - dropped(before),
+    serverReceiveDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
     report: ran.groups[0] as GroupReport,
     clientCpuUs: ran.clientCpuUs,
   };
@@ -126,6 +135,11 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
   const pattern: TalkPattern = { kind: 'speakers', speakers };
   const expectedPerS = speakers * (k - 1) * FRAMES_PER_S;
   const load = loadAverage();
+  const idleCpu = process.cpuUsage();
+  const idleStarted = performance.now();
+  await sleep(IDLE_MS);
+  const idleUsage = process.cpuUsage(idleCpu);
+  const idleUsPerMs = (idleUsage.user + idleUsage.system) / (performance.now() - idleStarted);
 
   const relay = await FloorRelay.open();
   const closeRelay = onCleanup('floor relay', () => relay.close());
@@ -151,9 +165,13 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
     latency_max_ms: round(m.report.latencyMaxMs, 1),
     latency_samples: m.report.latencySamples,
     cpu_us_per_packet: round(m.forwarded > 0 ? m.cpuUs / m.forwarded : 0, 2),
+    net_cpu_us_per_packet: round(m.forwarded > 0 ? Math.max(0, m.cpuUs - idleUsPerMs * m.wallMs) / m.forwarded : 0, 2),
     server_cpu_share: round(m.cpuUs / 1000 / m.wallMs, 3),
     client_open_failures: m.report.openFailures,
     server_dropped: m.dropped,
+    server_receive_buffer_drops: m.serverReceiveDrops,
+    client_received_of_sent: round(m.report.receivedPackets / Math.max(1, m.report.sentPackets * (k - 1)), 3),
+    client_receive_buffer_drops: m.report.receiveDrops,
     client_cpu_s: round(m.clientCpuUs / 1e6, 2),
     window_ms: round(m.wallMs, 0),
   });
@@ -167,6 +185,7 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
     speakers,
     expected_per_s: expectedPerS,
     load_average: load,
+    idle_server_cpu_share: round(idleUsPerMs / 1000, 4),
     floor: f,
     sfu: s,
     sfu_over_floor: {
@@ -174,6 +193,7 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
       latency_p50: ratio(s.latency_p50_ms, f.latency_p50_ms),
       latency_p99: ratio(s.latency_p99_ms, f.latency_p99_ms),
       cpu_per_packet: ratio(s.cpu_us_per_packet, f.cpu_us_per_packet),
+      net_cpu_per_packet: ratio(s.net_cpu_us_per_packet, f.net_cpu_us_per_packet),
     },
   };
 }
@@ -251,7 +271,7 @@ await runBenchmark(async () => {
   const short = (mode: string) => (mode === 'aead_aes256_gcm_rtpsize' ? 'aes-gcm' : 'xchacha');
   console.log('');
   printTable(
-    ['K', 'mode', 'speak', 'expected/s', 'floor fwd/s', 'SFU fwd/s', 'SFU deliv.', 'floor p50/p99 ms', 'SFU p50/p99 ms', 'p50 x', 'p99 x', 'floor µs/pkt', 'SFU µs/pkt', 'CPU x'],
+    ['K', 'mode', 'speak', 'expected/s', 'floor fwd/s', 'SFU fwd/s', 'SFU deliv.', 'floor p50/p99 ms', 'SFU p50/p99 ms', 'p50 x', 'p99 x', 'floor µs/pkt raw/net', 'SFU µs/pkt raw/net', 'CPU x net', 'SFU rcvbuf drops'],
     calls.map((c) => [
       c.k,
       short(c.mode),
@@ -264,9 +284,10 @@ await runBenchmark(async () => {
       `${c.sfu.latency_p50_ms} / ${c.sfu.latency_p99_ms}`,
       c.sfu_over_floor.latency_p50 ?? '-',
       c.sfu_over_floor.latency_p99 ?? '-',
-      c.floor.cpu_us_per_packet,
-      c.sfu.cpu_us_per_packet,
-      c.sfu_over_floor.cpu_per_packet ?? '-',
+      `${c.floor.cpu_us_per_packet} / ${c.floor.net_cpu_us_per_packet}`,
+      `${c.sfu.cpu_us_per_packet} / ${c.sfu.net_cpu_us_per_packet}`,
+      c.sfu_over_floor.net_cpu_per_packet ?? '-',
+      c.sfu.server_receive_buffer_drops ?? '-',
     ]),
   );
   console.log('');

@@ -18,6 +18,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import type { FromClients, GroupReport, OpenWith, TalkPattern, ToClients } from './voice-protocol';
 import { discoveryRequest, discoveryResponseSsrc, DISCOVERY_BYTES, openRtp, rtpSsrc, sealRtp, sentAtOf, SILENCE_FRAME, voiceFrame, type VoiceMode } from './voice-rtp';
 import { percentile } from './stats';
+import { udpReceiveDrops } from './voice-udp-drops';
 
 const FRAME_MS = 20;
 const SAMPLES_PER_FRAME = 960;
@@ -171,6 +172,7 @@ function report(group: Group): GroupReport {
     latencyP50Ms: percentile(sorted, 50),
     latencyP99Ms: percentile(sorted, 99),
     latencyMaxMs: sorted[sorted.length - 1] ?? 0,
+    receiveDrops: udpReceiveDrops(group.participants.map((p) => p.socket.address().port)),
   };
 }
 

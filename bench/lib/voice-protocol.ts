@@ -50,6 +50,8 @@ export interface GroupReport {
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
+  /** Datagrams the kernel dropped because a participant's receive buffer was full (null off Linux). */
+  receiveDrops: number | null;
 }
 
 /** Child -> parent (besides ChildClients' 'started' and 'error'). */
