@@ -22,9 +22,9 @@ import {
   type DiscordGatewayAdapterCreator,
   type VoiceConnection,
 } from '@discordjs/voice';
-import OpusScript from 'opusscript';
 import { voiceConfigSchema } from '../../voice.config';
 import { startVoiceNode, type VoiceNode } from '../voice-node';
+import { estimateTone, FRAME_SAMPLES as FRAME, monoDecoder, toneFrames } from '../../testing';
 
 const GUILD = '100000000000000001';
 const CALL = '100000000000000010';
@@ -33,8 +33,6 @@ const SPEAKER = '200000000000000001';
 const LISTENER = '200000000000000002';
 const OTHER_CHANNEL = '200000000000000003';
 const DEAFENED = '200000000000000004';
-const RATE = 48_000;
-const FRAME = 960;
 const TONE_HZ = 440;
 const FRAMES = 100;
 
@@ -70,36 +68,6 @@ function adapterFor(node: VoiceNode, userId: string): DiscordGatewayAdapterCreat
   });
 }
 
-/** 20 ms stereo frames of a sine at `hz`, Opus-encoded with opusscript. */
-function toneFrames(hz: number, count: number): Buffer[] {
-  const encoder = new OpusScript(RATE, 2, OpusScript.Application.AUDIO);
-  const frames: Buffer[] = [];
-  for (let f = 0; f < count; f += 1) {
-    const pcm = Buffer.alloc(FRAME * 2 * 2);
-    for (let i = 0; i < FRAME; i += 1) {
-      const sample = Math.round(Math.sin((2 * Math.PI * hz * (f * FRAME + i)) / RATE) * 12_000);
-      pcm.writeInt16LE(sample, i * 4);
-      pcm.writeInt16LE(sample, i * 4 + 2);
-    }
-    frames.push(Buffer.from(encoder.encode(pcm, FRAME)));
-  }
-  encoder.delete();
-  return frames;
-}
-
-/** Goertzel power of `hz` in mono samples. */
-function goertzel(samples: Float64Array, hz: number): number {
-  const coefficient = 2 * Math.cos((2 * Math.PI * hz) / RATE);
-  let previous = 0;
-  let beforePrevious = 0;
-  for (const sample of samples) {
-    const current = sample + coefficient * previous - beforePrevious;
-    beforePrevious = previous;
-    previous = current;
-  }
-  return previous * previous + beforePrevious * beforePrevious - coefficient * previous * beforePrevious;
-}
-
 /** Datagrams arriving at a connection's UDP socket (read from its state; the library is not changed). */
 function countDatagrams(connection: VoiceConnection): { count: number } {
   const counter = { count: 0 };
@@ -133,14 +101,12 @@ async function main(): Promise<void> {
   const listenerGot = countDatagrams(listener);
   const elsewhereGot = countDatagrams(elsewhere);
   const deafenedGot = countDatagrams(deafened);
-  const decoder = new OpusScript(RATE, 2);
-  const pcm: number[] = [];
+  const decoder = monoDecoder();
   let packets = 0;
   const stream = listener.receiver.subscribe(SPEAKER, { end: { behavior: EndBehaviorType.AfterSilence, duration: 400 } });
   stream.on('data', (packet: Buffer) => {
     packets += 1;
-    const decoded = decoder.decode(packet);
-    for (let i = 0; i + 3 < decoded.length; i += 4) pcm.push(decoded.readInt16LE(i));
+    decoder.push(packet);
   });
   const ended = new Promise<void>((resolve) => stream.once('end', () => resolve()));
 
@@ -152,19 +118,8 @@ async function main(): Promise<void> {
   await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 5000))]);
 
   // Skip the decoder's first frames; analyse the steady tone.
-  const samples = Float64Array.from(pcm.slice(FRAME * 5, FRAME * (FRAMES - 5)));
-  let crossings = 0;
-  for (let i = 1; i < samples.length; i += 1) if ((samples[i - 1]! < 0) !== (samples[i]! < 0)) crossings += 1;
-  const zeroCrossingHz = samples.length > 0 ? crossings / 2 / (samples.length / RATE) : 0;
-  let peakHz = 0;
-  let peakPower = -1;
-  for (let hz = 200; hz <= 1000; hz += 10) {
-    const power = goertzel(samples, hz);
-    if (power > peakPower) {
-      peakPower = power;
-      peakHz = hz;
-    }
-  }
+  const samples = decoder.samples.slice(FRAME * 5, FRAME * (FRAMES - 5));
+  const { peakHz, zeroCrossingHz } = estimateTone(samples);
   const call = node.allocator.describe(GUILD, CALL);
   const result = {
     mode,
