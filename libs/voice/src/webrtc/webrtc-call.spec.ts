@@ -166,3 +166,118 @@ describe('WebRTC signalling: a browser and a UDP peer in one call', () => {
     peerClose.mockRestore();
   }, 60_000);
 });
+
+/** A fresh socket that sends `steps` in order; resolves with every signal it got and how it closed. */
+async function misbehave(...steps: Array<(browser: BrowserPeer) => void | Promise<void>>) {
+  const browser = await openBrowser();
+  for (const step of steps) await step(browser);
+  const closed = await browser.closed;
+  return { closed, errors: browser.signals.filter((signal) => signal.op === 'error') };
+}
+
+/** A step that allocates a seat when it runs and identifies with its token. */
+function identifyWithFreshToken(userId: string, sessionId: string) {
+  return (browser: BrowserPeer) => {
+    const { token } = node.allocator.allocate({ guildId: GUILD, channelId: CALL, userId, sessionId });
+    browser.send({ op: 'identify', server_id: GUILD, user_id: userId, session_id: sessionId, token });
+  };
+}
+
+/** xorshift32: the same "random" frames on every run. */
+function seeded(seed: number): () => number {
+  let state = seed >>> 0 || 1;
+  return () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state / 0x100000000;
+  };
+}
+
+describe('WebRTC signalling: bad input closes with a clear error, never a crash', () => {
+  const cases: Array<[string, Array<(b: BrowserPeer) => void | Promise<void>>, number, RegExp]> = [
+    ['garbage text', [(b) => b.send('{"op": "identify", nope', true)], VoiceClose.FailedToDecode, /not JSON/],
+    ['a binary frame', [(b) => b.ws.send(Buffer.from([1, 2, 3]))], VoiceClose.FailedToDecode, /binary/],
+    ['an unknown op', [(b) => b.send({ op: 'dance' })], VoiceClose.FailedToDecode, /bad message: op/],
+    ['a JSON array', [(b) => b.send([1, 2])], VoiceClose.FailedToDecode, /bad message/],
+    ['a frame over 32 KiB', [(b) => b.send({ op: 'offer', sdp: 'x'.repeat(40_000) })], VoiceClose.FailedToDecode, /longer than/],
+    ['an offer before identify', [(b) => b.send({ op: 'offer', sdp: 'v=0' })], VoiceClose.NotAuthenticated, /offer before identify/],
+    ['leave before identify', [(b) => b.send({ op: 'leave' })], VoiceClose.NotAuthenticated, /leave before identify/],
+    ['a wrong token', [(b) => b.send({ op: 'identify', server_id: GUILD, user_id: BROWSER, session_id: 'x', token: 'not-a-token' })], VoiceClose.AuthenticationFailed, /unknown token/],
+    ['ids that are not snowflakes', [(b) => b.send({ op: 'identify', server_id: 'guild', user_id: BROWSER, session_id: 'x', token: 't' })], VoiceClose.AuthenticationFailed, /snowflakes/],
+    ['SDP garbage', [identifyWithFreshToken(BROWSER, 'bad-sdp'), (b) => b.send({ op: 'offer', sdp: 'hello\r\nworld' })], VoiceClose.FailedToDecode, /no audio m-line/],
+    [
+      'an offer without Opus',
+      [identifyWithFreshToken(BROWSER, 'pcmu'), async (b) => b.send({ op: 'offer', sdp: await BrowserPeer.offerSdp('audio/PCMU') })],
+      VoiceClose.FailedToDecode,
+      /Opus/,
+    ],
+    ['a candidate before the offer', [identifyWithFreshToken(BROWSER, 'cand'), (b) => b.send({ op: 'candidate', candidate: { candidate: 'x' } })], VoiceClose.FailedToDecode, /candidate before offer/],
+    ['identify twice', [identifyWithFreshToken(BROWSER, 'twice'), identifyWithFreshToken(BROWSER, 'twice-2')], VoiceClose.AlreadyAuthenticated, /already identified/],
+    [
+      'a second offer',
+      [identifyWithFreshToken(BROWSER, 'reoffer'), async (b) => b.send({ op: 'offer', sdp: await BrowserPeer.offerSdp() }), (b) => b.send({ op: 'offer', sdp: 'v=0' })],
+      VoiceClose.FailedToDecode,
+      /renegotiation/,
+    ],
+  ];
+
+  for (const [name, steps, code, message] of cases) {
+    it(`${name}: error ${code} and close ${code}`, async () => {
+      const { closed, errors } = await misbehave(...steps);
+      expect(closed.code).toBe(code);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ code });
+      expect(String(errors[0]?.message)).toMatch(message);
+    });
+  }
+
+  it('a bad session frees its seat: after bad SDP the user is not in the call', async () => {
+    await misbehave(identifyWithFreshToken(BROWSER, 'seat'), (b) => b.send({ op: 'offer', sdp: 'v=0\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n' }));
+    expect(node.allocator.describe(GUILD, CALL).filter((p) => p.sessionId === 'seat')).toEqual([]);
+  });
+
+  it('150 sockets of seeded random frames each close with a protocol code; then a fresh browser joins and hears a tone', async () => {
+    const random = seeded(0x5eed);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+    const junkValue = () => pick<unknown>([null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(random() * 300)), [], {}, true, { nested: [1] }]);
+    const closes: number[] = [];
+    for (let i = 0; i < 150; i += 1) {
+      const browser = await openBrowser();
+      const frames = 1 + Math.floor(random() * 4);
+      for (let f = 0; f < frames; f += 1) {
+        const kind = random();
+        if (kind < 0.2) browser.ws.send(Buffer.from(Array.from({ length: Math.floor(random() * 64) }, () => Math.floor(random() * 256))), { binary: random() < 0.5 });
+        else if (kind < 0.4) browser.send(JSON.stringify({ op: pick(['identify', 'offer']) }).slice(0, Math.floor(random() * 20)), true);
+        else {
+          const message: Record<string, unknown> = { op: pick(['identify', 'offer', 'candidate', 'leave', 'heartbeat', 'ready', 7, null]) };
+          for (const field of ['server_id', 'user_id', 'session_id', 'token', 'sdp', 'candidate', 'nonce']) if (random() < 0.5) message[field] = junkValue();
+          if (random() < 0.3) Object.assign(message, { server_id: GUILD, user_id: BROWSER, session_id: 'fuzz', token: 'fuzz-token' });
+          browser.send(message);
+        }
+      }
+      // Anything still open after its frames (a valid heartbeat) is closed by the client.
+      const closed = await Promise.race([browser.closed, new Promise<null>((resolve) => setTimeout(() => resolve(null), 200))]);
+      if (closed === null) {
+        browser.ws.close(1000);
+        closes.push(1000);
+      } else closes.push(closed.code);
+    }
+    // 1007 is ws itself refusing a text frame that is not UTF-8, before our handler sees it.
+    expect(closes.filter((code) => ![1000, 1007, 4002, 4003, 4004].includes(code))).toEqual([]);
+    expect(closes.filter((code) => code === 4002).length).toBeGreaterThan(50);
+
+    // The node still works: a fresh browser joins, connects and hears a UDP peer.
+    const { browser } = await joinBrowser(BROWSER, 'after-fuzz');
+    await browser.connect();
+    const discord = await joinUdp(DISCORD, 'after-fuzz-udp');
+    for (const frame of toneFrames(UDP_TONE_HZ, 30)) {
+      discord.udp.sendOpus(frame);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await vi.waitFor(() => expect(browser.received.length).toBeGreaterThanOrEqual(28), { timeout: 5000, interval: 50 });
+    expect(Math.abs(toneOf(browser.received.map((rtp) => rtp.payload)).peakHz - UDP_TONE_HZ)).toBeLessThanOrEqual(10);
+  }, 120_000);
+});

@@ -67,6 +67,7 @@ export class WebRtcPeer {
    */
   async answer(sdp: string): Promise<string> {
     if (!/^v=0\r?$/m.test(sdp) || !/^m=audio /m.test(sdp)) throw new WebRtcNegotiationError('the offer has no audio m-line');
+    if (!/^a=rtpmap:\d+ opus\/48000\/2\r?$/im.test(sdp)) throw new WebRtcNegotiationError('the offer has no Opus 48000/2 codec');
     try {
       await this.pc.setRemoteDescription({ type: 'offer', sdp });
     } catch (error) {

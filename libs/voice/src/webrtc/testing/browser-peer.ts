@@ -111,6 +111,21 @@ export class BrowserPeer {
     if (pc.connectionState !== 'connected') await pc.connectionStateChange.watch((state) => state === 'connected', timeoutMs);
   }
 
+  /** An offer SDP from a throwaway werift PeerConnection (gathered), for bad-input tests; `mimeType` picks its one audio codec. */
+  static async offerSdp(mimeType = 'audio/opus'): Promise<string> {
+    const opus = mimeType === 'audio/opus';
+    const codec = new RTCRtpCodecParameters({ mimeType, clockRate: opus ? 48_000 : 8000, channels: opus ? 2 : 1, payloadType: opus ? OPUS_PT : 0 });
+    const pc = new RTCPeerConnection({ codecs: { audio: [codec] }, iceAdditionalHostAddresses: ['127.0.0.1'] });
+    try {
+      pc.addTransceiver('audio', { direction: 'sendrecv' });
+      await pc.setLocalDescription(await pc.createOffer());
+      if (pc.iceGatheringState !== 'complete') await pc.iceGatheringStateChange.watch((state) => state === 'complete', 5000);
+      return pc.localDescription?.sdp ?? '';
+    } finally {
+      await pc.close().catch(() => undefined);
+    }
+  }
+
   /** Sends Opus frames on the audio track, one every `intervalMs`, with consecutive sequence numbers and 960-sample timestamps. */
   async play(frames: readonly Buffer[], intervalMs = 20): Promise<void> {
     for (const frame of frames) {
