@@ -504,7 +504,15 @@ export interface Dispatch {
    */
   redactedPayloadJson: Buffer;
   /** Who receives it. */
-  filter?: DispatchFilter | undefined;
+  filter?:
+    | DispatchFilter
+    | undefined;
+  /**
+   * W3C trace context (the `traceparent` header value) of the work that
+   * produced the dispatch, so the gateway's delivery joins its trace. Unset
+   * when tracing is off.
+   */
+  traceparent?: string | undefined;
 }
 
 /** Request of PublishEvent. */
@@ -2869,7 +2877,13 @@ export const DispatchFilter: MessageFns<DispatchFilter> = {
 };
 
 function createBaseDispatch(): Dispatch {
-  return { type: "", payloadJson: Buffer.alloc(0), redactedPayloadJson: Buffer.alloc(0), filter: undefined };
+  return {
+    type: "",
+    payloadJson: Buffer.alloc(0),
+    redactedPayloadJson: Buffer.alloc(0),
+    filter: undefined,
+    traceparent: undefined,
+  };
 }
 
 export const Dispatch: MessageFns<Dispatch> = {
@@ -2885,6 +2899,9 @@ export const Dispatch: MessageFns<Dispatch> = {
     }
     if (message.filter !== undefined) {
       DispatchFilter.encode(message.filter, writer.uint32(34).fork()).join();
+    }
+    if (message.traceparent !== undefined) {
+      writer.uint32(42).string(message.traceparent);
     }
     return writer;
   },
@@ -2934,6 +2951,14 @@ export const Dispatch: MessageFns<Dispatch> = {
             message.filter = DispatchFilter.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.traceparent = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2960,6 +2985,7 @@ export const Dispatch: MessageFns<Dispatch> = {
         ? Buffer.from(bytesFromBase64(object.redacted_payload_json))
         : Buffer.alloc(0),
       filter: isSet(object.filter) ? DispatchFilter.fromJSON(object.filter) : undefined,
+      traceparent: isSet(object.traceparent) ? globalThis.String(object.traceparent) : undefined,
     };
   },
 
@@ -2977,6 +3003,9 @@ export const Dispatch: MessageFns<Dispatch> = {
     if (message.filter !== undefined) {
       obj.filter = DispatchFilter.toJSON(message.filter);
     }
+    if (message.traceparent !== undefined) {
+      obj.traceparent = message.traceparent;
+    }
     return obj;
   },
 
@@ -2991,6 +3020,7 @@ export const Dispatch: MessageFns<Dispatch> = {
     message.filter = (object.filter !== undefined && object.filter !== null)
       ? DispatchFilter.fromPartial(object.filter)
       : undefined;
+    message.traceparent = object.traceparent ?? undefined;
     return message;
   },
 };
