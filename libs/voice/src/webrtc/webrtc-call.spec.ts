@@ -215,6 +215,12 @@ describe('WebRTC signalling: bad input closes with a clear error, never a crash'
       /Opus/,
     ],
     ['a candidate before the offer', [identifyWithFreshToken(BROWSER, 'cand'), (b) => b.send({ op: 'candidate', candidate: { candidate: 'x' } })], VoiceClose.FailedToDecode, /candidate before offer/],
+    [
+      'a garbage candidate after the offer',
+      [identifyWithFreshToken(BROWSER, 'cand-2'), async (b) => b.send({ op: 'offer', sdp: await BrowserPeer.offerSdp() }), (b) => b.send({ op: 'candidate', candidate: { candidate: 'x', sdpMid: '0' } })],
+      VoiceClose.FailedToDecode,
+      /bad ICE candidate/,
+    ],
     ['identify twice', [identifyWithFreshToken(BROWSER, 'twice'), identifyWithFreshToken(BROWSER, 'twice-2')], VoiceClose.AlreadyAuthenticated, /already identified/],
     [
       'a second offer',
