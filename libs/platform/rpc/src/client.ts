@@ -2,10 +2,12 @@ import {
   credentials,
   makeGenericClientConstructor,
   Metadata,
+  status,
   type Client,
   type ClientReadableStream,
   type ServiceError,
 } from '@grpc/grpc-js';
+import type { Context } from '@opentelemetry/api';
 import { injectTraceContext } from '@chat/observability';
 import { CancelledError } from '@chat/errors';
 import { outboundDeadline } from './call-context';
@@ -13,6 +15,7 @@ import type { AsyncClient, CallOptions, MethodShape, ServiceShape } from './hand
 import { metadataCarrier } from './metadata-carrier';
 import { callInProcess, inProcessUnary } from './in-process';
 import { fromServiceError } from './status-map';
+import { endRpcSpan, startClientSpan } from './rpc-spans';
 
 /** Options of a service client. */
 export interface ClientOptions {
@@ -32,9 +35,9 @@ export interface ClientOptions {
 /** A promise-based client plus the underlying channel's close. */
 export type ServiceClient<D extends ServiceShape> = AsyncClient<D> & { close(): void; readonly address: string };
 
-function callMetadata(options: CallOptions | undefined): Metadata {
+function callMetadata(options: CallOptions | undefined, traced?: Context): Metadata {
   const metadata = options?.metadata?.clone() ?? new Metadata();
-  injectTraceContext(metadataCarrier(metadata));
+  injectTraceContext(metadataCarrier(metadata), traced);
   return metadata;
 }
 
@@ -46,9 +49,15 @@ function unaryCall(client: Client, method: MethodShape, defaultTimeoutMs: number
         return;
       }
       const deadline = outboundDeadline(options?.timeoutMs ?? defaultTimeoutMs);
+      const span = startClientSpan(method.path);
       const local = inProcess ? inProcessUnary(address, method.path) : undefined;
+      const settle = (error: ServiceError | null, response?: unknown) => {
+        endRpcSpan(span, error ? error.code : status.OK, error?.details);
+        if (error) reject(fromServiceError(error, method.path));
+        else resolve(response);
+      };
       if (local) {
-        callInProcess(local, method as never, request, callMetadata(options), deadline, options?.signal).then(resolve, (error: unknown) => reject(fromServiceError(error as ServiceError, method.path)));
+        callInProcess(local, method as never, request, callMetadata(options, span?.context), deadline, options?.signal).then((response) => settle(null, response), (error: unknown) => settle(error as ServiceError));
         return;
       }
       const call = client.makeUnaryRequest(
@@ -56,12 +65,11 @@ function unaryCall(client: Client, method: MethodShape, defaultTimeoutMs: number
         method.requestSerialize,
         method.responseDeserialize,
         request,
-        callMetadata(options),
+        callMetadata(options, span?.context),
         { deadline },
         (error: ServiceError | null, response?: unknown) => {
           options?.signal?.removeEventListener('abort', cancel);
-          if (error) reject(fromServiceError(error, method.path));
-          else resolve(response);
+          settle(error, response);
         },
       );
       const cancel = () => call.cancel();

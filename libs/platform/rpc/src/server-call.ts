@@ -1,10 +1,11 @@
 import { status, type Metadata, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
-import { context as otelContext } from '@opentelemetry/api';
+import { context as otelContext, type Context as OtelContext } from '@opentelemetry/api';
 import { extractTraceContext, type Logger } from '@chat/observability';
 import { runInCallScope } from './call-context';
 import type { HandlerContext, ServerStreamHandler, UnaryHandler } from './handlers';
 import { metadataCarrier } from './metadata-carrier';
 import { toGrpcStatus } from './status-map';
+import { endRpcSpan, startServerSpan } from './rpc-spans';
 
 /** Observes each finished call (for the request-duration histogram). */
 export type CallObserver = (method: string, code: status, seconds: number) => void;
@@ -31,9 +32,9 @@ function buildContext(call: Call, method: string): { context: HandlerContext; co
   return { context, controller, done: () => clearTimeout(timer) };
 }
 
-/** Runs fn inside the call's deadline scope and the trace context read from its metadata. */
-function inScope<T>(context: HandlerContext, fn: () => T): T {
-  const traced = extractTraceContext(metadataCarrier(context.metadata));
+/** Runs fn inside the call's deadline scope and its server span's context (else the trace context read from its metadata). */
+function inScope<T>(context: HandlerContext, fn: () => T, spanContext?: OtelContext): T {
+  const traced = spanContext ?? extractTraceContext(metadataCarrier(context.metadata));
   return otelContext.with(traced, () => runInCallScope({ deadline: context.deadline }, fn));
 }
 
@@ -53,8 +54,12 @@ export function wrapUnary<Req, Res>(
   return (call, callback) => {
     const started = performance.now();
     const { context, done } = buildContext(call, method);
-    const finish = (code: status) => observe(method, code, (performance.now() - started) / 1000);
-    inScope(context, () => handler(call.request, context)).then(
+    const span = startServerSpan(method, call.metadata);
+    const finish = (code: status, details?: string) => {
+      endRpcSpan(span, code, details);
+      observe(method, code, (performance.now() - started) / 1000);
+    };
+    inScope(context, () => handler(call.request, context), span?.context).then(
       (response) => {
         done();
         finish(status.OK);
@@ -63,7 +68,7 @@ export function wrapUnary<Req, Res>(
       (error: unknown) => {
         done();
         const mapped = reportFailure(logger, method, error);
-        finish(mapped.code);
+        finish(mapped.code, mapped.details);
         callback({ code: mapped.code, details: mapped.details, metadata: mapped.metadata });
       },
     );
