@@ -1,8 +1,8 @@
-import { context } from '@opentelemetry/api';
 import { extractTraceContext } from '@chat/observability';
 import { InvalidSubscribeOptionError } from './errors';
 import type { BusHandler, BusRecord, SubscribeOptions } from './event-bus.port';
 import { recordCarrier } from './header-carrier';
+import { handleTraced } from './bus-tracing';
 
 /** Retry settings with every field filled in. */
 export interface RetryPolicy {
@@ -53,9 +53,10 @@ export async function deliver(
   let lastError: unknown;
   for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
     if (revoked.aborted) return { kind: 'revoked' };
-    const run = context.with(traced, () => {
+    const delivery = { ...record, attempt };
+    const run = handleTraced(traced, delivery, () => {
       try {
-        return handler({ ...record, attempt });
+        return handler(delivery);
       } catch (error) {
         return Promise.reject(error);
       }

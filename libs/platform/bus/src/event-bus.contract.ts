@@ -4,8 +4,8 @@
  * Call `eventBusContract(name, { create })` from the adapter's spec file.
  * Topics and groups get a random suffix so a shared broker needs no cleanup.
  */
-import { context, trace, TraceFlags } from '@opentelemetry/api';
-import { installTracePropagation } from '@chat/observability';
+import { context, SpanKind, SpanStatusCode, trace, TraceFlags } from '@opentelemetry/api';
+import { installTracePropagation, recordSpansInMemory, withSpan } from '@chat/observability';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusClosedError, InvalidTopicError } from './errors';
 import type { BusRecord, EventBus } from './event-bus.port';
@@ -36,6 +36,15 @@ function collector(waitMs: number) {
       waiters.push({ n, resolve: () => (clearTimeout(timer), resolve()) });
     });
   return { records, handler, seen };
+}
+
+/** Resolves once `done()` holds (checked every 5 ms); fails after `waitMs`. */
+async function until(done: () => boolean, waitMs: number): Promise<void> {
+  const deadline = Date.now() + waitMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${waitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 function unique(prefix: string): string {
@@ -189,6 +198,47 @@ export function eventBusContract(name: string, options: EventBusContractOptions)
       await done.seen(1);
       expect(done.records[0]!.headers['traceparent']).toContain('4bf92f3577b34da6a3ce929d0e0e4736');
       expect(traceIds).toEqual(['4bf92f3577b34da6a3ce929d0e0e4736']);
+    });
+
+    it('with a tracer installed: a PRODUCER span child of the publisher\'s span, and a CONSUMER span per attempt, child of it', async () => {
+      const recorder = recordSpansInMemory();
+      try {
+        const bus = await open();
+        const topic = unique('contract-spans');
+        const done = collector(waitMs);
+        const handlerSpans: (string | undefined)[] = [];
+        await bus.subscribe(
+          topic,
+          unique('g'),
+          async (record) => {
+            handlerSpans.push(trace.getSpanContext(context.active())?.spanId);
+            if (record.attempt === 1) throw new Error('first try fails');
+            await done.handler(record);
+          },
+          { retryBackoffMs: 10, maxRetryBackoffMs: 10, maxAttempts: 3 },
+        );
+        await withSpan('publisher', {}, () => bus.publish(topic, 'k', text('spanned')));
+        await done.seen(1);
+        // The consumer span ends just after the handler resolved.
+        await until(() => recorder.spans().filter((span) => span.name === `process ${topic}`).length === 2, waitMs);
+        const spans = recorder.spans().filter((span) => span.name.endsWith(topic) || span.name === 'publisher');
+        const publisher = spans.find((span) => span.name === 'publisher')!;
+        const producer = spans.find((span) => span.name === `send ${topic}`)!;
+        const consumers = spans.filter((span) => span.name === `process ${topic}`);
+        expect(producer.kind).toBe(SpanKind.PRODUCER);
+        expect(producer.parentSpanContext?.spanId).toBe(publisher.spanContext().spanId);
+        expect(done.records[0]!.headers['traceparent']).toContain(producer.spanContext().spanId);
+        expect(consumers.map((span) => span.attributes['chat.bus.attempt'])).toEqual([1, 2]);
+        for (const consumer of consumers) {
+          expect(consumer.kind).toBe(SpanKind.CONSUMER);
+          expect(consumer.spanContext().traceId).toBe(publisher.spanContext().traceId);
+          expect(consumer.parentSpanContext?.spanId).toBe(producer.spanContext().spanId);
+        }
+        expect(consumers[0]!.status.code).toBe(SpanStatusCode.ERROR);
+        expect(handlerSpans).toEqual(consumers.map((span) => span.spanContext().spanId));
+      } finally {
+        await recorder.shutdown();
+      }
     });
 
     it('lets close finish the record in hand, then resumes the group from its commit: nothing published meanwhile is lost', async () => {

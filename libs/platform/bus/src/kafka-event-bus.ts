@@ -1,9 +1,8 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
-import { injectTraceContext } from '@chat/observability';
 import { retryPolicy } from './delivery';
 import { BusClosedError } from './errors';
 import type { BusHandler, BusHeaders, EventBus, SubscribeOptions, Subscription } from './event-bus.port';
-import { recordCarrier } from './header-carrier';
+import { publishTraced } from './bus-tracing';
 import { kafkaSettings, type KafkaEventBusOptions, type KafkaSettings } from './kafka.config';
 import { ConsumerLoop } from './kafka-consumer-loop';
 import { KafkaTopics } from './kafka-topics';
@@ -48,10 +47,11 @@ export class KafkaEventBus implements EventBus {
     if (this.closed) throw new BusClosedError('publish');
     checkName('topic', topic);
     const carried: Record<string, string> = { ...headers };
-    if (carried['traceparent'] === undefined) injectTraceContext(recordCarrier(carried));
-    await this.connect();
-    await this.topics.ensure(topic);
-    await this.producer.send({ topic, acks: -1, messages: [{ key, value: Buffer.from(value), headers: carried }] });
+    await publishTraced('kafka', topic, key, carried, async () => {
+      await this.connect();
+      await this.topics.ensure(topic);
+      await this.producer.send({ topic, acks: -1, messages: [{ key, value: Buffer.from(value), headers: carried }] });
+    });
     this.settings.observer.published?.(topic);
   }
 

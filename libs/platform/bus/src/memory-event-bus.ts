@@ -1,8 +1,7 @@
-import { injectTraceContext } from '@chat/observability';
 import { deliver, retryPolicy, settledWithin, type RetryPolicy } from './delivery';
 import { BusClosedError } from './errors';
 import type { BusHandler, BusHeaders, EventBus, SubscribeOptions, Subscription } from './event-bus.port';
-import { recordCarrier } from './header-carrier';
+import { publishTraced } from './bus-tracing';
 import { checkName, deadLetterTopicOf, DLQ_HEADERS } from './topics';
 
 /** Counts the bus reports, for metrics. */
@@ -131,14 +130,15 @@ export class MemoryEventBus implements EventBus {
     if (this.closed) throw new BusClosedError('publish');
     checkName('topic', topic);
     const carried: Record<string, string> = { ...headers };
-    if (carried['traceparent'] === undefined) injectTraceContext(recordCarrier(carried));
-    const log = this.topic(topic);
-    const p = partitionOf(key, this.partitionCount);
-    const partition = log.partitions[p]!;
-    partition.records.push({ key, value: value.slice(), headers: carried, timestamp: new Date() });
-    if (partition.records.length > this.maxRetained) partition.dropBefore(partition.end - this.maxRetained);
-    this.observer.published?.(topic);
-    for (const group of log.groups.values()) this.kick(topic, log, group, p);
+    await publishTraced('memory', topic, key, carried, async () => {
+      const log = this.topic(topic);
+      const p = partitionOf(key, this.partitionCount);
+      const partition = log.partitions[p]!;
+      partition.records.push({ key, value: value.slice(), headers: carried, timestamp: new Date() });
+      if (partition.records.length > this.maxRetained) partition.dropBefore(partition.end - this.maxRetained);
+      this.observer.published?.(topic);
+      for (const group of log.groups.values()) this.kick(topic, log, group, p);
+    });
   }
 
   async subscribe(topic: string, groupId: string, handler: BusHandler, options: SubscribeOptions = {}): Promise<Subscription> {
