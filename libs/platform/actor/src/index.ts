@@ -4,6 +4,7 @@
  * with activation on first use, and passivation.
  */
 export { ActorSystem, type ActorSystemOptions } from './actor-system';
+export { defaultActorKind, registerActorMetrics, type ActorKindOf } from './actor-metrics';
 export { defineBehaviour } from './behaviour';
 export { systemClock, type ActorClock, type TimerHandle } from './clock';
 export {
