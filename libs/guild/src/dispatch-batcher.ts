@@ -43,6 +43,8 @@ export class DispatchBatcher implements DispatchOutbox {
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   /** Counters since start. */
   readonly stats: BatcherStats = { flushes: 0, frames: 0, items: 0 };
+  /** Told after every flush that sent something: DispatchBatch frames and items it sent (metrics). */
+  onFlush: ((frames: number, items: number) => void) | undefined;
 
   constructor(options: DispatchBatcherOptions = {}) {
     this.flushIntervalMs = options.flushIntervalMs ?? 5;
@@ -109,6 +111,7 @@ export class DispatchBatcher implements DispatchOutbox {
     this.immediate = undefined;
     this.lastFlushAt = performance.now();
     this.stats.flushes += 1;
+    const before = { frames: this.stats.frames, items: this.stats.items };
     for (const [nodeId, guilds] of this.pending) {
       const stream = this.streams.get(nodeId);
       if (!stream || stream.paused) continue;
@@ -120,6 +123,7 @@ export class DispatchBatcher implements DispatchOutbox {
       }
       this.pending.delete(nodeId);
     }
+    if (this.stats.frames > before.frames) this.onFlush?.(this.stats.frames - before.frames, this.stats.items - before.items);
   }
 
   /** Stops the tick and ends every stream. */

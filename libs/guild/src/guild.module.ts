@@ -1,8 +1,10 @@
 import { defineModule, GRPC_SERVER, moduleKey } from '@chat/modules';
 import { guildV1 } from '@chat/proto';
+import { registerActorMetrics } from '@chat/actor';
 import { guildRingMembership } from '@chat/guild-client';
 import { parseMemberList, RingView, type Member, type Membership } from '@chat/ring';
 import { serviceNameOf } from '@chat/rpc';
+import { registerBatcherMetrics } from './batcher-metrics';
 import { GuildStoreMissingError } from './errors';
 import { guildConfigSchema } from './guild.config';
 import { GuildNode } from './guild-node';
@@ -59,6 +61,8 @@ export const guildModule = defineModule({
           logger: context.logger,
           voice,
         });
+        registerActorMetrics(node.system, context.metrics);
+        registerBatcherMetrics(node.batcher, context.metrics);
         context.get(GRPC_SERVER).addService(guildV1.GuildServiceService, guildServiceHandlers(node));
         context.logger.info({ nodeId: config.nodeId, ringNodes: members.map((m) => m.id), voiceNodes: voiceNodes.map((m) => m.id) }, 'guild node ready');
       },

@@ -10,6 +10,7 @@ export { guildBehaviour, type GuildSnapshot, type GuildActorDeps, type DispatchO
 export type { GuildMsg, AttachInput } from './guild.messages';
 export { DispatchBatcher, type DispatchBatcherOptions, type BatcherStats } from './dispatch-batcher';
 export { DispatchStream } from './dispatch-stream';
+export { registerBatcherMetrics } from './batcher-metrics';
 export { ReplayLog } from './replay-log';
 export type { GuildStorePorts } from './guild-state';
 export { GuildNotOwnedError, UnknownGuildError, InvalidGuildRequestError, UnknownChannelError, GuildStoreMissingError } from './errors';
