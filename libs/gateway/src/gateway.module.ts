@@ -4,6 +4,7 @@
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
+import { registerActorMetrics } from '@chat/actor';
 import { BUS } from '@chat/bus';
 import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMembershipConfig } from '@chat/guild-client';
 import { MessagesRouter } from '@chat/messages-client';
@@ -14,6 +15,7 @@ import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
+import { RelayMetrics } from './relay/relay-metrics';
 import { createRestApi, grpcMessageService, storeMessageService, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
 import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
@@ -183,6 +185,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
           server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search))({ store, gatewayUrl, gateway }));
+          registerActorMetrics(gateway.hub.system, context.metrics);
+          if (wiring) RelayMetrics.of(context.metrics).attach(wiring.relay);
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };

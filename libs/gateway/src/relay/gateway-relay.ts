@@ -12,6 +12,7 @@ import { DetachCoalescer } from './detach-coalescer';
 import { SessionNotRegisteredError } from './errors';
 import { GuildNodeLink, type StreamSource } from './guild-node-link';
 import { GuildRelay } from './guild-relay';
+import { relayItem, type RelayMetrics } from './relay-metrics';
 import {
   createDispatchFrame,
   type AttachGuildsResult,
@@ -86,6 +87,8 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   private readonly pendingRetry = new Map<string, Set<string>>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Fan-out metrics (the gateway module sets them); none by default. */
+  metrics: RelayMetrics | undefined;
   /** Coalesces DetachSession calls per guild node (mass disconnects). */
   readonly detaches: DetachCoalescer;
   /** Coalesces AttachSession calls per guild node (bursts of IDENTIFY). */
@@ -298,7 +301,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       cursors: (node) => [...this.relays.values()].filter((r) => r.ownerNodeId === node && r.lastSequence >= 0n).map((r) => ({ guildId: r.guildId, sequence: r.lastSequence.toString() })),
       batch: (_node, batch) => {
         const relay = this.relays.get(batch.guildId);
-        if (relay) for (const item of batch.items) relay.handle(item);
+        if (relay) for (const item of batch.items) relayItem(relay, item, this.metrics);
       },
       opened: (node, hello, restarted) => {
         const guilds = restarted ? [...this.relays.values()].filter((r) => r.ownerNodeId === node).map((r) => r.guildId) : hello.resyncGuildIds;

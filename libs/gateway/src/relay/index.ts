@@ -8,6 +8,7 @@ export { GatewayRelay, type GatewayRelayOptions, type RelayGuildClients } from '
 export { DetachCoalescer, type DetachCoalescerOptions, type DetachTarget } from './detach-coalescer';
 export { CallCoalescer, isUnimplemented, type CallCoalescerOptions } from './call-coalescer';
 export { GuildRelay, type RelaySession, type GuildRelayEvents } from './guild-relay';
+export { RelayMetrics, relayItem } from './relay-metrics';
 export { GuildNodeLink, type GuildNodeLinkHandler, type GuildNodeLinkOptions, type StreamSource } from './guild-node-link';
 export { selectPayload, redactMessagePayload, isMessageEvent, type FilterSubject, type Selection } from './dispatch-filter';
 export { SessionNotRegisteredError } from './errors';

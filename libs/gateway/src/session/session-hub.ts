@@ -33,7 +33,8 @@ export type SessionRef = ActorRef<SessionMsg, SessionView>;
 export class SessionHub {
   /** The relay's read view (LocalSessions). */
   readonly registry = new SessionRegistry();
-  private readonly system: ActorSystem;
+  /** The session actors (metrics sample their mailboxes). */
+  readonly system: ActorSystem;
   private readonly refs = new Map<string, SessionRef>();
   /** Relay unregisters in flight (DetachSession calls), awaited by stopAll. */
   private readonly unregistering = new Set<Promise<void>>();
