@@ -36,6 +36,8 @@ export class GuildRelay {
   framesBuilt = 0;
   /** Frames handed to sessions (one per session per dispatch), for metrics. */
   sessionsWritten = 0;
+  /** Frames handed to sessions (one per session per dispatch), for metrics. */
+  sessionsWritten = 0;
 
   constructor(
     readonly guildId: string,
@@ -147,6 +149,7 @@ export class GuildRelay {
     for (const entry of targets) {
       const selection = selectPayload(dispatch, sequence, entry);
       if (selection === undefined) continue;
+      this.sessionsWritten += 1;
       written += 1;
       this.sessionsWritten += 1;
       if (selection === 'full' || !isMessageEvent(dispatch.type)) {
