@@ -42,7 +42,7 @@ import { writeResults } from './lib/results';
 import { loadAverage, machine, printTable, round } from './lib/stats';
 import { FloorRelay } from './lib/voice-floor-relay';
 import { udpReceiveDrops } from './lib/voice-udp-drops';
-import type { FromClients, GroupReport, OpenWith, ParticipantSpec, TalkPattern } from './lib/voice-protocol';
+import { firstFrameAt, FRAME_MS, silenceCycleSpeaks, type FromClients, type GroupReport, type OpenWith, type ParticipantSpec, type TalkPattern } from './lib/voice-protocol';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -198,6 +198,25 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
   };
 }
 
+/**
+ * The packets a media node must forward in the silence call when no datagram
+ * is lost: the clients' schedule replayed through the rule of
+ * libs/voice/src/media/silence.ts (speech always; silence only while the run
+ * of silence frames is at most 5, when suppressing), times K-1 listeners.
+ */
+function expectedSilenceForwards(suppress: boolean): number {
+  let forwarded = 0;
+  for (let i = 0; i < SILENCE_K; i++) {
+    let run = 0;
+    for (let n = 0, at = firstFrameAt(i, SILENCE_K); at < SILENCE_MS; n++, at = firstFrameAt(i, SILENCE_K) + n * FRAME_MS) {
+      if (silenceCycleSpeaks(i, at)) run = 0;
+      else run++;
+      if (!suppress || run <= 5) forwarded += SILENCE_K - 1;
+    }
+  }
+  return forwarded;
+}
+
 /** Ten mostly silent participants against two media nodes at once, suppression on and off. */
 async function silenceCase(clients: ChildClients) {
   const mode: EncryptionMode = 'aead_aes256_gcm_rtpsize';
@@ -209,10 +228,13 @@ async function silenceCase(clients: ChildClients) {
   }
   const beforeOn = on.node.counters();
   const beforeOff = off.node.counters();
+  const dropsOn = udpReceiveDrops([on.node.port]);
+  const dropsOff = udpReceiveDrops([off.node.port]);
   clients.send({ type: 'run', groups: [{ group: 'silence-on', pattern: { kind: 'silence-cycle' } }, { group: 'silence-off', pattern: { kind: 'silence-cycle' } }], warmupMs: 0, durationMs: SILENCE_MS, drainMs: DRAIN_MS });
   const ran = await clients.next<Ran>('ran', SILENCE_MS + DRAIN_MS + 60_000);
-  const side = (node: MediaNode, before: MediaCounters, group: string) => {
+  const side = (node: MediaNode, before: MediaCounters, dropsBefore: number | null, group: string, expected: number) => {
     const after = node.counters();
+    const drops = udpReceiveDrops([node.port]);
     const report = ran.groups.find((g) => g.group === group);
     if (report === undefined) throw new Error(`no report for ${group}`);
     if (report.openFailures > 0) throw new Error(`${group}: ${report.openFailures} datagrams did not open`);
@@ -223,13 +245,16 @@ async function silenceCase(clients: ChildClients) {
       silence_frames_sent: report.sentSilence,
       server_to_clients_bytes: after.bytesSent - before.bytesSent,
       server_to_clients_packets: after.packetsForwarded - before.packetsForwarded,
+      expected_packets_forwarded: expected,
       silence_suppressed: after.silenceSuppressed - before.silenceSuppressed,
+      server_packets_received: after.packetsReceived - before.packetsReceived,
+      server_receive_buffer_drops: drops === null || dropsBefore === null ? null : drops - dropsBefore,
       clients_received_bytes: report.receivedBytes,
       voice_frames_received: report.latencySamples,
     };
   };
-  const suppressed = side(on.node, beforeOn, 'silence-on');
-  const unsuppressed = side(off.node, beforeOff, 'silence-off');
+  const suppressed = side(on.node, beforeOn, dropsOn, 'silence-on', expectedSilenceForwards(true));
+  const unsuppressed = side(off.node, beforeOff, dropsOff, 'silence-off', expectedSilenceForwards(false));
   for (const name of ['silence-on', 'silence-off']) await closeGroup(clients, name);
   await on.node.close();
   await off.node.close();
@@ -291,12 +316,17 @@ await runBenchmark(async () => {
     ]),
   );
   console.log('');
-  const row = (label: string, s: typeof silence.suppress_on) => [label, s.client_to_server_bytes, s.server_to_clients_bytes, s.server_to_clients_packets, s.silence_suppressed, s.voice_frames_received];
+  const row = (label: string, s: typeof silence.suppress_on) => [label, s.client_to_server_bytes, s.server_to_clients_bytes, `${s.server_to_clients_packets} (${s.expected_packets_forwarded})`, s.silence_suppressed, s.voice_frames_received];
   printTable(
-    [`silence K=${SILENCE_K}, ${SILENCE_MS / 1000} s`, 'client->server bytes', 'server->clients bytes', 'packets forwarded', 'silence suppressed', 'voice frames received'],
+    [`silence K=${SILENCE_K}, ${SILENCE_MS / 1000} s`, 'client->server bytes', 'server->clients bytes', 'packets forwarded (expected)', 'silence suppressed', 'voice frames received'],
     [row('suppressSilence on', silence.suppress_on), row('suppressSilence off', silence.suppress_off), ['on / off', round(silence.suppress_on.client_to_server_bytes / silence.suppress_off.client_to_server_bytes, 3), silence.on_over_off.server_to_clients_bytes, silence.on_over_off.server_to_clients_packets, '', '']],
   );
   console.log(`both ways, on / off: ${silence.on_over_off.both_ways_bytes}`);
+  for (const [label, s] of [['on', silence.suppress_on], ['off', silence.suppress_off]] as const) {
+    if (s.server_to_clients_packets !== s.expected_packets_forwarded) {
+      console.log(`suppressSilence ${label}: ${s.server_to_clients_packets} forwarded, ${s.expected_packets_forwarded} expected; the node received ${s.server_packets_received} of ${s.client_to_server_packets} datagrams (kernel receive-buffer drops: ${s.server_receive_buffer_drops ?? 'n/a'})`);
+    }
+  }
   const loadAfter = loadAverage();
   console.log(`load average after: ${loadAfter.join(' ')}`);
   writeResults(quick ? 'voice-quick' : 'voice', {

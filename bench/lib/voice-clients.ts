@@ -15,12 +15,10 @@
  * - { type: 'close' } -> exits
  */
 import { createSocket, type Socket } from 'node:dgram';
-import type { FromClients, GroupReport, OpenWith, TalkPattern, ToClients } from './voice-protocol';
+import { firstFrameAt, FRAME_MS, silenceCycleSpeaks, type FromClients, type GroupReport, type OpenWith, type TalkPattern, type ToClients } from './voice-protocol';
 import { discoveryRequest, discoveryResponseSsrc, DISCOVERY_BYTES, openRtp, rtpSsrc, sealRtp, sentAtOf, SILENCE_FRAME, voiceFrame, type VoiceMode } from './voice-rtp';
-import { percentile } from './stats';
 import { udpReceiveDrops } from './voice-udp-drops';
 
-const FRAME_MS = 20;
 const SAMPLES_PER_FRAME = 960;
 
 interface Participant {
@@ -117,32 +115,35 @@ async function open(command: Extract<ToClients, { type: 'open' }>): Promise<void
 interface Sender {
   group: Group;
   participant: Participant;
-  /** Scheduled time of the next frame (performance.now() clock). */
-  nextDue: number;
+  /** When its first frame is due, ms after the run's start. */
+  offset: number;
+  /** Frames sent so far: the next one is due at start + offset + frames x 20 ms. */
+  frames: number;
   /** True when the frame due at `at` (ms since the run started) is speech. */
   speaks: (at: number) => boolean;
 }
 
-function senders(group: Group, pattern: TalkPattern, start: number): Sender[] {
+function senders(group: Group, pattern: TalkPattern): Sender[] {
   const n = group.participants.length;
   if (pattern.kind === 'speakers') {
     return group.participants
       .slice(0, pattern.speakers)
-      .map((participant, i) => ({ group, participant, nextDue: start + (i * FRAME_MS) / pattern.speakers, speaks: () => true }));
+      .map((participant, i) => ({ group, participant, offset: firstFrameAt(i, pattern.speakers), frames: 0, speaks: () => true }));
   }
   return group.participants.map((participant, i) => ({
     group,
     participant,
-    nextDue: start + (i * FRAME_MS) / n,
-    speaks: (at: number) => Math.floor(at / 1000) % 10 === i % 10,
+    offset: firstFrameAt(i, n),
+    frames: 0,
+    speaks: (at: number) => silenceCycleSpeaks(i, at),
   }));
 }
 
-function sendFrame(sender: Sender, start: number): void {
+function sendFrame(sender: Sender, atMs: number): void {
   const { group, participant } = sender;
   const stats = group.stats;
   if (stats === undefined) return;
-  const speech = sender.speaks(sender.nextDue - start);
+  const speech = sender.speaks(atMs);
   participant.counter++;
   participant.sequence = (participant.sequence + 1) & 0xffff;
   participant.timestamp = (participant.timestamp + SAMPLES_PER_FRAME) >>> 0;
@@ -158,7 +159,9 @@ function sendFrame(sender: Sender, start: number): void {
 function report(group: Group): GroupReport {
   const stats = group.stats;
   if (stats === undefined) throw new Error(`group ${group.id} did not run`);
-  const sorted = [...stats.latencies].sort((a, b) => a - b);
+  const sorted = Float64Array.from(stats.latencies).sort();
+  // Nearest rank on the sorted samples (what ./stats percentile does, without sorting again).
+  const at = (p: number) => (sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0));
   return {
     group: group.id,
     sentPackets: stats.sentPackets,
@@ -169,8 +172,8 @@ function report(group: Group): GroupReport {
     receivedBytes: stats.receivedBytes,
     openFailures: stats.openFailures,
     latencySamples: sorted.length,
-    latencyP50Ms: percentile(sorted, 50),
-    latencyP99Ms: percentile(sorted, 99),
+    latencyP50Ms: at(50),
+    latencyP99Ms: at(99),
     latencyMaxMs: sorted[sorted.length - 1] ?? 0,
     receiveDrops: udpReceiveDrops(group.participants.map((p) => p.socket.address().port)),
   };
@@ -178,7 +181,7 @@ function report(group: Group): GroupReport {
 
 function run(command: Extract<ToClients, { type: 'run' }>): void {
   const start = performance.now();
-  const end = start + command.warmupMs + command.durationMs;
+  const length = command.warmupMs + command.durationMs;
   const cpuBefore = process.cpuUsage();
   const running: Group[] = [];
   const all: Sender[] = [];
@@ -187,18 +190,18 @@ function run(command: Extract<ToClients, { type: 'run' }>): void {
     if (group === undefined) throw new Error(`unknown group ${id}`);
     group.stats = { measureFrom: start + command.warmupMs, sentPackets: 0, sentBytes: 0, sentVoice: 0, sentSilence: 0, receivedPackets: 0, receivedBytes: 0, openFailures: 0, latencies: [] };
     running.push(group);
-    all.push(...senders(group, pattern, start));
+    all.push(...senders(group, pattern));
   }
-  // Frames are sent when due; a late tick sends every frame that fell due meanwhile (as a jitter buffer would not, but a 50/s rate is kept).
+  // Frames are sent when due; a late tick sends every frame that fell due meanwhile, so each sender keeps 50 frames/s on average.
   const tick = (): void => {
-    const now = performance.now();
+    const elapsed = performance.now() - start;
     for (const sender of all) {
-      while (sender.nextDue <= now && sender.nextDue < end) {
-        sendFrame(sender, start);
-        sender.nextDue += FRAME_MS;
+      for (let at = sender.offset + sender.frames * FRAME_MS; at <= elapsed && at < length; at = sender.offset + sender.frames * FRAME_MS) {
+        sendFrame(sender, at);
+        sender.frames++;
       }
     }
-    if (now < end) {
+    if (elapsed < length) {
       setTimeout(tick, 1);
       return;
     }

@@ -20,6 +20,19 @@ export interface ParticipantSpec {
  */
 export type TalkPattern = { kind: 'speakers'; speakers: number } | { kind: 'silence-cycle' };
 
+/** Milliseconds between two frames of one participant (20 ms Opus frames, 50/s). */
+export const FRAME_MS = 20;
+
+/** In the silence cycle: true when participant `index`'s frame scheduled `atMs` after the run's start is speech. */
+export function silenceCycleSpeaks(index: number, atMs: number): boolean {
+  return Math.floor(atMs / 1000) % 10 === index % 10;
+}
+
+/** When participant `index` of `count` sends its first frame, ms after the run's start (senders are spread over one frame). */
+export function firstFrameAt(index: number, count: number): number {
+  return (index * FRAME_MS) / count;
+}
+
 /**
  * Which key a listener opens a received packet with: its own (the SFU
  * re-encrypts for each listener) or the sender's (the floor relay forwards
