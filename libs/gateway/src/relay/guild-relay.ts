@@ -7,8 +7,6 @@
 import { guildV1 } from '@chat/proto';
 import { redactMessagePayload, isMessageEvent, selectPayload, type FilterSubject } from './dispatch-filter';
 import { createDispatchFrame, type DispatchFrame, type LocalSession } from './local-sessions';
-import { tracingEnabled } from '@chat/observability';
-import { traceDelivery } from './relay-tracing';
 
 /** A session attached to this guild. */
 export interface RelaySession extends FilterSubject {
@@ -34,8 +32,6 @@ export class GuildRelay {
   lastSequence = -1n;
   /** Dispatch frames built, for tests and metrics. */
   framesBuilt = 0;
-  /** Frames handed to sessions (one per session per dispatch), for metrics. */
-  sessionsWritten = 0;
   /** Frames handed to sessions (one per session per dispatch), for metrics. */
   sessionsWritten = 0;
 
@@ -114,8 +110,7 @@ export class GuildRelay {
     const sequence = BigInt(item.sequence);
     switch (body.$case) {
       case 'dispatch':
-        if (tracingEnabled()) traceDelivery(this.guildId, sequence, body.dispatch, () => this.deliver(body.dispatch, sequence, targets));
-        else this.deliver(body.dispatch, sequence, targets);
+        this.deliver(body.dispatch, sequence, targets);
         return;
       case 'memberAccess':
         for (const entry of targets) {
@@ -141,16 +136,12 @@ export class GuildRelay {
     }
   }
 
-  /** Writes the dispatch to every matching session; returns how many. */
-  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): number {
+  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): void {
     let full: DispatchFrame | undefined;
     let redacted: DispatchFrame | undefined;
-    let written = 0;
     for (const entry of targets) {
       const selection = selectPayload(dispatch, sequence, entry);
       if (selection === undefined) continue;
-      this.sessionsWritten += 1;
-      written += 1;
       this.sessionsWritten += 1;
       if (selection === 'full' || !isMessageEvent(dispatch.type)) {
         full ??= this.frame(dispatch.type, dispatch.payloadJson);
@@ -160,7 +151,6 @@ export class GuildRelay {
         entry.session.deliver(redacted);
       }
     }
-    return written;
   }
 
   private frame(type: string, payload: Buffer): DispatchFrame {
