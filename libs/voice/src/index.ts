@@ -1,5 +1,6 @@
 export { voiceModule, VOICE, type VoiceModuleValue } from './voice.module';
 export { voiceConfigSchema, ALL_ENCRYPTION_MODES } from './voice.config';
+export { registerVoiceMetrics, type MediaCountersSource } from './voice-metrics';
 export { startVoiceNode, endpointOf, type VoiceNode, type VoiceNodeOptions } from './gateway/voice-node';
 export { generateSelfSignedCert, loadOrCreateCert, type TlsMaterial } from './gateway/tls-cert';
 export { VoiceOp, VoiceClose, MAX_PAYLOAD_BYTES } from './gateway/voice-opcodes';

@@ -5,6 +5,7 @@ import { Gauge } from 'prom-client';
 import { voiceHandlers } from './allocation/voice.grpc';
 import { startVoiceNode, type VoiceNode } from './gateway/voice-node';
 import { voiceConfigSchema } from './voice.config';
+import { registerVoiceMetrics } from './voice-metrics';
 
 /** What the voice module shares once started: where clients dial and which certificate they must trust. */
 export interface VoiceModuleValue {
@@ -45,6 +46,7 @@ export const voiceModule = defineModule({
         new Gauge({ name: 'chat_voice_sessions', help: 'Voice sessions (connected or waiting for RESUME)', registers, collect() { this.set(started.gateway.directory.all().length); } });
         new Gauge({ name: 'chat_voice_packets_received', help: 'RTP packets received by the media node', registers, collect() { this.set(counters().packetsReceived); } });
         new Gauge({ name: 'chat_voice_packets_forwarded', help: 'RTP packets forwarded by the media node', registers, collect() { this.set(counters().packetsForwarded); } });
+        registerVoiceMetrics(context.metrics, counters);
         context.get(GRPC_SERVER).addService(voiceV1.VoiceServiceService, voiceHandlers(started.allocator));
         context.logger.info({ endpoint: started.endpoint, udpPort: started.media.port, modes: started.media.modes, certPath: started.certPath }, 'voice node ready');
         return { endpoint: started.endpoint, certPath: started.certPath, udpPort: started.media.port };
