@@ -9,7 +9,9 @@
  *    127.0.0.1 that does IP discovery, sends an 80-byte Opus-shaped frame
  *    every 20 ms sealed with aead_aes256_gcm_rtpsize (and, for one K,
  *    aead_xchacha20_poly1305_rtpsize) and opens everything it receives.
- *    Measured over a window after a warm-up:
+ *    Measured over a window after a warm-up, R rounds per side (floor and
+ *    SFU alternate which goes first, so a load that drifts during the run
+ *    does not favour one; counts and times are added, latencies pooled):
  *    - packets forwarded per second (the server's counter delta over wall
  *      time) against the expected speakers x (K-1) x 50/s;
  *    - latency per packet: a listener's receipt minus the speaker's send, both
@@ -29,7 +31,7 @@
  *    media nodes at once, suppressSilence on and off: bytes each way and
  *    on / off.
  *
- *   npm run bench -- voice [--quick] [--k=2,10,50] [--seconds=10] [--xchacha-k=10] [--silence-seconds=30]
+ *   npm run bench -- voice [--quick] [--k=2,10,50] [--seconds=6] [--rounds=2] [--xchacha-k=10] [--silence-seconds=30]
  *
  * Writes bench/results/voice.json (voice-quick.json with --quick).
  */
@@ -41,14 +43,17 @@ import { onCleanup, runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, printTable, round } from './lib/stats';
 import { FloorRelay } from './lib/voice-floor-relay';
+import { closeGroup, measure, openGroup, pool, type Measurement, type Target, type Timing } from './lib/voice-measure';
+import { firstFrameAt, FRAME_MS, silenceCycleSpeaks, type FromClients, type ParticipantSpec, type TalkPattern } from './lib/voice-protocol';
 import { udpReceiveDrops } from './lib/voice-udp-drops';
-import { firstFrameAt, FRAME_MS, silenceCycleSpeaks, type FromClients, type GroupReport, type OpenWith, type ParticipantSpec, type TalkPattern } from './lib/voice-protocol';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const KS = (option('k') ?? '2,10,50').split(',').map(Number);
-const WINDOW_MS = Number(option('seconds') ?? (quick ? 3 : 10)) * 1000;
+/** Measured seconds per round and side; the sides alternate order round by round (floor first in even rounds, SFU first in odd ones). */
+const WINDOW_MS = Number(option('seconds') ?? (quick ? 3 : 6)) * 1000;
+const ROUNDS = Number(option('rounds') ?? (quick ? 1 : 2));
 const WARMUP_MS = quick ? 1000 : 2000;
 /** The clients keep sending this long past the parent's window, so a late parent timer still measures a full rate. */
 const TAIL_MS = 1000;
@@ -65,24 +70,7 @@ const USER_BASE = 1_200_000_000_000_000_000n;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 type Ran = Extract<FromClients, { type: 'ran' }>;
-type Counted = Pick<MediaCounters, 'packetsForwarded' | 'bytesSent'>;
-
-/** A server under test: where the clients send, and its counters. */
-interface Target {
-  address: { address: string; port: number };
-  counters(): Counted & Partial<MediaCounters>;
-}
-
-/** Opens a group of K participants in the child against `target`. */
-async function openGroup(clients: ChildClients, group: string, target: Target, mode: EncryptionMode, openWith: OpenWith, participants: ParticipantSpec[]): Promise<void> {
-  clients.send({ type: 'open', group, server: target.address, mode, openWith, participants });
-  await clients.next('opened', 60_000);
-}
-
-async function closeGroup(clients: ChildClients, group: string): Promise<void> {
-  clients.send({ type: 'close-group', group });
-  await clients.next('closed-group', 30_000);
-}
+const TIMING: Timing = { warmupMs: WARMUP_MS, windowMs: WINDOW_MS, tailMs: TAIL_MS, drainMs: DRAIN_MS };
 
 const specs = (k: number, ssrc: (i: number) => number): ParticipantSpec[] => Array.from({ length: k }, (_, i) => ({ ssrc: ssrc(i), keyHex: randomBytes(32).toString('hex') }));
 
@@ -103,32 +91,6 @@ function startSessions(peers: MediaPeer[], participants: ParticipantSpec[], mode
   }
 }
 
-/** One measured run: the parent's window sits inside the clients' sending time (after their warm-up). */
-async function measure(clients: ChildClients, groups: { group: string; pattern: TalkPattern }[], target: Target) {
-  clients.send({ type: 'run', groups, warmupMs: WARMUP_MS, durationMs: WINDOW_MS + TAIL_MS, drainMs: DRAIN_MS });
-  await sleep(WARMUP_MS);
-  const before = target.counters();
-  const dropsBefore = udpReceiveDrops([target.address.port]);
-  const cpuBefore = process.cpuUsage();
-  const started = performance.now();
-  await sleep(WINDOW_MS);
-  const after = target.counters();
-  const cpu = process.cpuUsage(cpuBefore);
-  const wallMs = performance.now() - started;
-  const dropsAfter = udpReceiveDrops([target.address.port]);
-  const ran = await clients.next<Ran>('ran', WARMUP_MS + WINDOW_MS + TAIL_MS + DRAIN_MS + 60_000);
-  const dropped = (c: Partial<MediaCounters>) => (c.droppedMalformed ?? 0) + (c.droppedUnauthenticated ?? 0) + (c.droppedReplayed ?? 0) + (c.droppedUnknownSsrc ?? 0);
-  return {
-    forwarded: after.packetsForwarded - before.packetsForwarded,
-    wallMs,
-    cpuUs: cpu.user + cpu.system,
-    dropped: dropped(after) - dropped(before),
-    serverReceiveDrops: dropsBefore === null || dropsAfter === null ? null : dropsAfter - dropsBefore,
-    report: ran.groups[0] as GroupReport,
-    clientCpuUs: ran.clientCpuUs,
-  };
-}
-
 /** The K-participant call against the floor relay and then the media node. */
 async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) {
   const speakers = Math.max(1, Math.round(k / 4));
@@ -141,23 +103,39 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
   const idleUsage = process.cpuUsage(idleCpu);
   const idleUsPerMs = (idleUsage.user + idleUsage.system) / (performance.now() - idleStarted);
 
-  const relay = await FloorRelay.open();
-  const closeRelay = onCleanup('floor relay', () => relay.close());
+  const floorRounds: Measurement[] = [];
+  const sfuRounds: Measurement[] = [];
   let nextSsrc = 1000;
-  const floorTarget: Target = { address: { address: '127.0.0.1', port: relay.port }, counters: () => relay.counters() };
-  await openGroup(clients, `floor-${k}-${mode}`, floorTarget, mode, 'sender', specs(k, () => nextSsrc++));
-  const floor = await measure(clients, [{ group: `floor-${k}-${mode}`, pattern }], floorTarget);
-  await closeGroup(clients, `floor-${k}-${mode}`);
-  await closeRelay();
+  const runFloor = async (round: number) => {
+    const relay = await FloorRelay.open();
+    const closeRelay = onCleanup('floor relay', () => relay.close());
+    const group = `floor-${k}-${mode}-${round}`;
+    const target: Target = { address: { address: '127.0.0.1', port: relay.port }, counters: () => relay.counters() };
+    await openGroup(clients, group, target, mode, 'sender', specs(k, () => nextSsrc++));
+    floorRounds.push(await measure(clients, group, pattern, target, TIMING));
+    await closeGroup(clients, group);
+    await closeRelay();
+  };
+  const runSfu = async (round: number) => {
+    const sfu = await sfuTarget(k, true);
+    const group = `sfu-${k}-${mode}-${round}`;
+    await openGroup(clients, group, sfu.target, mode, 'own', sfu.participants);
+    startSessions(sfu.peers, sfu.participants, mode);
+    sfuRounds.push(await measure(clients, group, pattern, sfu.target, TIMING));
+    await closeGroup(clients, group);
+    await sfu.node.close();
+  };
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) {
+      await runFloor(r);
+      await runSfu(r);
+    } else {
+      await runSfu(r);
+      await runFloor(r);
+    }
+  }
 
-  const sfu = await sfuTarget(k, true);
-  await openGroup(clients, `sfu-${k}-${mode}`, sfu.target, mode, 'own', sfu.participants);
-  startSessions(sfu.peers, sfu.participants, mode);
-  const ours = await measure(clients, [{ group: `sfu-${k}-${mode}`, pattern }], sfu.target);
-  await closeGroup(clients, `sfu-${k}-${mode}`);
-  await sfu.node.close();
-
-  const summarise = (m: Awaited<ReturnType<typeof measure>>) => ({
+  const summarise = (m: Measurement) => ({
     forwarded_per_s: round((m.forwarded / m.wallMs) * 1000, 0),
     delivered_of_expected: round((m.forwarded / m.wallMs) * 1000 / expectedPerS, 3),
     latency_p50_ms: round(m.report.latencyP50Ms, 3),
@@ -173,10 +151,10 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
     client_received_of_sent: round(m.report.receivedPackets / Math.max(1, m.report.sentPackets * (k - 1)), 3),
     client_receive_buffer_drops: m.report.receiveDrops,
     client_cpu_s: round(m.clientCpuUs / 1e6, 2),
-    window_ms: round(m.wallMs, 0),
+    windows_ms: round(m.wallMs, 0),
   });
-  const f = summarise(floor);
-  const s = summarise(ours);
+  const f = summarise(pool(floorRounds));
+  const s = summarise(pool(sfuRounds));
   if (f.client_open_failures + s.client_open_failures > 0) throw new Error(`K=${k} ${mode}: ${f.client_open_failures} floor and ${s.client_open_failures} SFU datagrams did not open at the listeners`);
   const ratio = (a: number, b: number) => (b > 0 ? round(a / b, 2) : null);
   return {
@@ -184,6 +162,7 @@ async function callCase(clients: ChildClients, k: number, mode: EncryptionMode) 
     mode,
     speakers,
     expected_per_s: expectedPerS,
+    rounds: ROUNDS,
     load_average: load,
     idle_server_cpu_share: round(idleUsPerMs / 1000, 4),
     floor: f,
@@ -280,7 +259,7 @@ await runBenchmark(async () => {
   const cases: { k: number; mode: EncryptionMode }[] = KS.map((k) => ({ k, mode: 'aead_aes256_gcm_rtpsize' }));
   if (XCHACHA_K > 0) cases.push({ k: XCHACHA_K, mode: 'aead_xchacha20_poly1305_rtpsize' });
   console.log(
-    `voice: K = ${KS.join(', ')} (a quarter speaking) + xchacha at K = ${XCHACHA_K || 'none'}; ${WARMUP_MS / 1000} s warm-up, ${WINDOW_MS / 1000} s window, floor then SFU; silence K = ${SILENCE_K} for ${SILENCE_MS / 1000} s; load average ${loadBefore.join(' ')}`,
+    `voice: K = ${KS.join(', ')} (a quarter speaking) + xchacha at K = ${XCHACHA_K || 'none'}; ${WARMUP_MS / 1000} s warm-up, ${WINDOW_MS / 1000} s window x ${ROUNDS} round(s) per side, floor and SFU alternating; silence K = ${SILENCE_K} for ${SILENCE_MS / 1000} s; load average ${loadBefore.join(' ')}`,
   );
   const clients = await ChildClients.start(fileURLToPath(new URL('./lib/voice-clients.ts', import.meta.url)));
   onCleanup('voice clients', () => clients.close());
@@ -332,7 +311,7 @@ await runBenchmark(async () => {
   writeResults(quick ? 'voice-quick' : 'voice', {
     machine: machine(),
     load_average: { before: loadBefore, after: loadAfter },
-    settings: { quick, warmup_ms: WARMUP_MS, window_ms: WINDOW_MS, frames_per_s: FRAMES_PER_S, voice_frame_opus_bytes: 80, silence_seconds: SILENCE_MS / 1000 },
+    settings: { quick, warmup_ms: WARMUP_MS, window_ms: WINDOW_MS, rounds: ROUNDS, frames_per_s: FRAMES_PER_S, voice_frame_opus_bytes: 80, silence_seconds: SILENCE_MS / 1000 },
     calls,
     silence,
   });

@@ -20,6 +20,8 @@ import { discoveryRequest, discoveryResponseSsrc, DISCOVERY_BYTES, openRtp, rtpS
 import { udpReceiveDrops } from './voice-udp-drops';
 
 const SAMPLES_PER_FRAME = 960;
+/** Latencies sent back per group and run (see GroupReport.latencySample). */
+const SAMPLE_MAX = 20_000;
 
 interface Participant {
   index: number;
@@ -175,6 +177,7 @@ function report(group: Group): GroupReport {
     latencyP50Ms: at(50),
     latencyP99Ms: at(99),
     latencyMaxMs: sorted[sorted.length - 1] ?? 0,
+    latencySample: Array.from({ length: Math.min(sorted.length, SAMPLE_MAX) }, (_, i) => sorted[Math.floor((i * sorted.length) / Math.min(sorted.length, SAMPLE_MAX))] ?? 0),
     receiveDrops: udpReceiveDrops(group.participants.map((p) => p.socket.address().port)),
   };
 }

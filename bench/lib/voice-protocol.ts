@@ -63,6 +63,11 @@ export interface GroupReport {
   latencyP50Ms: number;
   latencyP99Ms: number;
   latencyMaxMs: number;
+  /**
+   * Up to 20,000 of the sorted latencies, evenly spaced by rank (all of them
+   * when fewer), so the parent can pool the rounds of a K and keep quantiles.
+   */
+  latencySample: number[];
   /** Datagrams the kernel dropped because a participant's receive buffer was full (null off Linux). */
   receiveDrops: number | null;
 }
