@@ -165,6 +165,23 @@ describe('WebRTC signalling: a browser and a UDP peer in one call', () => {
     await peerClose.mock.results[0]?.value;
     peerClose.mockRestore();
   }, 60_000);
+
+  it('a deafened browser gets nothing; RevokeSession closes it with 4014 and closes its PeerConnection', async () => {
+    const { browser } = await joinBrowser(BROWSER, 'deaf-browser');
+    await browser.connect();
+    const discord = await joinUdp(DISCORD, 'deaf-udp');
+    node.allocator.update(GUILD, CALL, BROWSER, { mute: false, deaf: false, selfMute: false, selfDeaf: true });
+    const receivedBefore = node.media.counters().packetsReceived;
+    for (const frame of toneFrames(UDP_TONE_HZ, 10)) discord.udp.sendOpus(frame);
+    await vi.waitFor(() => expect(node.media.counters().packetsReceived - receivedBefore).toBeGreaterThanOrEqual(10), { timeout: 3000, interval: 20 });
+    expect(browser.received).toEqual([]);
+    const peerClose = vi.spyOn(WebRtcPeer.prototype, 'close');
+    expect(node.allocator.revoke(GUILD, BROWSER, 'deaf-browser')).toBe(1);
+    expect((await browser.closed).code).toBe(VoiceClose.Disconnected);
+    expect(peerClose).toHaveBeenCalledTimes(1);
+    peerClose.mockRestore();
+    expect(node.allocator.describe(GUILD, CALL).filter((p) => p.userId === BROWSER)).toEqual([]);
+  }, 30_000);
 });
 
 /** A fresh socket that sends `steps` in order; resolves with every signal it got and how it closed. */
