@@ -3,6 +3,7 @@ import { defineModule, moduleKey } from '@chat/modules';
 import { logLevel, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
+import { registerBusMetrics } from './bus-metrics';
 import type { EventBus } from './event-bus.port';
 import { KafkaEventBus } from './kafka-event-bus';
 import { MemoryEventBus, type BusObserver } from './memory-event-bus';
@@ -81,6 +82,7 @@ export const busModule = defineModule({
             ? new KafkaEventBus({ brokers, clientId: config.kafkaClientId, partitions: config.kafkaPartitions, retry, observer, logCreator: kafkaLogs(context.logger) })
             : new MemoryEventBus({ partitions: config.partitions, retry, observer });
         if (bus instanceof KafkaEventBus) await bus.connect();
+        registerBusMetrics(context.metrics, bus as KafkaEventBus | MemoryEventBus);
         context.logger.info({ adapter: config.adapter, brokers }, 'event bus ready');
         return bus;
       },

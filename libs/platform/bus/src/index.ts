@@ -7,4 +7,5 @@ export { createEnvelope, encodeEnvelope, decodeEnvelope, envelopeTraceContext, t
 export { MESSAGES_TOPIC, READ_STATES_TOPIC, DLQ_HEADERS, deadLetterTopicOf } from './topics';
 export { recordCarrier } from './header-carrier';
 export { busModule, BUS } from './bus.module';
+export { registerBusMetrics, kafkaConsumerLag, type ConsumerLag, type ConsumerLagSource, type LagSubscription } from './bus-metrics';
 export { BusClosedError, InvalidTopicError, InvalidSubscribeOptionError, TopicNotReadyError, EnvelopeDecodeError } from './errors';

@@ -35,7 +35,7 @@ export class ConsumerLoop {
   /** One per batch in progress: aborting it abandons the record in hand. */
   private readonly leases = new Set<AbortController>();
 
-  constructor(private readonly options: ConsumerLoopOptions) {}
+  constructor(readonly options: ConsumerLoopOptions) {}
 
   /**
    * Subscribes and runs; resolves once the member joined its group and

@@ -1,4 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Producer } from 'kafkajs';
+import { kafkaConsumerLag, type ConsumerLag } from './bus-metrics';
 import { retryPolicy } from './delivery';
 import { BusClosedError } from './errors';
 import type { BusHandler, BusHeaders, EventBus, SubscribeOptions, Subscription } from './event-bus.port';
@@ -101,6 +102,11 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** Closes every subscription (each within its closeTimeoutMs), then the producer and the admin client. */
+  /** Per topic and consumer group of this process's subscriptions: high watermark - committed offset, from the admin client. */
+  consumerLag(): Promise<ConsumerLag[]> {
+    return kafkaConsumerLag(this.admin, [...this.loops.keys()].map((loop) => loop.options));
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await Promise.all([...this.loops].map(([loop, closeTimeoutMs]) => loop.leave(closeTimeoutMs)));

@@ -1,3 +1,4 @@
+import type { ConsumerLag } from './bus-metrics';
 import { deliver, retryPolicy, settledWithin, type RetryPolicy } from './delivery';
 import { BusClosedError } from './errors';
 import type { BusHandler, BusHeaders, EventBus, SubscribeOptions, Subscription } from './event-bus.port';
@@ -168,6 +169,18 @@ export class MemoryEventBus implements EventBus {
         this.reassign(topic, log, joined);
       },
     };
+  }
+
+  /** Per topic and consumer group: records published and not yet committed (the queue length). */
+  consumerLag(): ConsumerLag[] {
+    const out: ConsumerLag[] = [];
+    for (const [topic, log] of this.topics) {
+      for (const group of log.groups.values()) {
+        const lag = log.partitions.reduce((sum, partition, p) => sum + Math.max(0, partition.end - Math.max(group.committed[p]!, partition.start)), 0);
+        out.push({ topic, group: group.id, lag });
+      }
+    }
+    return out;
   }
 
   async close(): Promise<void> {
