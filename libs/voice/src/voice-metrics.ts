@@ -6,10 +6,14 @@
  * silence (silence suppression).
  */
 import { Counter, type Registry } from 'prom-client';
-import type { MediaNodeStats } from './media';
+import type { MediaCounters, MediaNodeStats } from './media';
 
-/** Reads a media node's counters (cumulative since the node started). */
-export type MediaCountersSource = () => MediaNodeStats;
+/**
+ * Reads a media node's counters (cumulative since the node started):
+ * `MediaNode.counters()`. The UDP node also returns the accepted and
+ * send-error buckets of MediaNodeStats; a node without them reports 0.
+ */
+export type MediaCountersSource = () => MediaCounters & Partial<MediaNodeStats>;
 
 /** Drop reasons and the counter each one reads. */
 const DROP_REASONS = {
@@ -25,7 +29,7 @@ const sourcesByRegistry = new WeakMap<Registry, Set<MediaCountersSource>>();
 
 function total(sources: Iterable<MediaCountersSource>, key: keyof MediaNodeStats): number {
   let sum = 0;
-  for (const read of sources) sum += read()[key];
+  for (const read of sources) sum += read()[key] ?? 0;
   return sum;
 }
 
