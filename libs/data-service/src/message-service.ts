@@ -1,5 +1,6 @@
 import { Coalescer } from '@chat/coalesce';
 import { errorKindOf } from '@chat/errors';
+import { withSpan } from '@chat/observability';
 import { dateOf } from '@chat/snowflake';
 import { Semaphore } from '@chat/semaphore';
 import { ChannelDirectory, type CallOptions, type ChannelExists } from './channel-directory';
@@ -236,7 +237,7 @@ export class MessageService {
    */
   private async write<T>(channelId: string, operation: string, call: () => Promise<T>, options: CallOptions): Promise<T> {
     try {
-      return await this.store(operation, () => call(), options);
+      return await withSpan(`message-store ${operation}`, { attributes: { 'db.operation.name': operation, 'chat.channel.id': channelId } }, () => this.store(operation, () => call(), options));
     } finally {
       this.reads.invalidate(channelId);
     }

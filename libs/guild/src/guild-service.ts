@@ -11,6 +11,7 @@ import type { GuildNode } from './guild-node';
 import type { SubscriptionResult } from './guild.messages';
 import { requireSnowflake } from './ids';
 import { presenceRecord } from './presence';
+import { stampTrace } from './publish-tracing';
 import { limitOf } from './member-listing';
 
 type Handlers = AsyncHandlers<typeof guildV1.GuildServiceService>;
@@ -132,7 +133,7 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
       const dispatch = request.dispatch;
       if (!dispatch || !/^[A-Z0-9_]{1,64}$/.test(dispatch.type)) throw new InvalidGuildRequestError('dispatch.type', 'must be a Discord dispatch name');
       if (dispatch.payloadJson.length === 0) throw new InvalidGuildRequestError('dispatch.payload_json', 'is required');
-      return node.ask<guildV1.PublishEventResponse>(request.guildId, (reply) => ({ type: 'publish', dispatch, dedupeKey: request.dedupeKey, reply }), timeoutOf(context));
+      return node.ask<guildV1.PublishEventResponse>(request.guildId, (reply) => ({ type: 'publish', dispatch: stampTrace(dispatch), dedupeKey: request.dedupeKey, reply }), timeoutOf(context));
     },
 
     async *streamDispatches(request, context) {

@@ -17,6 +17,7 @@ import { advanceListing, offloadListing, type ListingDeps } from './member-listi
 import { ReplayLog } from './replay-log';
 import type { AttachInput, GuildMsg } from './guild.messages';
 import { applyPublish } from './guild-publish';
+import { tracePublish } from './publish-tracing';
 import { changesMember, changesStructure } from './dispatch-defaults';
 import { VoiceServerUnavailableError } from './errors';
 import type { VoiceDeps } from './voice/voice-calls';
@@ -171,7 +172,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
             msg.reply({ sequence: known, duplicate: true });
             return state;
           }
-          const sequence = await applyPublish(state, deps, msg.dispatch);
+          const sequence = await tracePublish(state.data.guild.id, msg.dispatch, (dispatch) => applyPublish(state, deps, dispatch));
           if (state.data.voiceStates.size > 0 && (changesStructure(msg.dispatch.type) || changesMember(msg.dispatch.type))) pruneVoiceStates(state, deps);
           if (msg.dedupeKey !== '') {
             state.dedupe.set(msg.dedupeKey, sequence.toString());

@@ -7,6 +7,8 @@
 import { guildV1 } from '@chat/proto';
 import { redactMessagePayload, isMessageEvent, selectPayload, type FilterSubject } from './dispatch-filter';
 import { createDispatchFrame, type DispatchFrame, type LocalSession } from './local-sessions';
+import { tracingEnabled } from '@chat/observability';
+import { traceDelivery } from './relay-tracing';
 
 /** A session attached to this guild. */
 export interface RelaySession extends FilterSubject {
@@ -110,7 +112,8 @@ export class GuildRelay {
     const sequence = BigInt(item.sequence);
     switch (body.$case) {
       case 'dispatch':
-        this.deliver(body.dispatch, sequence, targets);
+        if (tracingEnabled()) traceDelivery(this.guildId, sequence, body.dispatch, () => this.deliver(body.dispatch, sequence, targets));
+        else this.deliver(body.dispatch, sequence, targets);
         return;
       case 'memberAccess':
         for (const entry of targets) {
@@ -136,12 +139,15 @@ export class GuildRelay {
     }
   }
 
-  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): void {
+  /** Writes the dispatch to every matching session; returns how many. */
+  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): number {
     let full: DispatchFrame | undefined;
     let redacted: DispatchFrame | undefined;
+    let written = 0;
     for (const entry of targets) {
       const selection = selectPayload(dispatch, sequence, entry);
       if (selection === undefined) continue;
+      written += 1;
       this.sessionsWritten += 1;
       if (selection === 'full' || !isMessageEvent(dispatch.type)) {
         full ??= this.frame(dispatch.type, dispatch.payloadJson);
@@ -151,6 +157,7 @@ export class GuildRelay {
         entry.session.deliver(redacted);
       }
     }
+    return written;
   }
 
   private frame(type: string, payload: Buffer): DispatchFrame {

@@ -9,6 +9,7 @@ import { DiscordErrors, RestError, toRestError } from './errors';
 import { DEFAULT_BODY_LIMIT_BYTES, readJsonBody } from './http/json-body';
 import { sendError, sendJson } from './http/respond';
 import { Router, type HttpMethod } from './http/router';
+import { nameRequestSpan, traceRequest } from './http/request-span';
 import { authenticate } from './auth';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limiter';
 import { SlowmodeTracker } from './slowmode';
@@ -54,7 +55,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
   const limiter = new RateLimiter(resolved.rateLimits, clock);
 
   return (req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    traceRequest(req, res, () => handle(req, res)).catch((error: unknown) => {
       resolved.logger.error({ err: error }, 'REST handler failed');
       if (!res.headersSent) sendError(res, new RestError(500, 0, '500: Internal Server Error'));
       else res.destroy();
@@ -70,6 +71,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     if (match.kind === 'not_found') return drainThen(req, () => sendError(res, DiscordErrors.notFound()));
     if (match.kind === 'method_not_allowed') return drainThen(req, () => sendError(res, DiscordErrors.methodNotAllowed()));
     const definition = match.route.value;
+    nameRequestSpan(match.route.method, match.route.pattern);
     try {
       let caller: Caller | undefined;
       if (definition.auth !== 'none') caller = await authenticate(req, resolved.store.users);

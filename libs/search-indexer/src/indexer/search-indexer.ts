@@ -14,11 +14,15 @@
  * arriving.
  */
 import { decodeEnvelope, MESSAGES_TOPIC, type BusRecord, type EventBus, type SubscribeOptions, type Subscription } from '@chat/bus';
+import { withSpan } from '@chat/observability';
 import { UnknownCellError } from '../errors';
 import type { CellAllocator } from '../cells/cell-allocator';
 import type { SearchIndex } from '../index/search-index.port';
 import { Batcher, type BatchLimits } from './batcher';
 import { operationsOf, type IndexOperation } from './message-documents';
+
+/** Name of the span of one consumed record's indexing (routing, batching, the bulk write it waits for). */
+export const INDEX_SPAN = 'search-indexer index';
 
 /** What the indexer reports (the module turns it into metrics). */
 export interface IndexerObserver {
@@ -86,8 +90,12 @@ export class SearchIndexer {
     await leaving;
   }
 
-  /** Handles one record: resolves after its operations were written. Exposed for tests. */
-  async handle(record: BusRecord): Promise<void> {
+  /** Handles one record (in a `search-indexer index` span): resolves after its operations were written. Exposed for tests. */
+  handle(record: BusRecord): Promise<void> {
+    return withSpan(INDEX_SPAN, { attributes: { 'messaging.kafka.offset': record.offset, 'chat.channel.id': record.key } }, () => this.index(record));
+  }
+
+  private async index(record: BusRecord): Promise<void> {
     try {
       const operations = operationsOf(decodeEnvelope(record.value));
       const byDestination = new Map<string, IndexOperation[]>();
