@@ -4,6 +4,11 @@
 //   3. vitest: unit tests, then the integration suite against real Kafka,
 //      Cassandra, Elasticsearch and etcd (started by its global setup)
 // `npm test -- --only=vitest [vitest args]` runs a subset; other arguments go to vitest.
+// Affected mode (CI after a change): with CHAT_TEST_AFFECTED_BASE=<rev>, or NX_BASE
+// as nx-set-shas exports it (NX_HEAD optional), lint and typecheck run through
+// `nx affected` against that base instead of `nx run-many`, and vitest runs only
+// the test files that reach a file changed since the base (`vitest --changed`).
+// Without either variable everything runs, as .ci/run does on a clean clone.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,9 +43,12 @@ function printTimings() {
 const started = Date.now();
 ensureDeps();
 const nx = join(root, 'node_modules/.bin/nx');
+const affectedBase = process.env.CHAT_TEST_AFFECTED_BASE || process.env.NX_BASE || '';
+const projects = affectedBase ? ['affected', `--base=${affectedBase}`, ...(process.env.NX_HEAD ? [`--head=${process.env.NX_HEAD}`] : [])] : ['run-many'];
+if (affectedBase) console.log(`affected mode: projects and tests changed since ${affectedBase}`);
 run('proto', process.execPath, ['scripts/proto.mjs', 'check']);
-run('lint', nx, ['run-many', '-t', 'lint', '--parallel=2', '--output-style=static'], { NX_DAEMON: 'false' });
-run('typecheck', nx, ['run-many', '-t', 'typecheck', '--parallel=2', '--output-style=static'], { NX_DAEMON: 'false' });
+run('lint', nx, [...projects, '-t', 'lint', '--parallel=2', '--output-style=static'], { NX_DAEMON: 'false' });
+run('typecheck', nx, [...projects, '-t', 'typecheck', '--parallel=2', '--output-style=static'], { NX_DAEMON: 'false' });
 
 const reportDir = join(root, 'node_modules/.cache/chat-test');
 mkdirSync(reportDir, { recursive: true });
@@ -50,6 +58,7 @@ run('vitest', join(root, 'node_modules/.bin/vitest'), [
   '--reporter=default',
   '--reporter=json',
   `--outputFile.json=${report}`,
+  ...(affectedBase ? [`--changed=${affectedBase}`, '--passWithNoTests'] : []),
   ...vitestArgs,
 ]);
 
@@ -59,7 +68,7 @@ if (wanted('vitest')) {
   const summary = JSON.parse(readFileSync(report, 'utf8'));
   const skipped = summary.numPendingTests + summary.numTodoTests;
   console.log(`\n${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`);
-  if (summary.numTotalTests === 0) {
+  if (summary.numTotalTests === 0 && !affectedBase) {
     console.error('no test ran');
     process.exit(1);
   }
