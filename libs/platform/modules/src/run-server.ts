@@ -1,5 +1,6 @@
 import { describeConfig, loadConfig, portSetting, readConfigFile, stringSetting } from '@chat/config';
-import { createLogger, createMetricsRegistry, installTracePropagation, startOpsEndpoint, type Logger } from '@chat/observability';
+import { createLogger, createMetricsRegistry, startOpsEndpoint, type Logger } from '@chat/observability';
+import { startTracing, tracingSchema } from './tracing-settings';
 import { GRPC_SERVER } from './infrastructure/grpc-server.module';
 import type { ModuleDefinition } from './module';
 import { ModuleManager } from './module-manager';
@@ -9,6 +10,7 @@ const opsSchema = {
   host: stringSetting('CHAT_OPS_HOST', { default: '127.0.0.1', description: 'address of the /metrics, /ready, /healthz endpoint' }),
   port: portSetting('CHAT_OPS_PORT', { default: 9464, description: 'port of the /metrics, /ready, /healthz endpoint (0 picks a free one)' }),
   nodeId: stringSetting('CHAT_NODE_ID', { default: 'node-0', description: 'this process\'s name in logs, metrics and the ring', pattern: /^[A-Za-z0-9._-]+$/ }),
+  ...tracingSchema,
 };
 
 /** Settings every server process reads, whatever its targets. */
@@ -49,7 +51,7 @@ export async function startServer(options: {
   const sources = { env, file };
   const ops = loadConfig(opsSchema, sources);
   const logger = options.logger ?? createLogger({ name: ops.nodeId });
-  installTracePropagation();
+  const tracing = startTracing(ops.traceExporter, { env, targets: args.targets, nodeId: ops.nodeId });
   const metrics = createMetricsRegistry({ node: ops.nodeId });
   const manager = new ModuleManager(options.definitions, args.targets, { logger, metrics, config: sources });
 
@@ -70,6 +72,7 @@ export async function startServer(options: {
       logger.info({ reason }, 'stopping');
       await manager.stop();
       await opsEndpoint.close();
+      await tracing.shutdown();
       const exit = { code, reason };
       resolveExit(exit);
       return exit;
@@ -81,6 +84,7 @@ export async function startServer(options: {
     await manager.start();
   } catch (error) {
     await opsEndpoint.close();
+    await tracing.shutdown();
     throw error;
   }
   grpcServerOf(manager)?.setOverallServing(manager.isReady());
