@@ -22,14 +22,18 @@
  *    packets to the same listeners without opening or resealing them (the
  *    listeners open them with the speaker's key); every SFU figure is also
  *    given as SFU / floor. Before each K, this process's CPU over an idle
- *    second (three in a full run) is measured and subtracted for the "net"
- *    figure: at 50 packets/s the idle cost would otherwise dominate.
+ *    second (three in a full run) is measured; the JSON also gives a "net"
+ *    CPU per packet with it subtracted (the table shows the raw figure: the
+ *    idle second can catch the previous K's garbage collection, and then
+ *    the correction is larger than what it corrects).
  *    Kernel receive-buffer drops (/proc/net/udp) show where packets were lost.
  * 2. Silence: a call of 10 where participant i speaks during second i of
  *    every 10 s and sends the Opus silence frame (F8 FF FE) every 20 ms
  *    otherwise (a client that keeps sending), for N seconds, against two
  *    media nodes at once, suppressSilence on and off: bytes each way and
  *    on / off.
+ * 3. Crypto alone: CPU per seal and per open of one 80-byte frame in each
+ *    mode, no sockets (what the SFU's extra cost per packet is made of).
  *
  *   npm run bench -- voice [--quick] [--k=2,10,50] [--seconds=6] [--rounds=2] [--xchacha-k=10] [--silence-seconds=30]
  *
@@ -42,6 +46,7 @@ import { ChildClients } from './lib/child-clients';
 import { onCleanup, runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, printTable, round } from './lib/stats';
+import { cryptoCost } from './lib/voice-crypto-cost';
 import { FloorRelay } from './lib/voice-floor-relay';
 import { closeGroup, measure, openGroup, pool, type Measurement, type Target, type Timing } from './lib/voice-measure';
 import { firstFrameAt, FRAME_MS, silenceCycleSpeaks, type FromClients, type ParticipantSpec, type TalkPattern } from './lib/voice-protocol';
@@ -63,6 +68,8 @@ const IDLE_MS = quick ? 1000 : 3000;
 const XCHACHA_K = Number(option('xchacha-k') ?? 10);
 const SILENCE_MS = Number(option('silence-seconds') ?? (quick ? 10 : 30)) * 1000;
 const SILENCE_K = 10;
+/** Seals and opens per mode for the crypto-alone table. */
+const CRYPTO_OPS = quick ? 20_000 : 100_000;
 const FRAMES_PER_S = 50;
 const GUILD_ID = '1100000000000000001';
 const CHANNEL_ID = '1100000000000000002';
@@ -271,11 +278,12 @@ await runBenchmark(async () => {
     console.log(`  K=${c.k} ${c.mode}: floor ${result.floor.forwarded_per_s}/s, SFU ${result.sfu.forwarded_per_s}/s of ${result.expected_per_s}/s expected (load ${result.load_average.join(' ')})`);
   }
   const silence = await silenceCase(clients);
+  const crypto = cryptoCost(CRYPTO_OPS);
 
   const short = (mode: string) => (mode === 'aead_aes256_gcm_rtpsize' ? 'aes-gcm' : 'xchacha');
   console.log('');
   printTable(
-    ['K', 'mode', 'speak', 'expected/s', 'floor fwd/s', 'SFU fwd/s', 'SFU deliv.', 'floor p50/p99 ms', 'SFU p50/p99 ms', 'p50 x', 'p99 x', 'floor µs/pkt raw/net', 'SFU µs/pkt raw/net', 'CPU x net', 'SFU rcvbuf drops'],
+    ['K', 'mode', 'speak', 'expected/s', 'floor fwd/s', 'SFU fwd/s', 'SFU deliv.', 'floor p50/p99 ms', 'SFU p50/p99 ms', 'p50 x', 'p99 x', 'floor µs/pkt', 'SFU µs/pkt', 'CPU x', 'SFU rcvbuf drops'],
     calls.map((c) => [
       c.k,
       short(c.mode),
@@ -288,9 +296,9 @@ await runBenchmark(async () => {
       `${c.sfu.latency_p50_ms} / ${c.sfu.latency_p99_ms}`,
       c.sfu_over_floor.latency_p50 ?? '-',
       c.sfu_over_floor.latency_p99 ?? '-',
-      `${c.floor.cpu_us_per_packet} / ${c.floor.net_cpu_us_per_packet}`,
-      `${c.sfu.cpu_us_per_packet} / ${c.sfu.net_cpu_us_per_packet}`,
-      c.sfu_over_floor.net_cpu_per_packet ?? '-',
+      c.floor.cpu_us_per_packet,
+      c.sfu.cpu_us_per_packet,
+      c.sfu_over_floor.cpu_per_packet ?? '-',
       c.sfu.server_receive_buffer_drops ?? '-',
     ]),
   );
@@ -301,6 +309,11 @@ await runBenchmark(async () => {
     [row('suppressSilence on', silence.suppress_on), row('suppressSilence off', silence.suppress_off), ['on / off', round(silence.suppress_on.client_to_server_bytes / silence.suppress_off.client_to_server_bytes, 3), silence.on_over_off.server_to_clients_bytes, silence.on_over_off.server_to_clients_packets, '', '']],
   );
   console.log(`both ways, on / off: ${silence.on_over_off.both_ways_bytes}`);
+  console.log('');
+  printTable(
+    ['crypto alone, 80-byte frame', 'ops', 'seal µs CPU', 'open µs CPU'],
+    crypto.map((c) => [short(c.mode), c.ops, round(c.sealCpuUs, 2), round(c.openCpuUs, 2)]),
+  );
   for (const [label, s] of [['on', silence.suppress_on], ['off', silence.suppress_off]] as const) {
     if (s.server_to_clients_packets !== s.expected_packets_forwarded) {
       console.log(`suppressSilence ${label}: ${s.server_to_clients_packets} forwarded, ${s.expected_packets_forwarded} expected; the node received ${s.server_packets_received} of ${s.client_to_server_packets} datagrams (kernel receive-buffer drops: ${s.server_receive_buffer_drops ?? 'n/a'})`);
@@ -314,5 +327,6 @@ await runBenchmark(async () => {
     settings: { quick, warmup_ms: WARMUP_MS, window_ms: WINDOW_MS, rounds: ROUNDS, frames_per_s: FRAMES_PER_S, voice_frame_opus_bytes: 80, silence_seconds: SILENCE_MS / 1000 },
     calls,
     silence,
+    crypto_alone: crypto.map((c) => ({ mode: c.mode, ops: c.ops, seal_cpu_us: round(c.sealCpuUs, 2), open_cpu_us: round(c.openCpuUs, 2) })),
   });
 });
