@@ -47,6 +47,7 @@ describe.each([true, false])('rpc spans (in-process calls: %s)', (inProcess) => 
     expect(serverSpan!.parentSpanContext?.spanId).toBe(clientSpan!.spanContext().spanId);
     expect(work!.parentSpanContext?.spanId).toBe(serverSpan!.spanContext().spanId);
     expect(serverSpan!.attributes).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'test.v1.EchoService', 'rpc.method': 'Echo', 'rpc.grpc.status_code': 0 });
+    expect(serverSpan!.attributes['network.peer.address'] === 'in-process').toBe(inProcess);
   });
 
   it('marks both spans failed with the status code when the handler fails', async () => {

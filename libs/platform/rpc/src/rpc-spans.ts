@@ -29,8 +29,12 @@ export function startClientSpan(path: string): RpcSpan | undefined {
  * A SERVER span for an inbound unary call, child of the trace context in its
  * metadata (network and in-process calls alike), or undefined with tracing off.
  */
-export function startServerSpan(path: string, metadata: Metadata): RpcSpan | undefined {
-  return tracingEnabled() ? start(path, SpanKind.SERVER, extractTraceContext(metadataCarrier(metadata))) : undefined;
+export function startServerSpan(path: string, metadata: Metadata, peer: string): RpcSpan | undefined {
+  if (!tracingEnabled()) return undefined;
+  const rpc = start(path, SpanKind.SERVER, extractTraceContext(metadataCarrier(metadata)));
+  // `in-process` for calls that skipped HTTP/2.
+  rpc.span.setAttribute('network.peer.address', peer);
+  return rpc;
 }
 
 /** Ends an RPC span with the call's gRPC status (anything but OK marks it failed). */

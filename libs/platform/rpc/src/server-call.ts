@@ -54,7 +54,7 @@ export function wrapUnary<Req, Res>(
   return (call, callback) => {
     const started = performance.now();
     const { context, done } = buildContext(call, method);
-    const span = startServerSpan(method, call.metadata);
+    const span = startServerSpan(method, call.metadata, context.peer);
     const finish = (code: status, details?: string) => {
       endRpcSpan(span, code, details);
       observe(method, code, (performance.now() - started) / 1000);
