@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { isIP } from 'node:net';
-import { isSnowflake } from '@chat/snowflake';
 import type { Logger } from '@chat/observability';
 import type { WebSocket } from 'ws';
-import { effectiveDeaf, effectiveMute, type CallRegistry } from '../allocation/call-registry';
+import type { CallRegistry } from '../allocation/call-registry';
 import type { TokenStore } from '../allocation/token-store';
 import { VoiceProtocolError } from '../errors';
 import type { EncryptionMode, MediaNode } from '../media';
 import type { SessionDirectory } from './session-directory';
 import { VoiceClose, VoiceOp } from './voice-opcodes';
 import { decodeFrame, heartbeatSchema, identifySchema, payloadOf, resumeSchema, selectProtocolSchema, speakingSchema, type VoiceFrame } from './voice-payloads';
+import { admitSession } from './admit-session';
 import { VoiceSession, type SessionSocket } from './voice-session';
 
 /** What every voice connection of a gateway shares. */
@@ -102,22 +102,9 @@ export class VoiceConnection implements SessionSocket {
 
   private identify(frame: VoiceFrame): void {
     const d = payloadOf(identifySchema, frame);
-    if (!isSnowflake(d.server_id) || !isSnowflake(d.user_id)) throw new VoiceProtocolError(VoiceClose.AuthenticationFailed, 'server_id and user_id must be snowflakes');
-    const claim = this.deps.tokens.consume(d.token, { guildId: d.server_id, userId: d.user_id, sessionId: d.session_id });
-    if (typeof claim === 'string') throw new VoiceProtocolError(VoiceClose.AuthenticationFailed, `authentication failed (${claim} token)`);
-    const { registry, media, directory } = this.deps;
-    const seat = registry.seatFor(claim);
-    const previous = seat.link;
-    if (previous instanceof VoiceSession) previous.replace(VoiceClose.SessionNoLongerValid, 'session replaced');
-    else previous?.end(VoiceClose.SessionNoLongerValid, 'session replaced');
-    const ssrc = media.allocateSsrc();
-    const peer = media.call(claim.guildId, claim.channelId).join({ userId: claim.userId, ssrc });
-    const session = new VoiceSession(seat, peer, d.token, this, { directory, registry, graceMs: this.deps.graceMs });
-    seat.ssrc = ssrc;
-    seat.link = session;
-    seat.connected = true;
-    seat.speaking = false;
-    session.applyMedia(effectiveMute(seat), effectiveDeaf(seat));
+    const { session } = admitSession(this.deps, d, this, { joinCall: (call, userId, ssrc) => call.join({ userId, ssrc }), graceMs: this.deps.graceMs });
+    const { media, directory } = this.deps;
+    const ssrc = session.seat.ssrc;
     this.session = session;
     session.send(VoiceOp.Ready, { ssrc, ip: media.ip, port: media.port, modes: [...media.modes], heartbeat_interval: this.deps.heartbeatIntervalMs, experiments: [] });
     this.announce(session);

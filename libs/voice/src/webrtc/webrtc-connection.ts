@@ -6,14 +6,14 @@
  * the directory, RevokeSession, UpdateParticipant and the others' SPEAKING /
  * CLIENT_DISCONNECT notices treat both kinds alike.
  */
-import { isSnowflake } from '@chat/snowflake';
 import type { WebSocket } from 'ws';
-import { effectiveDeaf, effectiveMute } from '../allocation/call-registry';
+import { effectiveMute } from '../allocation/call-registry';
 import { VoiceProtocolError } from '../errors';
 import type { OpusFrame, SinkPeer } from '../media';
 import type { VoiceGatewayDeps } from '../gateway/voice-connection';
 import { VoiceClose, VoiceOp } from '../gateway/voice-opcodes';
-import { VoiceSession, type SessionSocket } from '../gateway/voice-session';
+import { admitSession } from '../gateway/admit-session';
+import type { VoiceSession, SessionSocket } from '../gateway/voice-session';
 import { WebRtcNegotiationError } from './errors';
 import { sessionPeerOf } from './sink-session-peer';
 import { decodeClientMessage, type ClientMessage, type ServerMessage } from './webrtc-messages';
@@ -96,23 +96,15 @@ export class WebRtcConnection implements SessionSocket {
 
   private identify(d: Extract<ClientMessage, { op: 'identify' }>): void {
     if (this.session) throw new VoiceProtocolError(VoiceClose.AlreadyAuthenticated, 'already identified');
-    if (!isSnowflake(d.server_id) || !isSnowflake(d.user_id)) throw new VoiceProtocolError(VoiceClose.AuthenticationFailed, 'server_id and user_id must be snowflakes');
-    const claim = this.deps.tokens.consume(d.token, { guildId: d.server_id, userId: d.user_id, sessionId: d.session_id });
-    if (typeof claim === 'string') throw new VoiceProtocolError(VoiceClose.AuthenticationFailed, `authentication failed (${claim} token)`);
-    const { registry, media, directory } = this.deps;
-    const seat = registry.seatFor(claim);
-    const previous = seat.link;
-    if (previous instanceof VoiceSession) previous.replace(VoiceClose.SessionNoLongerValid, 'session replaced');
-    else previous?.end(VoiceClose.SessionNoLongerValid, 'session replaced');
-    const ssrc = media.allocateSsrc();
-    const sink = media.call(claim.guildId, claim.channelId).joinSink({ userId: claim.userId, ssrc, deliver: (frame) => this.deliver(frame) });
-    // No resume on this route: a dropped socket ends the session at once, so the grace is never armed.
-    const session = new VoiceSession(seat, sessionPeerOf(sink), d.token, this, { directory, registry, graceMs: 0, onEnded: () => this.stopSpeaking(false) });
-    seat.ssrc = ssrc;
-    seat.link = session;
-    seat.connected = true;
-    seat.speaking = false;
-    session.applyMedia(effectiveMute(seat), effectiveDeaf(seat));
+    let sink: SinkPeer | undefined;
+    const { session, claim } = admitSession(this.deps, d, this, {
+      joinCall: (call, userId, ssrc) => sessionPeerOf((sink = call.joinSink({ userId, ssrc, deliver: (frame) => this.deliver(frame) }))),
+      // No resume on this route: a dropped socket ends the session at once, so the grace is never armed.
+      graceMs: 0,
+      onEnded: () => this.stopSpeaking(false),
+    });
+    const ssrc = session.seat.ssrc;
+    const { directory } = this.deps;
     this.sink = sink;
     this.session = session;
     if (this.deadline) clearTimeout(this.deadline);
