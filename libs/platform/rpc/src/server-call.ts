@@ -1,5 +1,6 @@
 import { status, type Metadata, type ServerUnaryCall, type ServerWritableStream, type sendUnaryData } from '@grpc/grpc-js';
 import { context as otelContext, type Context as OtelContext } from '@opentelemetry/api';
+import { CancelledError, DeadlineExceededError } from '@chat/errors';
 import { extractTraceContext, type Logger } from '@chat/observability';
 import { runInCallScope } from './call-context';
 import type { HandlerContext, ServerStreamHandler, UnaryHandler } from './handlers';
@@ -22,10 +23,12 @@ function buildContext(call: Call, method: string): { context: HandlerContext; co
   const raw = call.getDeadline();
   const ms = raw instanceof Date ? raw.getTime() : raw;
   const deadline = Number.isFinite(ms) && ms > 0 ? new Date(ms) : undefined;
-  call.on('cancelled', () => controller.abort(new Error('call cancelled by the client')));
+  call.on('cancelled', () => controller.abort(new CancelledError('call cancelled by the client')));
   let timer: NodeJS.Timeout | undefined;
   if (deadline) {
-    timer = setTimeout(() => controller.abort(new Error('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
+    // A handler that rethrows the signal's reason answers DEADLINE_EXCEEDED, as the caller's own deadline would: in
+    // process the two timers race, and a plain Error here would reach the caller first as INTERNAL.
+    timer = setTimeout(() => controller.abort(new DeadlineExceededError('deadline exceeded')), Math.max(0, deadline.getTime() - Date.now()));
     timer.unref();
   }
   const context: HandlerContext = { method, metadata: call.metadata, deadline, signal: controller.signal, peer: call.getPeer() };
