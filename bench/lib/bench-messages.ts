@@ -5,22 +5,13 @@
 import { errorKindOf } from '@chat/errors';
 import { composeSnowflake } from '@chat/snowflake';
 import type { NewMessage } from '@chat/store';
+import { seededRandom } from '../../libs/platform/testing/src/seeded-random';
+
+export { seededRandom };
 
 /** The benchmarks' guild and author. */
 export const BENCH_GUILD = '1000000000000000001';
 export const BENCH_AUTHOR = '1100000000000000001';
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ['hello', 'ship', 'it', 'lgtm', 'the', 'build', 'is', 'green', 'again', 'who', 'broke', 'prod', 'coffee', 'meeting', 'later', 'see', 'thread', 'above', 'nice', 'merged'];
 

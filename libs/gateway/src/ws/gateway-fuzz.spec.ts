@@ -1,3 +1,4 @@
+import { seededRandom } from '@chat/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Op } from './gateway-codes';
 import { seed, startHarness, type Harness } from './gateway-test-harness';
@@ -7,18 +8,6 @@ afterEach(async () => {
   await harness?.close();
   harness = undefined;
 });
-
-/** Deterministic PRNG (mulberry32) so a failure can be replayed. */
-function prng(seedValue: number): () => number {
-  let a = seedValue >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomFrame(rand: () => number): Buffer | string {
   const pick = Math.floor(rand() * 10);
@@ -54,7 +43,7 @@ describe('gateway fuzz', () => {
   it('survives random and malformed frames (up to 20 on each of 30 connections) and still serves a new one', async () => {
     harness = await startHarness({ maxFrameBytes: 64 * 1024 });
     const h = harness;
-    const rand = prng(0xc0ffee);
+    const rand = seededRandom(0xc0ffee);
     let closedByServer = 0;
     let sent = 0;
     for (let i = 0; i < 30; i += 1) {

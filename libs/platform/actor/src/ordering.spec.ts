@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ActorSystem } from './actor-system';
 import { defineBehaviour } from './behaviour';
-import { seededRandom } from './fixtures/prng';
+import { seededRandom } from '@chat/testing';
 import type { Reply } from './types';
 
 type LogMsg =

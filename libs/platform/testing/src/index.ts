@@ -1,5 +1,6 @@
 export { infra, type InfraEndpoints, type InfraSource } from './endpoints';
 export { uniqueName } from './unique-name';
+export { seededRandom } from './seeded-random';
 export {
   TestingError,
   InfraUnavailableError,

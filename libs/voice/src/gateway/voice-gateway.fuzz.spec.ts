@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { silentLogger } from '@chat/observability';
+import { seededRandom } from '@chat/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScriptedVoiceClient } from './testing/scripted-voice-client';
 import { VoiceOp } from './voice-opcodes';
@@ -7,18 +8,6 @@ import { startVoiceNode, type VoiceNode } from './voice-node';
 
 const GUILD = '100000000000000001';
 const CHANNEL = '100000000000000010';
-
-/** mulberry32: a seeded generator, so a failure can be replayed from its seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomValue(random: () => number, depth = 0): unknown {
   const pick = Math.floor(random() * (depth > 2 ? 6 : 9));
@@ -68,7 +57,7 @@ afterAll(async () => {
 describe('voice gateway fuzz', () => {
   it('survives random frames on fresh and identified connections and still serves a fresh connection', async () => {
     const seed = Number(process.env.VOICE_FUZZ_SEED ?? 20261128);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const codes = new Map<number, number>();
     for (let round = 0; round < 200; round += 1) {
       const client = await ScriptedVoiceClient.open(node.endpoint, ca, random() < 0.5 ? 4 : 8);
