@@ -17,7 +17,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RingView, StaticMembership } from '@chat/ring';
 import { afterAll, describe, expect, it } from 'vitest';
-import { callApi, freePort, ProcessSet, type Started } from './testing/processes';
+import { freePort, ProcessSet, type Started } from './testing/processes';
+import { callApi } from './testing/rest-api';
 
 const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-cluster-'));

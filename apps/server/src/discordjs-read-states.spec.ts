@@ -15,7 +15,8 @@ import { join } from 'node:path';
 import { WebSocketManager, WebSocketShardEvents } from '@discordjs/ws';
 import { GatewayIntentBits, REST, Routes } from 'discord.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { callApi, freePort, ProcessSet } from './testing/processes';
+import { freePort, ProcessSet } from './testing/processes';
+import { callApi } from './testing/rest-api';
 
 const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-djs-read-states-'));

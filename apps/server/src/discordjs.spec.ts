@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, type Guild, type Message, type TextChannel } from 'discord.js';
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
+import { callApi } from './testing/rest-api';
 
 let server: RunningServer | undefined;
 let client: Client | undefined;
@@ -40,14 +41,7 @@ describe('an unmodified discord.js v14 bot', () => {
       env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
     });
     const apiBase = server.endpoints.api;
-    const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
-      const response = await fetch(`${apiBase}/v10${path}`, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: await response.json().catch(() => null) };
-    };
+    const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
 
     const alice = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
     expect(alice.status).toBe(201);

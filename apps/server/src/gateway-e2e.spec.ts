@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
+import { callApi } from './testing/rest-api';
 
 interface Frame {
   op: number;
@@ -63,15 +64,8 @@ describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%
       handleSignals: false,
       env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
     });
-    const api = `${server.endpoints.api}/v10`;
-    const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
-      const response = await fetch(api + path, {
-        method,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return { status: response.status, body: await response.json().catch(() => null) };
-    };
+    const apiBase = server.endpoints.api;
+    const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
     const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
     expect(registered.status).toBe(201);
     const token = registered.body.token as string;

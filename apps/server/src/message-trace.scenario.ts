@@ -14,6 +14,7 @@ import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '@chat/modules';
 import type { ReadableSpan, SpanRecorder } from '@chat/observability';
 import { allModules } from './modules';
+import { callApi } from './testing/rest-api';
 
 const REST_SPAN = 'POST /channels/{channel.id}/messages';
 
@@ -85,15 +86,7 @@ async function scenario(env: Record<string, string>, inProcess: 'on' | 'off', op
     env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
   });
   options.onServer(server);
-  const api = `${server.endpoints.api}/v10`;
-  const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> => {
-    const response = await fetch(api + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json().catch(() => null) };
-  };
+  const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);
   const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
   const token = registered.body.token as string;
   const guild = await call('POST', '/guilds', token, { name: 'Traced' });

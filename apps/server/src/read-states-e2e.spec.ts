@@ -16,7 +16,8 @@ import { join } from 'node:path';
 import { startServer, type RunningServer } from '@chat/modules';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allModules } from './modules';
-import { callApi, freePort, ProcessSet, type Frame } from './testing/processes';
+import { freePort, ProcessSet, type Frame } from './testing/processes';
+import { callApi } from './testing/rest-api';
 
 const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-read-states-'));

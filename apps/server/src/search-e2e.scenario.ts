@@ -8,6 +8,7 @@
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
+import { callApi } from './testing/rest-api';
 
 type Call = (method: string, path: string, token: string | undefined, body?: unknown) => Promise<{ status: number; body: any }>;
 
@@ -33,15 +34,7 @@ export async function runSearchScenario(env: Record<string, string>, options: { 
     env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
   });
   options.onServer(server);
-  const api = `${server.endpoints.api}/v10`;
-  const call: Call = async (method, path, token, body) => {
-    const response = await fetch(api + path, {
-      method,
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    return { status: response.status, body: await response.json().catch(() => null) };
-  };
+  const call: Call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);
   const register = async (username: string) => {
     const response = await call('POST', '/auth/register', undefined, { username, password: 'correct horse battery', email: `${username}@example.com` });
     expect(response.status).toBe(201);

@@ -117,12 +117,3 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Calls the REST API under `api` (e.g. http://127.0.0.1:8080/api) with an optional token and JSON body. */
-export async function callApi(api: string, method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${api}/v10${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: token } : {}) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, body: await response.json().catch(() => null) };
-}

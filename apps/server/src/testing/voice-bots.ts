@@ -7,7 +7,7 @@
  */
 import { Client, Events, GatewayIntentBits, type Guild } from 'discord.js';
 import type { VoiceConnection } from '@discordjs/voice';
-import { callApi } from './processes';
+import { callApi } from './rest-api';
 
 /** VIEW_CHANNEL | CONNECT | SPEAK. */
 export const VOICE_BOT_PERMISSIONS = String((1n << 10n) | (1n << 20n) | (1n << 21n));
