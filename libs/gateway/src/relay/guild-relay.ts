@@ -112,7 +112,7 @@ export class GuildRelay {
     const sequence = BigInt(item.sequence);
     switch (body.$case) {
       case 'dispatch':
-        if (tracingEnabled()) traceDelivery(this.guildId, sequence, body.dispatch, () => this.deliverCounted(body.dispatch, sequence, targets));
+        if (tracingEnabled()) traceDelivery(this.guildId, sequence, body.dispatch, () => this.deliver(body.dispatch, sequence, targets));
         else this.deliver(body.dispatch, sequence, targets);
         return;
       case 'memberAccess':
@@ -139,20 +139,15 @@ export class GuildRelay {
     }
   }
 
-  /** deliver, returning how many sessions it wrote to (for the traced path; the fan-out loop itself is unchanged). */
-  private deliverCounted(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): number {
-    const before = this.sessionsWritten;
-    this.deliver(dispatch, sequence, targets);
-    return this.sessionsWritten - before;
-  }
-
-  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): void {
+  /** Writes the dispatch to every target that may see it; returns how many sessions it wrote to. */
+  private deliver(dispatch: guildV1.Dispatch, sequence: bigint, targets: Iterable<RelaySession>): number {
     let full: DispatchFrame | undefined;
     let redacted: DispatchFrame | undefined;
+    let written = 0;
     for (const entry of targets) {
       const selection = selectPayload(dispatch, sequence, entry);
       if (selection === undefined) continue;
-      this.sessionsWritten += 1;
+      written += 1;
       if (selection === 'full' || !isMessageEvent(dispatch.type)) {
         full ??= this.frame(dispatch.type, dispatch.payloadJson);
         entry.session.deliver(full);
@@ -161,6 +156,8 @@ export class GuildRelay {
         entry.session.deliver(redacted);
       }
     }
+    this.sessionsWritten += written;
+    return written;
   }
 
   private frame(type: string, payload: Buffer): DispatchFrame {
