@@ -54,6 +54,7 @@ import { onCleanup, runBenchmark } from './lib/cleanup';
 import { seedFanoutGuild } from './lib/fanout-seed';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, percentile, printTable, round } from './lib/stats';
+import { EPHEMERAL_PORTS } from '../apps/server/src/testing/ephemeral-ports';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -212,7 +213,7 @@ async function startOurs(n: number): Promise<Contender> {
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
   });
   const stopServer = onCleanup('stop server', async () => {
     await server.shutdown('bench');

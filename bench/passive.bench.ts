@@ -44,6 +44,7 @@ import { seedFanoutGuild } from './lib/fanout-seed';
 import { GatewayProbe, type FrameCount } from './lib/gateway-probe';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, printTable, round } from './lib/stats';
+import { EPHEMERAL_PORTS } from '../apps/server/src/testing/ephemeral-ports';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -96,7 +97,7 @@ async function main(): Promise<void> {
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
   });
   const stop = onCleanup('stop server', async () => {
     await server.shutdown('bench');

@@ -20,6 +20,7 @@ import { onCleanup, runBenchmark } from './lib/cleanup';
 import { seedFanoutGuild } from './lib/fanout-seed';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, percentile, printTable, round } from './lib/stats';
+import { EPHEMERAL_PORTS } from '../apps/server/src/testing/ephemeral-ports';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -34,7 +35,7 @@ async function run(mode: 'network' | 'in-process', dbPath: string, seeded: Await
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: dbPath, CHAT_LOG_LEVEL: 'error' },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: dbPath, CHAT_LOG_LEVEL: 'error' },
   });
   try {
     const url = `${server.endpoints.api}/v10/channels/${seeded.channelId}/messages`;

@@ -33,6 +33,7 @@ import { createServiceClient } from '@chat/rpc';
 import { estimateTone, FRAME_SAMPLES, monoDecoder, toneFrames } from '@chat/voice/testing';
 import { allModules } from './modules';
 import { clientEncryptionMode, countDatagrams, createVoiceGuild, loginBot, readMetric, receivedVoicePackets } from './testing/voice-bots';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 const FRAMES = 100; // 2 s of 20 ms frames
 const MODES = [
@@ -73,7 +74,7 @@ describe('two unmodified discord.js bots in a voice call through the gateway', (
         handleSignals: false,
         env: {
           ...process.env,
-          CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0',
+          ...EPHEMERAL_PORTS,
           CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_VOICE_MODES: mode,
         },
       });

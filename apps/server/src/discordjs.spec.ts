@@ -11,6 +11,7 @@ import { Client, Events, GatewayIntentBits, type Guild, type Message, type TextC
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
 import { callApi } from './testing/rest-api';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 let server: RunningServer | undefined;
 let client: Client | undefined;
@@ -38,7 +39,7 @@ describe('an unmodified discord.js v14 bot', () => {
       definitions: allModules,
       argv: [],
       handleSignals: false,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
+      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
     });
     const apiBase = server.endpoints.api;
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);

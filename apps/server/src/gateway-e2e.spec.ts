@@ -10,6 +10,7 @@ import { WebSocket } from 'ws';
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
 import { callApi } from './testing/rest-api';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 interface Frame {
   op: number;
@@ -62,7 +63,7 @@ describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%
       definitions: allModules,
       argv: [],
       handleSignals: false,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
+      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
     });
     const apiBase = server.endpoints.api;
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);

@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from '@chat/modules';
 import type { ReadableSpan, SpanRecorder } from '@chat/observability';
 import { allModules } from './modules';
 import { callApi } from './testing/rest-api';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 const REST_SPAN = 'POST /channels/{channel.id}/messages';
 
@@ -83,7 +84,7 @@ async function scenario(env: Record<string, string>, inProcess: 'on' | 'off', op
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
   });
   options.onServer(server);
   const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);

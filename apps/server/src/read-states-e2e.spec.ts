@@ -18,6 +18,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { allModules } from './modules';
 import { freePort, ProcessSet, type Frame } from './testing/processes';
 import { callApi } from './testing/rest-api';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-read-states-'));
@@ -55,7 +56,7 @@ describe('read states in one process', () => {
       definitions: allModules,
       argv: [],
       handleSignals: false,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_READ_STATES_FLUSH_MS: '50' },
+      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_READ_STATES_FLUSH_MS: '50' },
     });
     const api = server.endpoints.api!;
     const { alice, bob, channelId } = await twoUsers(api);

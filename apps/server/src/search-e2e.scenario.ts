@@ -9,6 +9,7 @@ import { expect } from 'vitest';
 import { startServer, type RunningServer } from '@chat/modules';
 import { allModules } from './modules';
 import { callApi } from './testing/rest-api';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 type Call = (method: string, path: string, token: string | undefined, body?: unknown) => Promise<{ status: number; body: any }>;
 
@@ -31,7 +32,7 @@ export async function runSearchScenario(env: Record<string, string>, options: { 
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
   });
   options.onServer(server);
   const call: Call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);

@@ -2,6 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { infra } from '@chat/testing';
+import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const children: ChildProcess[] = [];
@@ -10,7 +11,7 @@ const children: ChildProcess[] = [];
 function startApp(app: string, args: string[] = [], env: Record<string, string> = {}): Promise<{ child: ChildProcess; grpc: string; ops: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, ...args], {
     cwd: root,
-    env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_VOICE_WS_PORT: '0', CHAT_VOICE_UDP_PORT: '0', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.push(child);
