@@ -8,7 +8,7 @@
 import { decodeEnvelope, READ_STATES_TOPIC, type EventBus, type Subscription } from '@chat/bus';
 import { readstatesV1 } from '@chat/proto';
 import { RingView, StaticMembership, type Member } from '@chat/ring';
-import { createServiceClient, type ServiceClient } from '@chat/rpc';
+import { NodeClients } from '@chat/rpc';
 import { createDispatchFrame, type DispatchFrame } from './relay/local-sessions';
 import type { RestReadStates } from './rest';
 
@@ -26,8 +26,6 @@ export interface ReadStatesWiring extends RestReadStates {
   entriesOf(userId: string): Promise<ReadyReadStateEntry[]>;
   close(): Promise<void>;
 }
-
-type Client = ServiceClient<typeof readstatesV1.ReadStateServiceService>;
 
 /** MESSAGE_ACK's payload for a read state (Discord: channel_id, message_id, version, and the mention count after a manual ack). */
 export function messageAckFrame(state: readstatesV1.ReadState, version: number): DispatchFrame {
@@ -48,16 +46,8 @@ export async function wireReadStates(options: {
   onError: (error: unknown, context: string) => void;
 }): Promise<ReadStatesWiring> {
   const ring = new RingView(new StaticMembership(options.nodes));
-  const clients = new Map<string, Client>();
-  const clientFor = (userId: string): Client => {
-    const node = ring.owner(userId);
-    let client = clients.get(node);
-    if (!client) {
-      client = createServiceClient(readstatesV1.ReadStateServiceService, ring.addressOf(node) ?? '', { defaultTimeoutMs: options.timeoutMs });
-      clients.set(node, client);
-    }
-    return client;
-  };
+  const clients = new NodeClients(readstatesV1.ReadStateServiceService, (node) => ring.addressOf(node), (node) => new Error(`read-states node ${node} is not on the ring`), { defaultTimeoutMs: options.timeoutMs });
+  const clientFor = (userId: string) => clients.get(ring.owner(userId));
   let version = 0;
   const subscription: Subscription = await options.bus.subscribe(READ_STATES_TOPIC, `gateway-${options.gatewayNodeId}`, async (record) => {
     const event = decodeEnvelope(record.value).event;
@@ -89,7 +79,7 @@ export async function wireReadStates(options: {
     },
     async close() {
       await subscription.close().catch((error: unknown) => options.onError(error, 'read-states subscription close'));
-      for (const client of clients.values()) client.close();
+      clients.close();
       ring.close();
     },
   };

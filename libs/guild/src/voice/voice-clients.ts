@@ -4,7 +4,7 @@
  * node), and one VoiceService client per node, made on first use.
  */
 import { HashRing, type Member } from '@chat/ring';
-import { createServiceClient, type ServiceClient } from '@chat/rpc';
+import { NodeClients } from '@chat/rpc';
 import { VoiceServerUnavailableError } from '../errors';
 import { voiceV1 } from '@chat/proto';
 
@@ -38,12 +38,17 @@ export function callKey(guildId: string, channelId: string): string {
 /** Voice clients over a static list of voice nodes (CHAT_GUILD_VOICE_NODES). */
 export class RingVoiceClients implements VoiceClients {
   private readonly ring: HashRing;
-  private readonly addresses = new Map<string, string>();
-  private readonly clients = new Map<string, ServiceClient<typeof voiceV1.VoiceServiceService>>();
+  private readonly clients: NodeClients<typeof voiceV1.VoiceServiceService>;
 
-  constructor(members: readonly Member[], private readonly timeoutMs = 1_500) {
+  constructor(members: readonly Member[], timeoutMs = 1_500) {
     this.ring = new HashRing(members.map((m) => m.id));
-    for (const member of members) this.addresses.set(member.id, member.address);
+    const addresses = new Map(members.map((m) => [m.id, m.address]));
+    this.clients = new NodeClients(
+      voiceV1.VoiceServiceService,
+      (nodeId) => addresses.get(nodeId),
+      (nodeId) => new VoiceServerUnavailableError(nodeId, 'lookup (not on the voice ring)'),
+      { defaultTimeoutMs: timeoutMs },
+    );
   }
 
   nodeFor(guildId: string, channelId: string): string {
@@ -51,17 +56,10 @@ export class RingVoiceClients implements VoiceClients {
   }
 
   client(nodeId: string): VoiceApi {
-    const existing = this.clients.get(nodeId);
-    if (existing) return existing;
-    const address = this.addresses.get(nodeId);
-    if (address === undefined) throw new VoiceServerUnavailableError(nodeId, 'lookup (not on the voice ring)');
-    const client = createServiceClient(voiceV1.VoiceServiceService, address, { defaultTimeoutMs: this.timeoutMs });
-    this.clients.set(nodeId, client);
-    return client;
+    return this.clients.get(nodeId);
   }
 
   close(): void {
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
+    this.clients.close();
   }
 }

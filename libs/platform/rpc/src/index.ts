@@ -1,5 +1,6 @@
 export { GrpcServer, type GrpcServerOptions } from './server';
 export { createServiceClient, type ServiceClient, type ClientOptions } from './client';
+export { NodeClients } from './node-clients';
 export {
   serviceNameOf,
   type AsyncHandlers,
