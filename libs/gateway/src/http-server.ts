@@ -22,9 +22,14 @@ export class GatewayHttpServer {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.onUpgrade(req, socket, head);
+      try {
+        this.onUpgrade(req, socket, head);
+      } catch {
+        // The upgrade handler answers its own failures; this is the last guard between a client's bytes and the process.
+        socket.destroy();
+      }
     });
-    this.server.on('clientError', (_error, socket) => socket.destroy());
+    this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
   }
 
   /** Sets the handler of /api/* (the REST API). */
@@ -62,4 +67,22 @@ export class GatewayHttpServer {
     res.writeHead(404, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
     res.end(body);
   }
+}
+
+/**
+ * Requests Node's HTTP parser refuses get an answer before the socket closes,
+ * as Discord's edge answers them: 431 for headers over Node's limit (16 KiB
+ * by default, the request line included), 400 for anything else malformed.
+ * A socket that is already gone is just destroyed.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const [status, body] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? ['431 Request Header Fields Too Large', '{"message": "431: Request Header Fields Too Large", "code": 0}']
+      : ['400 Bad Request', '{"message": "400: Bad Request", "code": 0}'];
+  socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }

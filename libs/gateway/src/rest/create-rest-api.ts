@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { SnowflakeGenerator } from '@chat/snowflake';
+import { parseRequestTarget } from '../request-target';
 import { DiscordErrors, RestError, toRestError } from './errors';
 import { DEFAULT_BODY_LIMIT_BYTES, readJsonBody } from './http/json-body';
 import { sendError, sendJson } from './http/respond';
@@ -63,10 +64,10 @@ export function createRestApi(deps: RestDeps): RestHandler {
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const prefix = API_PREFIX.exec(url.pathname);
+    const target = parseRequestTarget(req.url);
+    const prefix = API_PREFIX.exec(target.path);
     if (!prefix) return sendError(res, DiscordErrors.notFound());
-    const path = url.pathname.slice(prefix[0].length) || '/';
+    const path = target.path.slice(prefix[0].length) || '/';
     const match = router.match((req.method ?? 'GET').toUpperCase(), path);
     if (match.kind === 'not_found') return drainThen(req, () => sendError(res, DiscordErrors.notFound()));
     if (match.kind === 'method_not_allowed') return drainThen(req, () => sendError(res, DiscordErrors.methodNotAllowed()));
@@ -76,6 +77,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
       let caller: Caller | undefined;
       if (definition.auth !== 'none') caller = await authenticate(req, resolved.store.users);
       if (definition.auth === 'required' && !caller) throw DiscordErrors.unauthorized();
+      if (definition.auth === 'required' && definition.callers !== undefined) checkCallerKind(definition.callers, caller!);
       const callerKey = caller ? `u:${caller.user.id}` : `ip:${req.socket.remoteAddress ?? 'unknown'}`;
       const major = definition.major ? (match.params[definition.major] ?? '') : '';
       const decision = limiter.check(definition.bucket, major, callerKey);
@@ -85,7 +87,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
         return sendJson(res, 429, { message: 'You are being rate limited.', retry_after: Number(decision.retryAfterSeconds.toFixed(3)), global: decision.global });
       }
       const body = BODY_METHODS.has(match.route.method as HttpMethod) ? await readJsonBody(req, resolved.bodyLimitBytes) : (req.resume(), {});
-      const ctx = { deps: resolved, req, params: match.params, query: url.searchParams, body, caller };
+      const ctx = { deps: resolved, req, params: match.params, query: target.query, body, caller };
       const result = definition.auth === 'required' ? await definition.handler({ ...ctx, caller: caller as Caller }) : await definition.handler(ctx);
       sendJson(res, result.status, result.body);
     } catch (error) {
@@ -100,4 +102,10 @@ export function createRestApi(deps: RestDeps): RestHandler {
 function drainThen(req: IncomingMessage, answer: () => void): void {
   req.resume();
   answer();
+}
+
+/** A route for one kind of token refuses the other (Discord's 20001 / 20002). */
+function checkCallerKind(callers: 'users' | 'bots', caller: Caller): void {
+  if (callers === 'users' && caller.kind === 'bot') throw DiscordErrors.botsCannotUse();
+  if (callers === 'bots' && caller.kind !== 'bot') throw DiscordErrors.onlyBotsCanUse();
 }

@@ -4,6 +4,7 @@
  * opcode to the session actor. A client's bytes can only close its own
  * connection, never throw out of here.
  */
+import { isUtf8 } from 'node:buffer';
 import { WebSocket, type RawData } from 'ws';
 import type { GuildSubscriptionChange } from '../relay/local-sessions';
 import type { SessionRef } from '../session/session-hub';
@@ -144,6 +145,8 @@ export class GatewayConnection implements SessionTransport {
       if (!this.rate.hit()) throw new GatewayCloseError(CloseCode.RATE_LIMITED, 'You are being rate limited.');
       const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
       if (bytes.length > MAX_CLIENT_PAYLOAD_BYTES) throw new GatewayCloseError(CloseCode.DECODE_ERROR, 'Payload too large.');
+      // Text frames were checked by ws (invalid UTF-8 closes 4002 through GatewaySocket); binary ones are checked here.
+      if (isBinary && !isUtf8(bytes)) throw new GatewayCloseError(CloseCode.DECODE_ERROR, 'Binary frames must hold UTF-8 JSON.');
       let payload: unknown;
       try {
         payload = JSON.parse(bytes.toString('utf8'));

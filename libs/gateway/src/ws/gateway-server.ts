@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { parseRequestTarget } from '../request-target';
 import type { UserStore } from '@chat/store';
 import type { SessionRelay } from '../relay/local-sessions';
 import { inShard } from '../session/shard';
@@ -17,6 +18,7 @@ import type { ResumeOutcome } from '../session/session.messages';
 import { toDiscordUser } from '../rest/discord-json';
 import { CloseCode, DEFAULT_HEARTBEAT_INTERVAL_MS, RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from './gateway-codes';
 import { GatewayConnection, type ConnectionHost } from './gateway-connection';
+import { GatewaySocket } from './gateway-socket';
 import { GatewayCloseError } from './errors';
 import { authenticate, identify, parseResume, type PrivilegedIntentPolicy } from './identify';
 
@@ -40,7 +42,7 @@ export interface GatewayServerOptions {
   readonly maxGuildsPerSession?: number;
   /** Unsent bytes per connection before a slow client is dropped (default 8 MiB). */
   readonly maxBufferedBytes?: number;
-  /** Frames above this are refused by ws itself (close 1009) before they are buffered. */
+  /** Frames above this are refused by ws itself before they are buffered (close 4002, as any payload over Discord's limit). */
   readonly maxFrameBytes?: number;
   readonly log: { warn(obj: object, msg: string): void };
   /** READY's `read_state.entries` of a user account (bots get none); without it READY carries no read state. */
@@ -66,7 +68,13 @@ export class GatewayServer {
       log: options.log,
       ...(options.voice ? { voice: options.voice } : {}),
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.maxFrameBytes ?? 64 * 1024, perMessageDeflate: false, clientTracking: false });
+    this.wss = new WebSocketServer({
+      noServer: true,
+      WebSocket: GatewaySocket,
+      maxPayload: options.maxFrameBytes ?? 64 * 1024,
+      perMessageDeflate: false,
+      clientTracking: false,
+    });
     this.host = {
       heartbeatIntervalMs: interval,
       heartbeatTimeoutMs: options.heartbeatTimeoutMs ?? interval + Math.max(5_000, Math.floor(interval / 4)),
@@ -84,10 +92,15 @@ export class GatewayServer {
     return this.connections.size;
   }
 
-  /** Handles an HTTP upgrade request. */
+  /** Handles an HTTP upgrade request. Whatever the request holds, it can only fail its own socket. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+    try {
+      this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
+    } catch (error) {
+      this.options.log.warn({ err: error, target: request.url?.slice(0, 200) }, 'gateway upgrade failed');
+      socket.destroy();
+    }
   }
 
   /** Sends op 7 RECONNECT to every session (drain); sessions stay resumable for the resume window. */
@@ -105,7 +118,7 @@ export class GatewayServer {
   }
 
   private accept(ws: WebSocket, request: IncomingMessage): void {
-    const query = new URL(request.url ?? '/', 'http://gateway').searchParams;
+    const { query } = parseRequestTarget(request.url);
     const compress = query.get('compress');
     const connection = new GatewayConnection(ws, compress === 'zlib-stream', this.host);
     this.connections.add(connection);

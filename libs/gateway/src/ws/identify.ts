@@ -41,12 +41,16 @@ export function bareToken(token: string): string {
   return token.startsWith('Bot ') ? token.slice(4) : token;
 }
 
-/** Authenticates a token; 4004 when unknown or revoked. */
+/**
+ * Authenticates a token; 4004 when unknown or revoked, and when a user token
+ * comes with the "Bot " prefix (REST refuses that too: the prefix claims a
+ * bot).
+ */
 export async function authenticate(users: UserStore, token: string): Promise<{ user: StoredUser; kind: 'user' | 'bot' }> {
   const bare = bareToken(token);
   const found = bare.length > 0 && bare.length <= 512 ? await users.findToken(bare) : undefined;
   const user = found ? await users.getUser(found.userId) : undefined;
-  if (!found || !user) throw new GatewayCloseError(CloseCode.AUTHENTICATION_FAILED, 'Authentication failed.');
+  if (!found || !user || (found.kind !== 'bot' && bare !== token)) throw new GatewayCloseError(CloseCode.AUTHENTICATION_FAILED, 'Authentication failed.');
   return { user, kind: found.kind };
 }
 
