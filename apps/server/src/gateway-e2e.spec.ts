@@ -78,7 +78,7 @@ describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%
 
     const client = await connect(`${server.endpoints.gateway}/?v=10&encoding=json`);
     expect((await client.next(10)).d.heartbeat_interval).toBe(41_250);
-    client.send({ op: 2, d: { token, properties: {}, intents: 1 | (1 << 9) | (1 << 15) } });
+    client.send({ op: 2, d: { token, properties: {}, intents: 1 | (1 << 1) | (1 << 9) | (1 << 15) } });
     const ready = await client.next(0, 'READY');
     expect(ready.d.guilds).toEqual([{ id: guild.body.id, unavailable: true }]);
     const guildCreate = await client.next(0, 'GUILD_CREATE');

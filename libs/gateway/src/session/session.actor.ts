@@ -12,6 +12,7 @@ import {
   type SessionRelay,
 } from '../relay/local-sessions';
 import type { MemberLister } from './member-lister';
+import { admitMemberRequest } from './member-request-rules';
 import type { SessionOutput } from './session-output';
 import type { MemberRequest, SessionMsg } from './session.messages';
 import { controlFrame } from './session-transport';
@@ -76,7 +77,9 @@ export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): 
     state.output.end();
     deps.onEnded(identity.sessionId);
   };
-  const sendMembers = async (state: SessionState, request: MemberRequest): Promise<void> => {
+  const sendMembers = async (state: SessionState, asked: MemberRequest): Promise<void> => {
+    const request = admitMemberRequest(asked, { guildIds: state.guildIds, intents: identity.intents });
+    if (!request) return;
     const page = await deps.members.listMembers({
       guildId: request.guildId,
       query: request.query,
