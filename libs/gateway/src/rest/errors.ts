@@ -55,6 +55,7 @@ export const DiscordErrors = {
   unknownRole: () => new RestError(404, 10011, 'Unknown Role'),
   unknownUser: () => new RestError(404, 10013, 'Unknown User'),
   botsCannotUse: () => new RestError(403, 20001, 'Bots cannot use this endpoint'),
+  onlyBotsCanUse: () => new RestError(403, 20002, 'Only bots can use this endpoint'),
   missingAccess: () => new RestError(403, 50001, 'Missing Access'),
   cannotExecuteOnDm: () => new RestError(400, 50003, 'Cannot execute action on a DM channel'),
   cannotEditOthersMessage: () => new RestError(403, 50005, 'Cannot edit a message authored by another user'),

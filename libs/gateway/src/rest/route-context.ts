@@ -40,9 +40,14 @@ export type RouteHandler = (ctx: RouteContext & { caller: Caller }) => Promise<R
 /** A route handler that may run without a caller. */
 export type PublicRouteHandler = (ctx: RouteContext) => Promise<RouteResult>;
 
-/** A route's definition. */
+/**
+ * A route's definition. `callers` limits an authenticated route to one kind
+ * of token, as Discord does: 'users' answers a bot 403 (20001 "Bots cannot
+ * use this endpoint"), 'bots' answers a user 403 (20002 "Only bots can use
+ * this endpoint"); unset, both may call it.
+ */
 export type RouteDefinition =
-  | { auth: 'required'; bucket: string; major?: string; handler: RouteHandler }
+  | { auth: 'required'; bucket: string; major?: string; callers?: 'users' | 'bots'; handler: RouteHandler }
   | { auth: 'none' | 'optional'; bucket: string; major?: string; handler: PublicRouteHandler };
 
 /** 200 with a body. */

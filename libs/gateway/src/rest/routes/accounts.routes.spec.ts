@@ -77,10 +77,16 @@ describe('account routes', () => {
     expect(unknown.body.code).toBe(10013);
   });
 
-  it('GET /gateway/bot needs a token and gives shards and session_start_limit', async () => {
+  it('GET /gateway/bot needs a bot token and gives shards and session_start_limit', async () => {
     expect((await api.call('GET', '/gateway/bot')).status).toBe(401);
     const alice = await api.user('alice');
-    const response = await api.call('GET', '/gateway/bot', { token: alice.token });
+    const byUser = await api.call('GET', '/gateway/bot', { token: alice.token });
+    expect(byUser.status).toBe(403);
+    expect(byUser.body).toEqual({ message: 'Only bots can use this endpoint', code: 20002 });
+    const app = await api.call('POST', '/applications', { token: alice.token, body: { name: 'Shards' } });
+    const bot = await api.call('POST', `/applications/${app.body.id as string}/bot`, { token: alice.token });
+    const response = await api.call('GET', '/gateway/bot', { token: bot.body.token, bot: true });
+    expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ url: 'ws://127.0.0.1:9999', shards: 1, session_start_limit: { max_concurrency: 1 } });
   });
 });

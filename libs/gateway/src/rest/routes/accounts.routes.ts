@@ -38,6 +38,7 @@ export function accountRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'gateway.bot',
+        callers: 'bots',
         handler: async ({ deps }) =>
           // One shard and a fixed session start budget: this server does not count IDENTIFYs per day.
           ok({ url: deps.gatewayUrl, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 86_400_000, max_concurrency: 1 } }),

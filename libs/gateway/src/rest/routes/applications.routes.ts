@@ -57,8 +57,8 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'applications.create',
+        callers: 'users',
         handler: async ({ deps, caller, body }) => {
-          if (caller.user.bot) throw DiscordErrors.botsCannotUse();
           const input = parseBody(applicationBody, body);
           const application = await deps.store.users.createApplication({ id: deps.nextId(), name: input.name, description: input.description ?? '', ownerId: caller.user.id });
           return { status: 201, body: toDiscordApplication(application, caller.user) };
@@ -84,6 +84,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'applications.bot',
+        callers: 'users',
         handler: async ({ deps, caller, params }) => {
           const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
           let bot = application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined;
@@ -106,6 +107,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'oauth2.authorize',
+        callers: 'users',
         handler: async ({ deps, caller, body, query }) => {
           const clientId = snowflakeParam(query.get('client_id'), 'client_id');
           const scopes = (query.get('scope') ?? 'bot').split(/[\s+]+/);

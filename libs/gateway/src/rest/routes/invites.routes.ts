@@ -107,8 +107,8 @@ export function inviteRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'invites.accept',
+        callers: 'users',
         handler: async ({ deps, caller, params }) => {
-          if (caller.user.bot) throw DiscordErrors.botsCannotUse();
           const code = checkCode(params.code);
           const existing = await deps.store.guilds.getInvite(code);
           if (!existing) throw DiscordErrors.unknownInvite();

@@ -1,7 +1,7 @@
 /** Read states: POST /channels/{channel.id}/messages/{message.id}/ack (Discord's client API). */
 import { z } from 'zod';
 import { loadChannelAccess } from '../access';
-import { DiscordErrors, RestError } from '../errors';
+import { RestError } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { ok, type RouteDefinition } from '../route-context';
 import { parseBody, snowflakeParam } from '../validation';
@@ -23,8 +23,8 @@ export function readStateRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'required',
         bucket: 'messages.ack',
         major: 'channelId',
+        callers: 'users',
         handler: async ({ deps, caller, params, body }) => {
-          if (caller!.user.bot) throw DiscordErrors.botsCannotUse();
           const messageId = snowflakeParam(params.messageId, 'message_id');
           await loadChannelAccess(deps.store.guilds, params.channelId ?? '', caller!.user.id);
           const input = parseBody(ackBody, body);

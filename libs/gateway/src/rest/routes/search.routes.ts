@@ -117,6 +117,7 @@ export function searchRoutes(): [HttpMethod, string, RouteDefinition][] {
       {
         auth: 'required',
         bucket: 'messages.search',
+        callers: 'users',
         handler: async ({ deps, caller, query }) => {
           const filters = parseSearchQuery(query);
           const response = await deps.search.searchMessages({ ...filters, scope: { $case: 'dmUserId', dmUserId: caller.user.id }, allowedChannelIds: [] });
