@@ -26,7 +26,7 @@ export interface BuiltDataService {
   events: MessageEvents;
   /** Replays what a crashed predecessor left in the outbox; undefined without an outbox. Call `start()`. */
   recovery: OutboxRecovery | undefined;
-  /** Stops recovery and removes published outbox entries. */
+  /** Stops publishing (what waits stays in the outbox), stops recovery and removes published outbox entries. */
   close(): Promise<void>;
 }
 
@@ -82,6 +82,7 @@ export function buildDataService(parts: { store: DataServiceStore; bus: EventBus
     events,
     recovery,
     async close() {
+      events.stopPublishing();
       await recovery?.stop();
       await events.flush();
     },

@@ -1,6 +1,7 @@
 import { createEnvelope, decodeEnvelope, encodeEnvelope, MESSAGES_TOPIC, type EnvelopeEvent, type EventBus } from '@chat/bus';
 import type { Logger } from '@chat/observability';
 import type { OutboxEventKind, OutboxStore } from '@chat/store';
+import { KeyedPublishQueue } from './keyed-publish-queue';
 import { toProtoMessage } from './message-mapping';
 import type { StoredMessage } from './store.types';
 
@@ -30,6 +31,8 @@ export interface MessageEventsOptions {
   topic?: string;
   /** How long published entries wait to be removed together, in ms. Default 50. */
   removeDelayMs?: number;
+  /** Events that may wait for the bus at once; past it a new one is left to outbox recovery. Default 50,000. */
+  maxPendingPublishes?: number;
 }
 
 /**
@@ -39,8 +42,11 @@ export interface MessageEventsOptions {
  *
  * 1. `intend*` records the event in the outbox (and this process's
  *    in-flight set) BEFORE the write;
- * 2. the write;
- * 3. `publish` sends it on the bus, then removes the entry (batched).
+ * 2. the write; the caller is answered now: nothing below waits on the bus;
+ * 3. `publish` queues it ({@link KeyedPublishQueue}: in order per channel,
+ *    off the request path), sends it on the bus, then removes the entry
+ *    (batched). While the bus is down, events wait in the queue (bounded)
+ *    or in the outbox, and recovery publishes them once it is back.
  *
  * If the process dies after 1, the next process with the same owner id
  * finds the entry ({@link OutboxRecovery}), checks the messages table to
@@ -55,8 +61,11 @@ export class MessageEvents {
   private readonly toRemove: string[] = [];
   private removeTimer: ReturnType<typeof setTimeout> | undefined;
   private removing: Promise<void> = Promise.resolve();
+  private readonly queue: KeyedPublishQueue;
 
-  constructor(private readonly options: MessageEventsOptions) {}
+  constructor(private readonly options: MessageEventsOptions) {
+    this.queue = new KeyedPublishQueue(options.maxPendingPublishes ?? 50_000);
+  }
 
   /** The topic events go to. */
   get topic(): string {
@@ -90,21 +99,34 @@ export class MessageEvents {
   }
 
   /**
-   * Publishes an intent whose write succeeded, then removes its outbox
-   * entry. `edited` is the message after an edit (for `updated`). A failed
-   * publish is logged and counted; the entry stays and recovery publishes it.
+   * Queues the publish of an intent whose write succeeded and returns at
+   * once; the entry is removed after the bus acknowledged it. `edited` is the
+   * message after an edit (for `updated`). A failed publish is logged and
+   * counted; its entry, and those of its channel queued behind it, stay for
+   * recovery. With the queue full, the intent goes to recovery directly.
    */
-  async publish(intent: EventIntent, edited?: StoredMessage): Promise<void> {
-    const value = edited ? withEditedMessage(intent.value, edited) : intent.value;
-    try {
-      await this.options.bus.publish(this.topic, intent.channelId, value);
-      // Stays in flight until its entry is removed, so recovery does not publish it a second time.
-      if (intent.recorded) this.scheduleRemove(intent.eventId);
-      else this.inFlight.delete(intent.eventId);
-    } catch (error) {
-      this.inFlight.delete(intent.eventId);
-      this.options.onFailure(intent.kind, error);
-    }
+  publish(intent: EventIntent, edited?: StoredMessage): void {
+    const queued = this.queue.enqueue({
+      key: intent.channelId,
+      run: () => this.publishNow(intent, edited),
+      skip: () => this.leaveToRecovery(intent, new PublishSkippedError('an earlier event of its channel failed to publish')),
+    });
+    if (!queued) this.leaveToRecovery(intent, new PublishSkippedError('the publish queue is full'));
+  }
+
+  /** Events queued for the bus or being published. */
+  get pendingPublishes(): number {
+    return this.queue.pending;
+  }
+
+  /** Resolves once every queued publish finished (tests, benchmarks). */
+  publishesSettled(): Promise<void> {
+    return this.queue.settled();
+  }
+
+  /** Stops publishing (shutdown): queued events stay in the outbox for the next process's recovery; a publish under way is not waited for. */
+  stopPublishing(): void {
+    this.queue.close();
   }
 
   /** The write failed (or may have): recovery checks the messages table and publishes or drops the entry. */
@@ -134,6 +156,26 @@ export class MessageEvents {
         });
     }
     await this.removing;
+  }
+
+  private async publishNow(intent: EventIntent, edited: StoredMessage | undefined): Promise<boolean> {
+    const value = edited ? withEditedMessage(intent.value, edited) : intent.value;
+    try {
+      await this.options.bus.publish(this.topic, intent.channelId, value);
+      // Stays in flight until its entry is removed, so recovery does not publish it a second time.
+      if (intent.recorded) this.scheduleRemove(intent.eventId);
+      else this.inFlight.delete(intent.eventId);
+      return true;
+    } catch (error) {
+      this.leaveToRecovery(intent, error);
+      return false;
+    }
+  }
+
+  /** Not published now: recovery takes the outbox entry (without an outbox the event is lost, and the failure says so). */
+  private leaveToRecovery(intent: EventIntent, error: unknown): void {
+    this.inFlight.delete(intent.eventId);
+    this.options.onFailure(intent.kind, error);
   }
 
   private async intend(kind: OutboxEventKind, channelId: string, messageIds: string[], occurredAt: Date, event: EnvelopeEvent): Promise<EventIntent> {
@@ -179,4 +221,12 @@ export function logPublishFailure(logger: Logger, count: (event: string) => void
     count(event);
     logger.error({ err: error, event }, 'event not published yet after a durable write; its outbox entry stays and recovery retries it');
   };
+}
+
+/** Why an event was not sent to the bus now (its outbox entry stays for recovery). */
+export class PublishSkippedError extends Error {
+  constructor(reason: string) {
+    super(`event not published now: ${reason}`);
+    this.name = 'PublishSkippedError';
+  }
 }

@@ -52,9 +52,10 @@ export interface CreateResult {
  *   concurrent requests share one store query; each caller can cancel alone.
  * - Writes are never coalesced; each is durable (the store call resolved)
  *   before the call returns, then invalidates the channel's in-flight reads
- *   (a read arriving after the write sees it) and publishes its event. The
+ *   (a read arriving after the write sees it) and queues its event. The
  *   event is recorded in the outbox before the write (MessageEvents), so a
- *   crash between the write and the publish does not lose it.
+ *   crash between the write and the publish does not lose it, and the call
+ *   never waits for the bus: a Kafka outage delays events, not writes.
  * - Every store call holds a semaphore permit: past the bound callers wait
  *   until just before their deadline, then get RESOURCE_EXHAUSTED.
  * - An unknown channel is NOT_FOUND: checked before writes; for reads only
@@ -111,7 +112,7 @@ export class MessageService {
     const intent = await this.deps.events.intendCreated(asStored(input), command.recipientUserIds);
     const message = await this.written(intent, () => this.write(channelId, 'create', () => this.deps.store.create(input), options));
     if (command.enforceNonce && nonce) this.nonces.set(channelId, authorId, nonce, id);
-    await this.deps.events.publish(intent);
+    this.deps.events.publish(intent);
     return { message, deduplicated: false };
   }
 
@@ -162,7 +163,7 @@ export class MessageService {
       if (errorKindOf(error) === 'not_found') throw await this.notFound(channelId, messageId, options);
       throw error;
     }
-    await this.deps.events.publish(intent, message);
+    this.deps.events.publish(intent, message);
     return message;
   }
 
@@ -177,7 +178,7 @@ export class MessageService {
       this.deps.events.discard(intent);
       throw new UnknownMessageError(channelId, messageId);
     }
-    await this.deps.events.publish(intent);
+    this.deps.events.publish(intent);
     return message;
   }
 
@@ -195,12 +196,12 @@ export class MessageService {
     const intent = await this.deps.events.intendBulkDeleted(channelId, guildId, existing, new Date(this.clock()));
     const deleted = await this.written(intent, () => this.write(channelId, 'bulk_delete', () => this.deps.store.bulkDelete(channelId, existing), options));
     if (deleted.length === 0) this.deps.events.discard(intent);
-    else if (deleted.length === existing.length) await this.deps.events.publish(intent);
+    else if (deleted.length === existing.length) this.deps.events.publish(intent);
     else {
       // Someone else deleted some of them meanwhile: record the ids this write removed, then drop the first intent.
       const exact = await this.deps.events.intendBulkDeleted(channelId, guildId, deleted, intent.occurredAt);
       this.deps.events.discard(intent);
-      await this.deps.events.publish(exact);
+      this.deps.events.publish(exact);
     }
     return deleted;
   }

@@ -164,10 +164,11 @@ export function describeOutboxRecovery(backend: string, open: () => Promise<{ st
 
       const stuck = new StuckBus();
       const first = processWith(owner, stuck);
-      void first.service.edit({ channelId, messageId: toEdit.id, patch: { content: 'after edit' }, recipientUserIds: [] });
-      void first.service.delete({ channelId, messageId: toDelete.id, recipientUserIds: [] });
-      for (let i = 0; i < 500 && stuck.publishes < 2; i++) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(stuck.publishes).toBe(2);
+      await first.service.edit({ channelId, messageId: toEdit.id, patch: { content: 'after edit' }, recipientUserIds: [] });
+      await first.service.delete({ channelId, messageId: toDelete.id, recipientUserIds: [] });
+      // Both writes answered; one channel publishes in order, so the delete waits behind the stuck edit: now the process "dies".
+      expect(stuck.publishes).toBe(1);
+      expect(await store.outbox.list(owner, { limit: 10 })).toHaveLength(2);
 
       const { bus, until } = await readBus();
       const second = processWith(owner, bus);
@@ -199,11 +200,45 @@ export function describeOutboxRecovery(backend: string, open: () => Promise<{ st
       };
       const running = processWith(owner, flaky);
       const { message } = await running.service.create(newMessage('publish fails once'));
+      await running.events.publishesSettled();
       expect(seen).toEqual([]);
       expect(await running.recovery!.pass()).toEqual({ published: 1, dropped: 0, inFlight: 0 });
       const events = await until(1);
       expect(events.map((e) => e.event?.$case === 'messageCreated' && e.event.messageCreated.message?.id)).toEqual([message.id]);
       expect(await running.recovery!.pass()).toEqual({ published: 0, dropped: 0, inFlight: 0 });
+      await running.close();
+      expect(await store.outbox.list(owner, { limit: 10 })).toEqual([]);
+      await bus.close();
+    });
+
+    it('answers writes while the bus does not answer, then publishes them in order once it does', async () => {
+      const owner = `data-outage-${Date.now()}`;
+      const { bus, until } = await readBus();
+      let open: () => void = () => undefined;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let attempted = 0;
+      const down: EventBus = {
+        publish: async (topic, key, value, headers) => {
+          attempted += 1;
+          await gate;
+          await bus.publish(topic, key, value, headers);
+        },
+        subscribe: bus.subscribe.bind(bus),
+        close: bus.close.bind(bus),
+      };
+      const running = processWith(owner, down);
+      const created = [];
+      for (let i = 0; i < 5; i++) created.push((await running.service.create(newMessage(`during outage ${i}`))).message.id);
+      const edited = await running.service.edit({ channelId, messageId: created[0]!, patch: { content: 'edited during outage' }, recipientUserIds: [] });
+      // Every write answered with the bus silent; one channel's events wait in order behind the first.
+      expect(attempted).toBe(1);
+      expect(running.events.pendingPublishes).toBe(6);
+      expect(await store.outbox.list(owner, { limit: 10 })).toHaveLength(6);
+      open();
+      await running.events.publishesSettled();
+      const events = await until(6);
+      expect(events.map((e) => (e.event?.$case === 'messageCreated' ? e.event.messageCreated.message?.id : e.event?.$case))).toEqual([...created, 'messageUpdated']);
+      expect(edited.content).toBe('edited during outage');
       await running.close();
       expect(await store.outbox.list(owner, { limit: 10 })).toEqual([]);
       await bus.close();
