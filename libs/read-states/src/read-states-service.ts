@@ -48,8 +48,9 @@ export class ReadStatesService {
     });
     this.deps.observer?.acked?.();
     const event = createEnvelope({ $case: 'readStateAcked', readStateAcked: { readState: toProtoReadState(state), sessionId: input.sessionId } }, { eventId: this.deps.nextEventId(), occurredAt: new Date() });
-    // The ack is in the cache (written within the flush delay); MESSAGE_ACK to other sessions is best effort.
-    await this.deps.bus.publish(READ_STATES_TOPIC, input.userId, encodeEnvelope(event)).catch((error: unknown) => this.deps.observer?.ackPublishFailed?.(error));
+    // The ack is in the cache (written within the flush delay); MESSAGE_ACK to other sessions is best effort
+    // and never holds the ack: with the broker down the caller is answered at once.
+    void this.deps.bus.publish(READ_STATES_TOPIC, input.userId, encodeEnvelope(event)).catch((error: unknown) => this.deps.observer?.ackPublishFailed?.(error));
     return state;
   }
 

@@ -90,6 +90,19 @@ describe('read states', () => {
     expect(event?.$case === 'readStateAcked' && event.readStateAcked).toMatchObject({ sessionId: 'session-1', readState: { userId: user, channelId: channel, lastMessageId: message, mentionCount: 0 } });
   });
 
+  it('answers an ack while the bus does not answer (MESSAGE_ACK is best effort)', async () => {
+    let publishes = 0;
+    const silent = { publish: () => ((publishes += 1), new Promise<void>(() => undefined)), subscribe: bus.subscribe.bind(bus), close: async () => undefined };
+    service = new ReadStatesService({ cache, store: store.readStates, guilds: store.guilds, bus: silent, nextEventId: id, memberPageSize: 2 });
+    const [user, channel, message] = [id(), id(), id()];
+    const answered = await Promise.race([
+      service.ack({ userId: user, channelId: channel, messageId: message, sessionId: 's1' }),
+      new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 1_000)),
+    ]);
+    expect(answered).toMatchObject({ lastMessageId: message, mentionCount: 0 });
+    expect(publishes).toBe(1);
+  });
+
   it('counts user, role and @everyone mentions for members who can view the channel, never the author, once per message', async () => {
     const g = await seedGuild(store);
     const m1 = id();
