@@ -16,7 +16,9 @@ import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
 import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
 import { RelayMetrics } from './relay/relay-metrics';
-import { createRestApi, grpcMessageService, storeMessageService, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
+import { parseRateLimits, rateLimitSetting } from './rest/rate-limit-setting';
+import { restBuckets } from './rest/route-table';
+import { createRestApi, grpcMessageService, storeMessageService, type RateLimitConfig, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
 import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
@@ -57,11 +59,13 @@ export const gatewayConfigSchema = {
 };
 
 /**
- * Where the REST API's messages go. Kept apart from gatewayConfigSchema so
- * callers that build the module's config by hand may leave it out (then the
- * module follows CHAT_GATEWAY_GUILDS: guild-service → data service, store → store).
+ * Where the REST API's messages go, and its rate limits. Kept apart from
+ * gatewayConfigSchema so callers that build the module's config by hand may
+ * leave it out (then the module follows CHAT_GATEWAY_GUILDS: guild-service →
+ * data service, store → store; and Discord's rate limits apply).
  */
 export const gatewayMessagesConfigSchema = {
+  restRateLimits: rateLimitSetting(restBuckets()),
   dataNodes: stringSetting('CHAT_GATEWAY_DATA_NODES', {
     default: '',
     description:
@@ -184,7 +188,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search, parseRateLimits(config.restRateLimits ?? 'discord', restBuckets())))({ store, gatewayUrl, gateway }));
           registerActorMetrics(gateway.hub.system, context.metrics);
           if (wiring) RelayMetrics.of(context.metrics).attach(wiring.relay);
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
@@ -235,6 +239,7 @@ function defaultRestApi(
   ids: SnowflakeGenerator,
   readStates: RestReadStates | undefined,
   search: RestSearchService | undefined,
+  rateLimits: RateLimitConfig,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
@@ -265,6 +270,7 @@ function defaultRestApi(
       },
       gatewayUrl,
       logger,
+      rateLimits,
     });
   };
 }

@@ -10,3 +10,4 @@ export { guildServiceMemberLister, type ListMembersClient } from './session/guil
 export { LocalGuildPublisher, intentOf, type GuildDispatch } from './session/local-guild-publisher';
 export { SessionHub } from './session/session-hub';
 export { SessionRegistry } from './session/session-registry';
+export { restRouteTable, type RestRouteEntry } from './rest/route-table';
