@@ -20,7 +20,9 @@
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ALL_SERVICES=(kafka cassandra elasticsearch etcd grpcurl)
+ALL_SERVICES=(kafka cassandra elasticsearch etcd grpcurl schemathesis)
+# Tools: installed once into the cache, nothing to run or stop.
+TOOLS=(grpcurl schemathesis)
 
 # shellcheck source=lib.sh
 source "$INFRA_DIR/lib.sh"
@@ -34,7 +36,7 @@ usage() {
   exit 2
 }
 
-# Default implementations for servers; grpcurl (a tool) overrides them.
+# Default implementations for servers; the tools (grpcurl, schemathesis) override them.
 # A server file defines <svc>_fetch, _start, _wait, _ready, _endpoints,
 # _version and _log (and may define _down_extra to clean up more).
 
@@ -172,7 +174,7 @@ write_endpoints() {
     for s in "${ALL_SERVICES[@]}"; do
       frag="$(run_dir "$s")/endpoints.env"
       [[ -f "$frag" ]] || continue
-      if [[ "$s" == grpcurl ]] || live_pid "$s" >/dev/null; then cat "$frag"; fi
+      if [[ " ${TOOLS[*]} " == *" $s "* ]] || live_pid "$s" >/dev/null; then cat "$frag"; fi
     done
   } >"$tmp"
   chmod 644 "$tmp" && mv "$tmp" "$out"

@@ -13,6 +13,8 @@ export interface FuzzTarget {
   gateway: string;
   tokens: string[];
   knownIds: string[];
+  /** The seeded objects by kind (for tools that fill path parameters). */
+  ids: { guildId: string; channelId: string; messageId: string; roleId: string; applicationId: string; inviteCode: string; userIds: string[] };
   /** Lines the server printed at level error (50) or fatal (60) since it started. */
   errorLines(): string[];
   /** True while the process runs. */
@@ -20,10 +22,10 @@ export interface FuzzTarget {
   stop(): void;
 }
 
-/** Starts the server and seeds two users (one owning a guild with a channel) and a bot in that guild. */
-export async function startFuzzTarget(): Promise<FuzzTarget> {
+/** Starts the server (with `env` over its defaults) and seeds two users (one owning a guild with a channel) and a bot in that guild. */
+export async function startFuzzTarget(env: Record<string, string> = {}): Promise<FuzzTarget> {
   const processes = new ProcessSet();
-  const started = await processes.startApp('server', { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'warn' }, ['api', 'gateway'], { timeoutMs: 60_000 });
+  const started = await processes.startApp('server', { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'warn', ...env }, ['api', 'gateway'], { timeoutMs: 60_000 });
   const errors: string[] = [];
   let pending = '';
   const collect = (chunk: Buffer): void => {
@@ -48,11 +50,15 @@ export async function startFuzzTarget(): Promise<FuzzTarget> {
   const app = await callApi(api, 'POST', '/applications', owner.token, { name: 'Fuzzbot' });
   const bot = await callApi(api, 'POST', `/applications/${app.body.id as string}/bot`, owner.token, {});
   await callApi(api, 'POST', `/oauth2/authorize?client_id=${app.body.id as string}&scope=bot`, owner.token, { guild_id: guildId, permissions: '8', authorize: true });
+  const messageId = (await callApi(api, 'POST', `/channels/${channelId}/messages`, owner.token, { content: 'hello' })).body.id as string;
+  const inviteCode = (await callApi(api, 'POST', `/channels/${channelId}/invites`, owner.token, {})).body.code as string;
+  const roleId = (await callApi(api, 'POST', `/guilds/${guildId}/roles`, owner.token, { name: 'fuzzed' })).body.id as string;
   return {
     api,
     gateway: started.lines.gateway!,
     tokens: [owner.token, other.token, `Bot ${bot.body.token as string}`],
     knownIds: [guildId, channelId, owner.id, other.id, bot.body.user.id as string],
+    ids: { guildId, channelId, messageId, roleId, applicationId: app.body.id as string, inviteCode, userIds: [owner.id, other.id, bot.body.user.id as string] },
     errorLines: () => [...errors],
     alive: () => !exited && started.child.exitCode === null,
     stop: () => processes.cleanup(),

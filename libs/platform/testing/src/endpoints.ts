@@ -8,6 +8,8 @@ export interface InfraEndpoints {
   etcd: { endpoints: string[]; version: string; source: InfraSource };
   /** grpcurl, the gRPC command-line client the suite checks reflection with. */
   grpcurl: { bin: string; source: 'environment' | 'local' };
+  /** schemathesis, which fuzzes the REST API from Discord's OpenAPI description. */
+  schemathesis: { bin: string; source: 'environment' | 'local' };
 }
 
 /** How an endpoint was obtained: given in the environment, a testcontainers container, or scripts/infra. */

@@ -21,7 +21,7 @@ export class InfraUnavailableError extends TestingError {
 
   constructor(
     /** The server that could not be had. */
-    readonly service: InfraService | 'grpcurl',
+    readonly service: InfraService | 'grpcurl' | 'schemathesis',
     /** Where it was looked for: 'environment', 'testcontainers' or 'local'. */
     readonly source: string,
     /** What went wrong, for a human. */

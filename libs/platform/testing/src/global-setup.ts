@@ -3,7 +3,7 @@ import type { TestProject } from 'vitest/node';
 import { containerRuntimeAvailable, startContainers } from './container-source';
 import { endpointsFromVariables, INFRA_SERVICES } from './env-source';
 import { InfraUnavailableError, type InfraService } from './errors';
-import { resolveGrpcurl, startLocal } from './local-source';
+import { resolveTool, startLocal } from './local-source';
 import { describe, probe } from './probe';
 import type { InfraEndpoints } from './endpoints';
 
@@ -40,8 +40,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
         Object.assign(found, local.endpoints);
       }
     }
-    found.grpcurl = await resolveGrpcurl();
-    console.log(`infra: grpcurl at ${found.grpcurl.bin} (${found.grpcurl.source})`);
+    for (const tool of ['grpcurl', 'schemathesis'] as const) {
+      const resolved = await resolveTool(tool);
+      found[tool] = resolved;
+      console.log(`infra: ${tool} at ${resolved.bin} (${resolved.source})`);
+    }
     const endpoints = await verify(found);
     project.provide('infra', endpoints);
     return teardown;

@@ -108,22 +108,31 @@ function pick(all: Partial<InfraEndpoints>, services: readonly InfraService[]): 
   return out;
 }
 
+/** The command-line tools the suite runs, and the variable that names each one's binary. */
+export const INFRA_TOOLS = { grpcurl: 'GRPCURL_BIN', schemathesis: 'SCHEMATHESIS_BIN' } as const;
+
+/** A tool of {@link INFRA_TOOLS}. */
+export type InfraTool = keyof typeof INFRA_TOOLS;
+
 /**
- * The grpcurl binary: GRPCURL_BIN when set, else `infra.sh up grpcurl`
- * (a `go install` into the cache, once) and its path from endpoints.env.
+ * A tool's binary: its variable (GRPCURL_BIN, SCHEMATHESIS_BIN) when set,
+ * else `infra.sh up <tool>` (installed into the cache once: grpcurl with
+ * `go install`, schemathesis into a Python venv) and its path from
+ * endpoints.env.
  *
  * @throws InfraUnavailableError when it cannot be installed.
  */
-export async function resolveGrpcurl(env: NodeJS.ProcessEnv = process.env): Promise<InfraEndpoints['grpcurl']> {
-  const given = env['GRPCURL_BIN']?.trim();
+export async function resolveTool(tool: InfraTool, env: NodeJS.ProcessEnv = process.env): Promise<{ bin: string; source: 'environment' | 'local' }> {
+  const variable = INFRA_TOOLS[tool];
+  const given = env[variable]?.trim();
   if (given) return { bin: given, source: 'environment' };
   try {
-    await runScript(['up', 'grpcurl'], true);
+    await runScript(['up', tool], true);
   } catch (error) {
     const reason = error instanceof InfraScriptError ? error.stderrTail : String(error);
-    throw new InfraUnavailableError('grpcurl', 'local', `infra.sh up grpcurl failed:\n${reason}`, { cause: error });
+    throw new InfraUnavailableError(tool, 'local', `infra.sh up ${tool} failed:\n${reason}`, { cause: error });
   }
-  const bin = parseEnvFile(await readFile(endpointsFile(env), 'utf8'))['GRPCURL_BIN'];
-  if (!bin) throw new InfraUnavailableError('grpcurl', 'local', `infra.sh up grpcurl succeeded but ${endpointsFile(env)} lacks GRPCURL_BIN`);
+  const bin = parseEnvFile(await readFile(endpointsFile(env), 'utf8'))[variable];
+  if (!bin) throw new InfraUnavailableError(tool, 'local', `infra.sh up ${tool} succeeded but ${endpointsFile(env)} lacks ${variable}`);
   return { bin, source: 'local' };
 }
