@@ -73,10 +73,11 @@ function runSchemathesis(api: string, token: string, operationIds: readonly stri
     '--request-timeout', '10',
     '--suppress-health-check', 'all',
     '--no-color',
+    '--generation-database', 'none',
     '--report', 'json', '--report-dir', reportDir,
     ...operationIds.flatMap((id) => ['--include-operation-id', id]),
   ];
-  const result = spawnSync(infra().schemathesis.bin, args, { encoding: 'utf8', timeout: 480_000, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(infra().schemathesis.bin, args, { cwd: dir, encoding: 'utf8', timeout: 480_000, maxBuffer: 64 * 1024 * 1024 });
   const file = readdirSync(reportDir).find((f) => f.endsWith('.json'));
   return { status: result.status, output: `${result.stdout}\n${result.stderr}`, report: file ? JSON.parse(readFileSync(join(reportDir, file), 'utf8')) : undefined };
 }
