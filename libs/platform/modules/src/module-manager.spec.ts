@@ -4,7 +4,7 @@ import { ConfigError } from '@chat/config';
 import { createMetricsRegistry, silentLogger } from '@chat/observability';
 import { ModuleCycleError, ModuleFailedError, UndeclaredDependencyError, UnknownModuleError } from './errors';
 import { defineModule, moduleKey, type ModuleDefinition } from './module';
-import { ModuleManager } from './module-manager';
+import { MIN_STOP_SHARE_MS, ModuleManager } from './module-manager';
 import { resolveTargets } from './resolve-targets';
 
 function recorder() {
@@ -161,5 +161,36 @@ describe('ModuleManager', () => {
     expect(() => new ModuleManager([needsKey, other], ['needy'], { ...options(), config: { env: { CHAT_NEEDY_SIZE: '0' } } })).toThrow(ConfigError);
     expect(() => new ModuleManager([needsKey, other], ['needy'], { ...options(), config: { env: {} } })).toThrow('CHAT_NEEDY_SIZE');
     expect(events).toEqual([]);
+  });
+});
+
+describe('ModuleManager stop deadline', () => {
+  it('leaves a module that does not stop behind after its share and still stops the ones it depends on', async () => {
+    const events: string[] = [];
+    const module = (name: string, dependsOn: string[], stop: () => Promise<void>) =>
+      defineModule({ name, kind: 'service', dependsOn, configSchema: {}, create: () => ({ start: async () => name, stop }) });
+    const definitions = [
+      module('store', [], async () => void events.push('stop store')),
+      module('bus', ['store'], () => new Promise<void>(() => events.push('stop bus (never ends)'))),
+      module('gateway', ['bus'], async () => void events.push('stop gateway')),
+    ];
+    const manager = new ModuleManager(definitions, ['gateway'], { ...options(), stopDeadlineMs: 600 });
+    await manager.start();
+    const started = Date.now();
+    await manager.stop();
+    const took = Date.now() - started;
+    expect(events).toEqual(['stop gateway', 'stop bus (never ends)', 'stop store']);
+    expect(took).toBeGreaterThanOrEqual(550);
+    // The hung module used the deadline; the store after it still got its minimum share, nothing more.
+    expect(took).toBeLessThan(600 + MIN_STOP_SHARE_MS + 200);
+    expect(manager.describe()).toEqual({ store: 'stopped', bus: 'stopped', gateway: 'stopped' });
+  });
+
+  it('waits for every module without a deadline', async () => {
+    const { events, define } = recorder();
+    const manager = new ModuleManager([define('a', []), define('b', ['a'])], ['b'], options());
+    await manager.start();
+    await manager.stop();
+    expect(events.slice(-2)).toEqual(['stop b', 'stop a']);
   });
 });

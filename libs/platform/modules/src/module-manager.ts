@@ -38,7 +38,19 @@ export class ModuleManager {
   constructor(
     definitions: readonly ModuleDefinition[],
     targets: readonly string[],
-    private readonly options: { logger: Logger; metrics: Registry; config?: ConfigSources },
+    private readonly options: {
+      logger: Logger;
+      metrics: Registry;
+      config?: ConfigSources;
+      /**
+       * How long stopping everything may take (default: no limit). A module
+       * still stopping when its share runs out is left behind, logged, and
+       * the next one is stopped: a broker that does not answer cannot hold a
+       * process past its orchestrator's grace period. Each module still gets
+       * at least {@link MIN_STOP_SHARE_MS}.
+       */
+      stopDeadlineMs?: number;
+    },
   ) {
     this.order = resolveTargets(definitions, targets);
     const byName = new Map(definitions.map((definition) => [definition.name, definition]));
@@ -111,13 +123,16 @@ export class ModuleManager {
   }
 
   private async stopAll(): Promise<void> {
+    const deadline = this.options.stopDeadlineMs === undefined ? undefined : Date.now() + this.options.stopDeadlineMs;
     for (const name of [...this.order].reverse()) {
       const entry = this.entries.get(name)!;
       if (entry.state !== 'running' && entry.state !== 'failed') continue;
       const wasFailed = entry.state === 'failed';
       this.setState(entry, 'stopping');
+      const share = deadline === undefined ? undefined : Math.max(MIN_STOP_SHARE_MS, deadline - Date.now());
       try {
-        await entry.module.stop();
+        const outcome = await withinMs(entry.module.stop(), share);
+        if (outcome === 'late') this.options.logger.warn({ module: name, waitedMs: share }, 'module did not stop within the stop deadline; left behind');
       } catch (error) {
         this.options.logger.error({ err: error, module: name }, 'module failed to stop cleanly');
       }
@@ -149,5 +164,24 @@ export class ModuleManager {
   private setState(entry: Entry, state: ModuleState): void {
     entry.state = state;
     for (const listener of this.listeners) listener(entry.definition.name, state, entry.module);
+  }
+}
+
+/** The least time a module is given to stop, even past the deadline. */
+export const MIN_STOP_SHARE_MS = 250;
+
+/** Waits for `work` at most `ms` (no limit when undefined): 'done', or 'late' (work goes on unwatched; its rejection is dropped). */
+async function withinMs(work: Promise<void>, ms: number | undefined): Promise<'done' | 'late'> {
+  if (ms === undefined) {
+    await work;
+    return 'done';
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)));
+  try {
+    return await Promise.race([work.then(() => 'done' as const), late]);
+  } finally {
+    clearTimeout(timer);
+    work.catch(() => undefined);
   }
 }

@@ -1,4 +1,4 @@
-import { describeConfig, loadConfig, portSetting, readConfigFile, stringSetting } from '@chat/config';
+import { describeConfig, intSetting, loadConfig, portSetting, readConfigFile, stringSetting } from '@chat/config';
 import { createLogger, createMetricsRegistry, startOpsEndpoint, type Logger } from '@chat/observability';
 import { startTracing, tracingSchema } from './tracing-settings';
 import { GRPC_SERVER } from './infrastructure/grpc-server.module';
@@ -10,6 +10,13 @@ const opsSchema = {
   host: stringSetting('CHAT_OPS_HOST', { default: '127.0.0.1', description: 'address of the /metrics, /ready, /healthz endpoint' }),
   port: portSetting('CHAT_OPS_PORT', { default: 9464, description: 'port of the /metrics, /ready, /healthz endpoint (0 picks a free one)' }),
   nodeId: stringSetting('CHAT_NODE_ID', { default: 'node-0', description: 'this process\'s name in logs, metrics and the ring', pattern: /^[A-Za-z0-9._-]+$/ }),
+  stopTimeoutMs: intSetting('CHAT_STOP_TIMEOUT_MS', {
+    default: 5_000,
+    min: 500,
+    max: 600_000,
+    unit: 'ms',
+    description: 'how long stopping may take on SIGTERM/SIGINT: a module still stopping when its share is used up (a broker that does not answer, say) is left behind and the process exits',
+  }),
   ...tracingSchema,
 };
 
@@ -53,7 +60,7 @@ export async function startServer(options: {
   const logger = options.logger ?? createLogger({ name: ops.nodeId });
   const tracing = startTracing(ops.traceExporter, { env, targets: args.targets, nodeId: ops.nodeId });
   const metrics = createMetricsRegistry({ node: ops.nodeId });
-  const manager = new ModuleManager(options.definitions, args.targets, { logger, metrics, config: sources });
+  const manager = new ModuleManager(options.definitions, args.targets, { logger, metrics, config: sources, stopDeadlineMs: ops.stopTimeoutMs });
 
   manager.onStateChange((name, state, module) => {
     if (name === GRPC_SERVER.name) return;
