@@ -7,10 +7,10 @@ import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } fr
 import { registerActorMetrics } from '@chat/actor';
 import { BUS } from '@chat/bus';
 import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMembershipConfig } from '@chat/guild-client';
-import { MessagesRouter } from '@chat/messages-client';
+import { dataRingConfigSchema, dataRingMembership, defaultDataRingConfig, MessagesRouter, type DataRingConfig } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
-import { parseMemberList, StaticMembership, type Member } from '@chat/ring';
+import { parseMemberList, type Member } from '@chat/ring';
 import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
@@ -83,13 +83,13 @@ export const gatewayMessagesConfigSchema = {
 };
 
 /** The gateway module's configuration as the module manager hands it over. */
-export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema> & ConfigOf<typeof gatewayMessagesConfigSchema> & GuildMembershipConfig;
+export type GatewayConfig = ConfigOf<typeof gatewayConfigSchema> & ConfigOf<typeof gatewayMessagesConfigSchema> & GuildMembershipConfig & DataRingConfig;
 
 /** What `create` takes: the messages and guild-ring keys may be left out (defaults apply). */
-type GatewayCreateConfig = ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>> & Partial<GuildMembershipConfig>;
+type GatewayCreateConfig = ConfigOf<typeof gatewayConfigSchema> & Partial<ConfigOf<typeof gatewayMessagesConfigSchema>> & Partial<GuildMembershipConfig> & Partial<DataRingConfig>;
 
 /** The gateway module's definition; `create` also takes a config without the messages keys. */
-export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfigSchema & typeof gatewayMessagesConfigSchema & typeof guildMembershipConfigSchema, GatewayValue>, 'create'> & {
+export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfigSchema & typeof gatewayMessagesConfigSchema & typeof guildMembershipConfigSchema & typeof dataRingConfigSchema, GatewayValue>, 'create'> & {
   create(config: GatewayCreateConfig): Module<GatewayValue>;
 };
 
@@ -122,7 +122,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
     name: 'gateway',
     kind: 'service',
     dependsOn: [GRPC_SERVER.name, GATEWAY_STORE.name, IDS.name, BUS.name],
-    configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema, ...guildMembershipConfigSchema },
+    configSchema: { ...gatewayConfigSchema, ...gatewayMessagesConfigSchema, ...guildMembershipConfigSchema, ...dataRingConfigSchema },
     create: (config: GatewayCreateConfig) => {
       let http: GatewayHttpServer | undefined;
       let gateway: GatewayServer | undefined;
@@ -154,7 +154,13 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
               onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
             });
             const dataNodes = ringOrLocal(config.dataNodes, 'CHAT_GATEWAY_DATA_NODES', 'data-0', grpcPort);
-            messagesRouter = new MessagesRouter({ membership: new StaticMembership(dataNodes) });
+            messagesRouter = new MessagesRouter({
+              membership: dataRingMembership(dataNodes, {
+                dataRingMembership: config.dataRingMembership ?? defaultDataRingConfig.dataRingMembership,
+                dataRingProbeMs: config.dataRingProbeMs ?? defaultDataRingConfig.dataRingProbeMs,
+                dataRingProbeFailures: config.dataRingProbeFailures ?? defaultDataRingConfig.dataRingProbeFailures,
+              }),
+            });
             await messagesRouter.start();
             const readStateNodes = ringOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', grpcPort);
             readStates = await wireReadStates({
@@ -277,3 +283,4 @@ function defaultRestApi(
 
 /** The gateway module with default wiring (guild service per CHAT_GATEWAY_GUILDS, REST API over the store). */
 export const gatewayModule = createGatewayModule();
+

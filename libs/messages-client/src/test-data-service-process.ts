@@ -16,6 +16,8 @@ export interface DataServiceProcess {
   /** Sum of a counter's samples whose labels contain `labels` (e.g. 'method="GetHistory"'). */
   counter(name: string, labels: string): Promise<number>;
   stop(): Promise<void>;
+  /** SIGKILL: the process dies without stopping anything (a crash). */
+  kill(): Promise<void>;
 }
 
 /** Starts one data-service process; rejects with its output if it exits or prints no banner within `timeoutMs`. */
@@ -67,6 +69,10 @@ function running(nodeId: string, child: ChildProcess, grpc: string, ops: string)
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
   };

@@ -18,3 +18,4 @@ export { splitDescriptorSet } from './reflection';
 export { RemoteCallError, UnsupportedMethodError } from './errors';
 export { notImplementedHandlers } from './not-implemented';
 export { grpcHealthProbe, type HealthProbe } from './health-probe';
+export { ringMembershipSchema, healthProbedMembership, type RingMembershipConfig } from './ring-membership';
