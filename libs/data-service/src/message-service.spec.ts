@@ -5,7 +5,11 @@ import { SemaphoreQueueFullError, SemaphoreTimeoutError } from '@chat/semaphore'
 import { describe, expect, it } from 'vitest';
 import { UnknownChannelError, UnknownMessageError } from './errors';
 import { validateCreate, validateHistory } from './message-validation';
-import { AUTHOR, CHANNEL, OTHER_CHANNEL, testService } from './test-fixtures';
+import { silentLogger } from '@chat/observability';
+import { SnowflakeGenerator } from '@chat/snowflake';
+import { Registry } from 'prom-client';
+import { buildDataService } from './data-service.module';
+import { AUTHOR, CHANNEL, OTHER_CHANNEL, testConfig, testService } from './test-fixtures';
 
 const create = (content: string, extra: Partial<messagesV1.CreateMessageRequest> = {}) =>
   validateCreate(messagesV1.CreateMessageRequest.fromPartial({ channelId: CHANNEL, authorId: AUTHOR, content, ...extra }));
@@ -52,6 +56,19 @@ describe('MessageService: writes', () => {
     expect(store.count('create')).toBe(1);
     const unenforced = await service.create(create('once', { nonce: 'n-1' }));
     expect(unenforced.deduplicated).toBe(false);
+  });
+
+  it('finds an enforced nonce created through another instance (a retry after failover) in the store', async () => {
+    const first = await testService();
+    const original = await first.service.create(create('sent once', { nonce: 'retry-1', enforceNonce: true }));
+    // A second instance over the same store, with an empty nonce cache: the retry lands there.
+    const second = buildDataService({ store: { messages: first.store }, bus: first.bus, ids: new SnowflakeGenerator({ workerId: 3, processId: 3 }), config: testConfig, registry: new Registry(), logger: silentLogger() });
+    const retried = await second.service.create(create('sent once', { nonce: 'retry-1', enforceNonce: true }));
+    expect(retried).toEqual({ message: original.message, deduplicated: true });
+    expect(first.store.count('create')).toBe(1);
+    // Another author's nonce, or the same nonce unenforced, creates a message.
+    expect((await second.service.create(create('other author', { nonce: 'retry-1', enforceNonce: true, authorId: '1200000000000000009' }))).deduplicated).toBe(false);
+    expect((await second.service.create(create('unenforced', { nonce: 'retry-1' }))).deduplicated).toBe(false);
   });
 
   it('keeps the write when the event cannot be published, and counts the failure', async () => {

@@ -11,6 +11,9 @@ import type { CreateCommand, DeleteCommand, EditCommand, MessageAddress, Message
 import { NonceCache } from './nonce-cache';
 import type { HistoryQuery, MessageStore, NewMessage, StoreCallOptions, StoredMessage } from './store.types';
 
+/** How long enforce_nonce remembers a nonce (Discord: "the past few minutes"). */
+const NONCE_WINDOW_MS = 5 * 60_000;
+
 /** Limits and switches of a {@link MessageService}. */
 export interface MessageServiceSettings {
   /** Store calls in flight at once (the semaphore's permits). */
@@ -85,7 +88,7 @@ export class MessageService {
       onAcquire: (ms) => metrics.semaphoreWaitSeconds.observe(ms / 1000),
     });
     this.channels = new ChannelDirectory(deps.channelExists, settings.channelCacheTtlMs, 100_000, this.clock);
-    this.nonces = new NonceCache(5 * 60_000, 100_000, this.clock);
+    this.nonces = new NonceCache(NONCE_WINDOW_MS, 100_000, this.clock);
   }
 
   /** Reads received per read executed (1 when nothing was shared). */
@@ -103,8 +106,7 @@ export class MessageService {
     const { channelId, authorId, nonce } = command.message;
     await this.channels.require(channelId, options);
     if (command.enforceNonce && nonce) {
-      const earlierId = this.nonces.get(channelId, authorId, nonce);
-      const earlier = earlierId && (await this.store('get', (o) => this.deps.store.get(channelId, earlierId, o), options));
+      const earlier = await this.earlierWithNonce(channelId, authorId, nonce, options);
       if (earlier) return { message: earlier, deduplicated: true };
     }
     const id = this.deps.nextId();
@@ -204,6 +206,20 @@ export class MessageService {
       this.deps.events.publish(exact);
     }
     return deleted;
+  }
+
+  /**
+   * The message this author created in this channel with this nonce within
+   * the nonce window. This instance's cache first; on a miss, the channel's
+   * latest 100 messages in the store, so a retry that reaches another
+   * instance (after a failover, or a ring change) still finds the original.
+   */
+  private async earlierWithNonce(channelId: string, authorId: string, nonce: string, options: CallOptions): Promise<StoredMessage | undefined> {
+    const cachedId = this.nonces.get(channelId, authorId, nonce);
+    if (cachedId) return (await this.store('get', (o) => this.deps.store.get(channelId, cachedId, o), options)) ?? undefined;
+    const since = this.clock() - NONCE_WINDOW_MS;
+    const latest = await this.store('history', (o) => this.deps.store.history({ channelId, limit: 100 }, o), options);
+    return latest.find((m) => m.authorId === authorId && m.nonce === nonce && m.createdAt.getTime() >= since);
   }
 
   /** Runs a write whose event is recorded as `intent`; if it fails, the intent goes to recovery (the write may still have happened). */
