@@ -65,7 +65,26 @@ describe('Scylla migrations on real Cassandra', () => {
     expect(first.stdout).toContain('done: 6 applied, 0 already there');
     const second = await run(process.execPath, args, { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') });
     expect(second.stdout).toContain('done: 0 applied, 6 already there');
-    await expect(run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts', '--keyspace=x'], { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') })).rejects.toMatchObject({ code: 2 });
+    await expect(run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts', '--keyspace=1bad'], { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') })).rejects.toMatchObject({ code: 2 });
+  });
+
+  it('the migrate command reads the CHAT_SCYLLA_* keys the services read, and names a bad one', async () => {
+    const ks = keyspace('store_keys');
+    const cwd = join(SCYLLA_MIGRATIONS_DIR, '../../..');
+    const env = {
+      ...process.env,
+      CHAT_SCYLLA_CONTACT_POINTS: endpoint.contactPoints.join(','),
+      CHAT_SCYLLA_LOCAL_DC: endpoint.localDataCenter,
+      CHAT_SCYLLA_KEYSPACE: ks,
+      CHAT_SCYLLA_REPLICATION: replication,
+    };
+    const migrated = await run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts'], { cwd, env });
+    expect(migrated.stdout).toContain(`migrating ${ks} on ${endpoint.contactPoints.join(',')}`);
+    expect(migrated.stdout).toContain('done: 6 applied, 0 already there');
+    await expect(run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts'], { cwd, env: { ...env, CHAT_SCYLLA_KEYSPACE: 'drop table;' } })).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('CHAT_SCYLLA_KEYSPACE'),
+    });
   });
 
   it('openStore(scylla) migrates when asked, serves every port, and closes', async () => {
