@@ -37,6 +37,12 @@ interface ReadStateEntry {
 async function loginAndReadState(api: string, token: string): Promise<{ rest: REST; manager: WebSocketManager; entries: ReadStateEntry[] }> {
   const rest = new REST({ api, authPrefix: 'Bearer' }).setToken(token);
   const manager = new WebSocketManager({ token, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages, rest });
+  // @discordjs/ws is a bot library: it asks GET /gateway/bot, which, as on Discord, answers bots only (20002).
+  // A user client asks GET /gateway; the manager is given that answer, with the one shard a user session has.
+  manager.fetchGatewayInformation = async () => {
+    const { url } = (await rest.get(Routes.gateway())) as { url: string };
+    return { url, shards: 1, session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 } };
+  };
   managers.push(manager);
   const ready = new Promise<ReadStateEntry[]>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error('no READY within 20 s')), 20_000);
