@@ -33,7 +33,26 @@ done
 
 usage() {
   echo "usage: $0 up|down|release|status [${ALL_SERVICES[*]}]" >&2
+  echo "       $0 stop|start|restart kafka   (stop the server keeping its data; start it again on that data)" >&2
   exit 2
+}
+
+# Stops a server's process and keeps its data and registration, for a
+# restart test (a broker outage); `start` brings it back on the same data.
+server_stop() {
+  local svc="$1"
+  declare -F "${svc}_keeps_data" >/dev/null || { err "$svc" "stop/start keeping data is implemented for kafka only; use down and up"; return 1; }
+  mkdir -p "$INFRA_RUN/.locks"
+  exec 9>"$INFRA_RUN/.locks/$svc"
+  flock 9
+  stop_pid "$svc"
+  say "$svc" "stopped; data kept in $(run_dir "$svc") (infra.sh start $svc brings it back)"
+}
+
+server_start() {
+  local svc="$1"
+  declare -F "${svc}_keeps_data" >/dev/null || { err "$svc" "stop/start keeping data is implemented for kafka only; use down and up"; return 1; }
+  INFRA_KEEP_DATA=1 server_up "$svc"
 }
 
 # Default implementations for servers; the tools (grpcurl, schemathesis) override them.
@@ -217,6 +236,15 @@ main() {
     down|release)
       for s in "${services[@]}"; do ( dispatch "$cmd" "$s" ) & done
       wait
+      write_endpoints
+      ;;
+    stop|start|restart)
+      # Not through dispatch: <svc>_start / <svc>_stop are the servers' own hooks.
+      (( $# )) || { echo "infra: $cmd needs a service name" >&2; usage; }
+      for s in "${services[@]}"; do
+        if [[ "$cmd" != start ]]; then server_stop "$s" || exit 1; fi
+        if [[ "$cmd" != stop ]]; then server_start "$s" || exit 1; fi
+      done
       write_endpoints
       ;;
     status)

@@ -69,17 +69,23 @@ kafka_start() {
   dir="$(run_dir kafka)"
   require_port_free kafka "$KAFKA_PORT" || return 1
   require_port_free kafka "$KAFKA_CONTROLLER_PORT" || return 1
-  rm -rf "$dir" && mkdir -p "$dir/data" "$dir/logs"
-  kafka_write_config "$dir"
   cp="$(classpath_of "$INFRA_CACHE/kafka-$KAFKA_VERSION/lib")"
   java="$(java_home_for 17)/bin/java" || { err kafka "needs Java 17+; none found"; return 1; }
-  cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
-  if ! "$java" -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
-      kafka.tools.StorageTool format -t "$cluster_id" -c "$dir/server.properties" \
-      >"$dir/logs/format.log" 2>&1; then
-    err kafka "storage format failed"
-    log_tail "$dir/logs/format.log"
-    return 1
+  if [[ "${INFRA_KEEP_DATA:-0}" == 1 && -f "$dir/data/meta.properties" ]]; then
+    # `infra.sh start kafka` after `infra.sh stop kafka`: the same log dirs, topics and offsets.
+    mv -f "$dir/logs/server.log" "$dir/logs/server.log.1" 2>/dev/null || true
+    say kafka "restarting on the data kept in $dir/data"
+  else
+    rm -rf "$dir" && mkdir -p "$dir/data" "$dir/logs"
+    kafka_write_config "$dir"
+    cluster_id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')"
+    if ! "$java" -Xmx256m -cp "$cp" -Dlog4j2.configurationFile="$dir/log4j2.properties" \
+        kafka.tools.StorageTool format --cluster-id="$cluster_id" --config="$dir/server.properties" \
+        >"$dir/logs/format.log" 2>&1; then
+      err kafka "storage format failed"
+      log_tail "$dir/logs/format.log"
+      return 1
+    fi
   fi
   say kafka "starting Kafka $KAFKA_VERSION (KRaft) on $INFRA_HOST:$KAFKA_PORT..."
   spawn kafka "$dir/logs/stdout.log" "$java" -Xms256m -Xmx512m -XX:+UseG1GC \
@@ -99,3 +105,6 @@ kafka_endpoints() {
 }
 
 kafka_version() { printf 'Kafka %s' "$KAFKA_VERSION"; }
+
+# Kafka can be stopped and started again on its data (infra.sh stop/start kafka).
+kafka_keeps_data() { :; }
