@@ -6,8 +6,10 @@
  * data node, of a gateway, of the search indexer, of read states, and a
  * Kafka stop/start. It fails on any accepted message missing from history
  * or stored twice, on any write refused while only Kafka, the indexer or
- * read states were down, and on any live delivery those faults cost a
- * session that stayed connected. `npm run chaos` runs the full rounds.
+ * read states or the guild owner were down, and on any live delivery a
+ * session that stayed connected missed outside its failover window (the
+ * time its guild was unavailable to it). `npm run chaos` runs the full
+ * rounds.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,11 +43,13 @@ describe('chaos: one short round of each fault on a fleet', () => {
     }
     expect(reports.map((r) => r.fault)).toEqual(FAULTS.map((f) => f.name));
     for (const report of reports) {
-      expect({ fault: report.fault, missing: report.acceptedMissing, duplicates: report.duplicates }).toEqual({ fault: report.fault, missing: 0, duplicates: 0 });
+      // Nothing accepted is lost or doubled, and no session that stayed connected misses a delivery outside its failover window.
+      expect({ fault: report.fault, missing: report.acceptedMissing, duplicates: report.duplicates, liveMissed: report.liveMissed }).toEqual({ fault: report.fault, missing: 0, duplicates: 0, liveMissed: 0 });
       expect(report.postsAccepted).toBeGreaterThan(0);
     }
-    for (const report of reports.filter((r) => /kafka|search|read states/.test(r.fault))) {
-      expect({ fault: report.fault, failed: report.failedStatuses, liveMissed: report.liveMissed }).toEqual({ fault: report.fault, failed: {}, liveMissed: 0 });
+    for (const report of reports.filter((r) => /kafka|search|read states|guild owner/.test(r.fault))) {
+      // These faults touch no write path: not one post refused (a Kafka outage in particular: no 504).
+      expect({ fault: report.fault, failed: report.failedStatuses }).toEqual({ fault: report.fault, failed: {} });
     }
   }, 600_000);
 });

@@ -11,13 +11,13 @@ import type { Member, Membership } from '@chat/ring';
 import { healthProbedMembership, ringMembershipSchema, serviceNameOf } from '@chat/rpc';
 
 /** The guild ring membership settings, shared by the guild and gateway modules. */
-export const guildMembershipConfigSchema = ringMembershipSchema('CHAT_GUILD_RING', 'guild node', { probeIntervalMs: 1000, probeFailures: 3 });
+export const guildMembershipConfigSchema = ringMembershipSchema('CHAT_GUILD_RING', 'guild node', { probeIntervalMs: 500, probeFailures: 3 });
 
 /** The guild ring membership settings as loaded. */
 export type GuildMembershipConfig = ConfigOf<typeof guildMembershipConfigSchema>;
 
 /** The defaults, for callers that build a config by hand. */
-export const defaultGuildMembershipConfig: GuildMembershipConfig = { membership: 'probe', probeIntervalMs: 1000, probeFailures: 3 };
+export const defaultGuildMembershipConfig: GuildMembershipConfig = { membership: 'probe', probeIntervalMs: 500, probeFailures: 3 };
 
 /** The guild ring's membership for `members` (GuildService health; `self` is never probed). */
 export function guildRingMembership(members: readonly Member[], config: GuildMembershipConfig, self?: string): Membership {

@@ -43,7 +43,11 @@ export interface FaultReport {
   acceptedMissing: number;
   /** Messages in history more than once. */
   duplicates: number;
-  /** Live deliveries missed by sessions connected throughout, for messages accepted outside the failover window. */
+  /**
+   * Live deliveries missed by sessions that stayed connected, outside the
+   * failover window: each session's own window is the time its guild was
+   * unavailable to it (GUILD_DELETE unavailable until GUILD_CREATE).
+   */
   liveMissed: number;
   /** Those misses by the gateway that accepted the message. */
   liveMissedVia: Record<string, number>;
@@ -202,7 +206,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
   await Promise.all([poster, watcher]);
   await sleep(settings.deliveryGraceMs);
 
-  // Delivered everywhere: the time each accepted message reached the last session that was connected when it was posted.
+  // Complete: every session that stayed connected, with its guild available, from the post until the grace ran out got it.
   const everywhere = accepted.map((m) => {
     const times = world.sessions.filter((s) => s.connectedThrough(m.at, m.at + settings.deliveryGraceMs)).map((s) => s.received.get(m.id));
     return { ...m, complete: times.every((t) => t !== undefined) };
@@ -219,8 +223,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
   }
   const stoppedAt = afterFault.at(-1)?.at ?? injectedAt;
   longest = Math.max(longest, afterFault.some((m) => m.complete) ? 0 : stoppedAt - injectedAt);
-  const windowEnd = injectedAt + longest;
-  const missed = everywhere.filter((m) => !m.complete && (m.at < injectedAt || m.at > windowEnd));
+  const missed = everywhere.filter((m) => !m.complete);
   const liveMissedVia: Record<string, number> = {};
   for (const m of missed) liveMissedVia[m.via] = (liveMissedVia[m.via] ?? 0) + 1;
 

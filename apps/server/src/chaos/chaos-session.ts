@@ -25,6 +25,8 @@ export class ChaosSession {
   /** [from, to) spans during which a connection was open and identified or resumed; an open span has to = Infinity. */
   readonly connected: [number, number][] = [];
   readonly resumes: ResumeRecord[] = [];
+  /** [from, to) spans during which a guild was unavailable to this session (GUILD_DELETE unavailable .. GUILD_CREATE): the session's failover window. */
+  readonly guildUnavailable: [number, number][] = [];
   private ws: WebSocket | undefined;
   private sessionId: string | undefined;
   private sequence = 0;
@@ -47,9 +49,9 @@ export class ChaosSession {
     await this.open('identify');
   }
 
-  /** Whether the session was connected over the whole of [from, to]. */
+  /** Whether the session was connected, and its guilds available, over the whole of [from, to]. */
   connectedThrough(from: number, to: number): boolean {
-    return this.connected.some(([start, end]) => start <= from && end >= to);
+    return this.connected.some(([start, end]) => start <= from && end >= to) && !this.guildUnavailable.some(([start, end]) => start <= to && end >= from);
   }
 
   /** Closes for good. */
@@ -103,6 +105,11 @@ export class ChaosSession {
               this.resumes.push({ at: Date.now(), outcome: 'resumed' });
               this.connected.push([Date.now(), Infinity]);
               done();
+            } else if (frame.t === 'GUILD_DELETE' && frame.d.unavailable === true) {
+              this.guildUnavailable.push([Date.now(), Infinity]);
+            } else if (frame.t === 'GUILD_CREATE') {
+              const open = this.guildUnavailable.at(-1);
+              if (open && open[1] === Infinity) open[1] = Date.now();
             } else if (frame.t === 'MESSAGE_CREATE' && !this.received.has(frame.d.id as string)) {
               this.received.set(frame.d.id as string, Date.now());
             }
