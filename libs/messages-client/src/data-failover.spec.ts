@@ -8,26 +8,15 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { openStore } from '@chat/store';
+import { freePort } from '@chat/testing';
 import { messagesV1 } from '@chat/proto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataRingMembership } from './data-ring';
 import { MessagesRouter } from './messages-router';
 import { startDataService, type DataServiceProcess } from './test-data-service-process';
 
-/** A port that was free a moment ago, so a restarted node can listen where the ring expects it. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 const PROBE_MS = 200;
 const PROBE_FAILURES = 3;

@@ -1,6 +1,6 @@
-import { createServer } from 'node:net';
 
 import { InfraUnavailableError, type InfraService } from './errors';
+import { freePort } from './free-port';
 import type { InfraEndpoints } from './endpoints';
 
 /** Images used when a container runtime exists; same versions as scripts/infra. */
@@ -36,19 +36,6 @@ export async function containerRuntimeAvailable(env: NodeJS.ProcessEnv = process
   }
 }
 
-/** A TCP port that is free on this host right now. */
-async function freePort(): Promise<number> {
-  return await new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** Starts one container and returns its endpoint. */
 async function startOne(
   tc: Testcontainers,
@@ -62,7 +49,7 @@ async function startOne(
   switch (service) {
     case 'kafka': {
       // Kafka hands clients the advertised address, so the host port must be known up front.
-      const port = await freePort();
+      const port = await freePort('0.0.0.0');
       const container = await new GenericContainer(image)
         .withExposedPorts({ container: 9092, host: port })
         .withEnvironment({

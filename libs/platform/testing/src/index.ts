@@ -8,3 +8,4 @@ export {
   InvalidInfraEnvError,
   type InfraService,
 } from './errors';
+export { freePort } from './free-port';

@@ -6,9 +6,10 @@
  * Test-only: not exported from the lib's index.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '@chat/testing';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { createServer, connect } from 'node:net';
+import { connect } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -56,7 +57,7 @@ export class PrivateKafka {
       throw new PrivateKafkaError(`no Kafka ${version} jars at ${lib}: run "bash scripts/infra/infra.sh up kafka" once to fetch them`);
     }
     const jars = (await readdir(lib)).filter((name) => name.endsWith('.jar')).map((name) => join(lib, name));
-    const [port, controllerPort] = await Promise.all([freePort(), freePort()]);
+    const [port, controllerPort] = await Promise.all([freePort(HOST), freePort(HOST)]);
     const dir = await mkdtemp(join(tmpdir(), 'chat-private-kafka-'));
     await mkdir(join(dir, 'logs'));
     await writeFile(join(dir, 'server.properties'), serverProperties(dir, port, controllerPort));
@@ -180,18 +181,6 @@ function log4jProperties(dir: string): string {
   ].join('\n');
 }
 
-/** A port nobody listens on right now (the OS picks it). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, HOST, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function portOpen(port: number): Promise<boolean> {
   return new Promise((resolve) => {
