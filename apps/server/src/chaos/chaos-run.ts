@@ -54,6 +54,8 @@ export interface FaultReport {
   /** Longest time after the fault during which no accepted message reached every connected session, in seconds. */
   unavailableSeconds: number;
   resumes: Record<ResumeOutcome, number>;
+  /** The longest time a session whose connection dropped took to be live again (READY or RESUMED), in seconds; 0 when none dropped. */
+  reconnectSeconds: number;
 }
 
 /** Settings of a run. */
@@ -196,6 +198,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
     }
   })();
   const resumesBefore = world.sessions.map((s) => s.resumes.length);
+  const reconnectsBefore = world.sessions.map((s) => s.reconnects.length);
   await sleep(settings.settleSeconds * 1000);
   const injectedAt = Date.now();
   await fault.inject(context);
@@ -244,12 +247,13 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
     liveMissedVia,
     unavailableSeconds: Math.round(longest / 100) / 10,
     resumes,
+    reconnectSeconds: Math.round(Math.max(0, ...world.sessions.flatMap((s, i) => s.reconnects.slice(reconnectsBefore[i]).map((r) => r.backAt - r.droppedAt))) / 100) / 10,
   };
 }
 
 /** The reports as a table. */
 export function formatReports(reports: readonly FaultReport[], store: string): string {
-  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed'];
+  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed', 'reconnect s'];
   const rows = reports.map((r) => [
     r.fault,
     store,
@@ -260,6 +264,7 @@ export function formatReports(reports: readonly FaultReport[], store: string): s
     String(r.liveMissed),
     r.unavailableSeconds.toFixed(1),
     `${r.resumes.resumed}/${r.resumes['invalid-session']}/${r.resumes.failed}`,
+    r.reconnectSeconds.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -16,6 +16,12 @@ export interface ResumeRecord {
   readonly outcome: ResumeOutcome;
 }
 
+/** A dropped connection and when the session was live again (READY or RESUMED). */
+export interface ReconnectRecord {
+  readonly droppedAt: number;
+  readonly backAt: number;
+}
+
 const INTENTS = 1 | (1 << 9) | (1 << 15); // GUILDS, GUILD_MESSAGES, MESSAGE_CONTENT
 
 /** A chaos session; call `start` once. */
@@ -25,6 +31,8 @@ export class ChaosSession {
   /** [from, to) spans during which a connection was open and identified or resumed; an open span has to = Infinity. */
   readonly connected: [number, number][] = [];
   readonly resumes: ResumeRecord[] = [];
+  readonly reconnects: ReconnectRecord[] = [];
+  private droppedAt: number | undefined;
   /** [from, to) spans during which a guild was unavailable to this session (GUILD_DELETE unavailable .. GUILD_CREATE): the session's failover window. */
   readonly guildUnavailable: [number, number][] = [];
   private ws: WebSocket | undefined;
@@ -100,10 +108,12 @@ export class ChaosSession {
             if (frame.t === 'READY') {
               this.sessionId = frame.d.session_id as string;
               this.connected.push([Date.now(), Infinity]);
+              this.back();
               done();
             } else if (frame.t === 'RESUMED') {
               this.resumes.push({ at: Date.now(), outcome: 'resumed' });
               this.connected.push([Date.now(), Infinity]);
+              this.back();
               done();
             } else if (frame.t === 'GUILD_DELETE' && frame.d.unavailable === true) {
               this.guildUnavailable.push([Date.now(), Infinity]);
@@ -126,9 +136,19 @@ export class ChaosSession {
         if (this.stopped || this.ws !== ws) return;
         // Before READY/RESUMED the caller's loop retries; after it, this connection was live and dropped.
         if (!established) done(new Error('closed before READY'));
-        else void this.reconnect();
+        else {
+          this.droppedAt = Date.now();
+          void this.reconnect();
+        }
       });
     });
+  }
+
+  /** Records the end of a reconnection, if one was under way. */
+  private back(): void {
+    if (this.droppedAt === undefined) return;
+    this.reconnects.push({ droppedAt: this.droppedAt, backAt: Date.now() });
+    this.droppedAt = undefined;
   }
 
   /** Reconnects after a drop: RESUME where a gateway is up, retrying every 250 ms until one answers. */
