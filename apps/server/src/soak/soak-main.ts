@@ -92,13 +92,23 @@ async function main(): Promise<number> {
           if (frame.op === 10) {
             setInterval(() => ws.readyState === WebSocket.OPEN && ws.send('{"op":1,"d":null}'), frame.d.heartbeat_interval as number).unref();
             ws.send(JSON.stringify({ op: 2, d: { token: user.token, intents: 1 | (1 << 9) | (1 << 15), properties: { os: 'linux', browser: 'soak', device: 'soak' } } }));
-          } else if (frame.t === 'READY') ready();
+          } else if (frame.t === 'READY') {
+            // As Discord's client does: subscribe to the guild, so the session is active in a large guild (not passive).
+            ws.send(JSON.stringify({ op: 37, d: { subscriptions: { [guildId]: { typing: true, activities: true } } } }));
+            ready();
+          }
           else if (frame.t === 'MESSAGE_CREATE') received[i]!.add(frame.d.id as string);
         });
         ws.on('close', () => closed.push(i));
         ws.on('error', fail);
       });
     });
+
+    // Subscriptions (op 37) take effect asynchronously: post one message and wait until every session has it before measuring.
+    const sentinel = (await callApi(api, 'POST', `/channels/${channelId}/messages`, owner.token, { content: 'soak starts' })).body.id as string;
+    for (let waited = 0; received.some((r) => !r.has(sentinel)) && waited < 30_000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+    const notActive = received.filter((r) => !r.has(sentinel)).length;
+    if (notActive > 0) throw new Error(`${notActive} sessions never received the first message: not subscribed`);
 
     const durationMs = minutes * 60_000;
     const warmupMs = durationMs / 5;
