@@ -10,10 +10,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, type Guild } from 'discord.js';
 import { entersState, joinVoiceChannel, VoiceConnectionStatus, type VoiceConnection } from '@discordjs/voice';
-import { startServer, type RunningServer } from '@chat/modules';
-import { allModules } from './modules';
+import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 let server: RunningServer | undefined;
 let client: Client | undefined;
@@ -34,12 +33,7 @@ describe('an unmodified discord.js v14 bot in a voice channel', () => {
   it('joins through gateway op 4, gets VOICE_STATE_UPDATE and VOICE_SERVER_UPDATE from the guild, reaches Ready, and leaves', async () => {
     // @discordjs/voice dials wss:// with no TLS options; the voice module's certificate is self-signed.
     process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-    server = await startServer({
-      definitions: allModules,
-      argv: [],
-      handleSignals: false,
-      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
-    });
+    server = await startInProcessServer();
     const apiBase = server.endpoints.api;
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
     const alice = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });

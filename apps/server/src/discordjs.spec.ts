@@ -8,10 +8,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, Events, GatewayIntentBits, type Guild, type Message, type TextChannel } from 'discord.js';
-import { startServer, type RunningServer } from '@chat/modules';
-import { allModules } from './modules';
+import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 let server: RunningServer | undefined;
 let client: Client | undefined;
@@ -35,12 +34,7 @@ function within<T>(ms: number, what: string, listen: (done: (value: T) => void) 
 
 describe('an unmodified discord.js v14 bot', () => {
   it('logs in, sees its guild, sends, edits, deletes and fetches messages, and receives another user\'s message', async () => {
-    server = await startServer({
-      definitions: allModules,
-      argv: [],
-      handleSignals: false,
-      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
-    });
+    server = await startInProcessServer();
     const apiBase = server.endpoints.api;
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
 

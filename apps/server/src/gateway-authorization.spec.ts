@@ -9,11 +9,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ALL_INTENTS } from '@chat/gateway';
-import { startServer, type RunningServer } from '@chat/modules';
-import { allModules } from './modules';
+import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
 import { ProcessSet } from './testing/processes';
+import { startInProcessServer } from './testing/in-process-server';
 
 let server: RunningServer | undefined;
 const processes = new ProcessSet();
@@ -25,12 +24,7 @@ afterEach(async () => {
 
 describe('gateway authorization of guild reads', () => {
   it('answers op 8, 14 and 37 from a non-member with nothing of the guild', async () => {
-    server = await startServer({
-      definitions: allModules,
-      argv: [],
-      handleSignals: false,
-      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error' },
-    });
+    server = await startInProcessServer();
     const api = server.endpoints.api;
     const register = async (username: string): Promise<{ id: string; token: string }> => {
       const response = await callApi(api, 'POST', '/auth/register', undefined, { username, password: 'correct horse battery', email: `${username}@example.com` });

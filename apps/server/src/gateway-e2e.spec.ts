@@ -7,10 +7,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '@chat/modules';
-import { allModules } from './modules';
+import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 interface Frame {
   op: number;
@@ -59,12 +58,7 @@ async function connect(url: string): Promise<{ next(op: number, t?: string): Pro
 
 describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%s', (mode) => {
   it('serves REST and the gateway on one port, end to end', async () => {
-    server = await startServer({
-      definitions: allModules,
-      argv: [],
-      handleSignals: false,
-      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: mode },
-    });
+    server = await startInProcessServer({ CHAT_GATEWAY_GUILDS: mode });
     const apiBase = server.endpoints.api;
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
     const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });

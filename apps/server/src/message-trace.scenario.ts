@@ -11,11 +11,10 @@
 import { SpanKind } from '@opentelemetry/api';
 import { expect } from 'vitest';
 import { WebSocket } from 'ws';
-import { startServer, type RunningServer } from '@chat/modules';
+import type { RunningServer } from '@chat/modules';
 import type { ReadableSpan, SpanRecorder } from '@chat/observability';
-import { allModules } from './modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 const REST_SPAN = 'POST /channels/{channel.id}/messages';
 
@@ -80,12 +79,7 @@ export async function runMessageTraceScenario(
 
 async function scenario(env: Record<string, string>, inProcess: 'on' | 'off', options: { recorder: SpanRecorder; sockets: WebSocket[]; onServer: (server: RunningServer) => void }): Promise<void> {
   const recorder = options.recorder;
-  const server = await startServer({
-    definitions: allModules,
-    argv: [],
-    handleSignals: false,
-    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
-  });
+  const server = await startInProcessServer(env);
   options.onServer(server);
   const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);
   const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });

@@ -13,12 +13,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, type RunningServer } from '@chat/modules';
+import type { RunningServer } from '@chat/modules';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { allModules } from './modules';
 import { freePort, ProcessSet, type Frame } from './testing/processes';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 const processes = new ProcessSet();
 const dir = mkdtempSync(join(tmpdir(), 'chat-read-states-'));
@@ -52,12 +51,7 @@ async function twoUsers(api: string) {
 
 describe('read states in one process', () => {
   it('counts a mention, resets it on ack with MESSAGE_ACK to every session, and READY carries it', async () => {
-    server = await startServer({
-      definitions: allModules,
-      argv: [],
-      handleSignals: false,
-      env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', CHAT_READ_STATES_FLUSH_MS: '50' },
-    });
+    server = await startInProcessServer({ CHAT_READ_STATES_FLUSH_MS: '50' });
     const api = server.endpoints.api!;
     const { alice, bob, channelId } = await twoUsers(api);
     const first = await processes.connectClient(server.endpoints.gateway!, bob.token);

@@ -6,10 +6,9 @@
  * view, and a DM is found by each participant's DM search.
  */
 import { expect } from 'vitest';
-import { startServer, type RunningServer } from '@chat/modules';
-import { allModules } from './modules';
+import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
-import { EPHEMERAL_PORTS } from './testing/ephemeral-ports';
+import { startInProcessServer } from './testing/in-process-server';
 
 type Call = (method: string, path: string, token: string | undefined, body?: unknown) => Promise<{ status: number; body: any }>;
 
@@ -28,12 +27,7 @@ async function eventually<T>(timeoutMs: number, check: () => Promise<T>): Promis
 
 /** Starts the server with `env` and runs the scenario; returns the server (the caller shuts it down). */
 export async function runSearchScenario(env: Record<string, string>, options: { timeoutMs: number; onServer: (server: RunningServer) => void }): Promise<void> {
-  const server = await startServer({
-    definitions: allModules,
-    argv: [],
-    handleSignals: false,
-    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: ':memory:', CHAT_LOG_LEVEL: 'error', ...env },
-  });
+  const server = await startInProcessServer(env);
   options.onServer(server);
   const call: Call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(server.endpoints.api, method, path, token, body);
   const register = async (username: string) => {
