@@ -124,7 +124,7 @@ async function main(): Promise<number> {
       const answer = await callApi(api, 'POST', `/channels/${channelId}/messages`, user.token, { content: `soak ${turn}` }).catch(() => ({ status: 0, body: null }));
       if (answer.status === 200) accepted.push(answer.body.id as string);
       else failed[String(answer.status)] = (failed[String(answer.status)] ?? 0) + 1;
-      if (rss.length === 0 || tick - rss.at(-1)!.at >= 10_000) {
+      if (rss.length === 0 || tick - started - rss.at(-1)!.at >= 10_000) {
         rss.push({ at: tick - started, bytes: rssBytes(pid) });
         if (rss.length % 6 === 1) log(`${((tick - started) / 60_000).toFixed(1)} min: ${accepted.length} accepted, RSS ${(rss.at(-1)!.bytes / 2 ** 20).toFixed(1)} MiB`);
       }
