@@ -53,6 +53,8 @@ export interface FaultReport {
   liveMissedVia: Record<string, number>;
   /** Longest time after the fault during which no accepted message reached every connected session, in seconds. */
   unavailableSeconds: number;
+  /** The longest time a session's guild was unavailable to it (GUILD_DELETE unavailable until GUILD_CREATE) after the fault, in seconds. */
+  guildAwaySeconds: number;
   resumes: Record<ResumeOutcome, number>;
   /** The longest time a session whose connection dropped took to be live again (READY or RESUMED), in seconds; 0 when none dropped. */
   reconnectSeconds: number;
@@ -212,21 +214,22 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
   // Complete: every session that stayed connected, with its guild available, from the post until the grace ran out got it.
   const everywhere = accepted.map((m) => {
     const times = world.sessions.filter((s) => s.connectedThrough(m.at, m.at + settings.deliveryGraceMs)).map((s) => s.received.get(m.id));
-    return { ...m, complete: times.every((t) => t !== undefined) };
+    // Delivered: some session could get it and every such session did (a message no session could get is not delivered).
+    return { ...m, delivered: times.length > 0 && times.every((t) => t !== undefined), missedBy: times.filter((t) => t === undefined).length };
   });
   // Unavailability: the longest stretch after the fault during which no message accepted in it reached every connected session.
   const afterFault = everywhere.filter((m) => m.at >= injectedAt);
   let longest = 0;
   let lastGood = injectedAt;
   for (const m of afterFault) {
-    if (m.complete) {
+    if (m.delivered) {
       longest = Math.max(longest, m.at - lastGood);
       lastGood = m.at;
     }
   }
   const stoppedAt = afterFault.at(-1)?.at ?? injectedAt;
-  longest = Math.max(longest, afterFault.some((m) => m.complete) ? 0 : stoppedAt - injectedAt);
-  const missed = everywhere.filter((m) => !m.complete);
+  longest = Math.max(longest, afterFault.some((m) => m.delivered) ? 0 : stoppedAt - injectedAt);
+  const missed = everywhere.filter((m) => m.missedBy > 0);
   const liveMissedVia: Record<string, number> = {};
   for (const m of missed) liveMissedVia[m.via] = (liveMissedVia[m.via] ?? 0) + 1;
 
@@ -247,13 +250,14 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
     liveMissedVia,
     unavailableSeconds: Math.round(longest / 100) / 10,
     resumes,
+    guildAwaySeconds: Math.round(Math.max(0, ...world.sessions.flatMap((s) => s.guildUnavailable.filter(([from]) => from >= injectedAt).map(([from, to]) => (to === Infinity ? Date.now() : to) - from))) / 100) / 10,
     reconnectSeconds: Math.round(Math.max(0, ...world.sessions.flatMap((s, i) => s.reconnects.slice(reconnectsBefore[i]).map((r) => r.backAt - r.droppedAt))) / 100) / 10,
   };
 }
 
 /** The reports as a table. */
 export function formatReports(reports: readonly FaultReport[], store: string): string {
-  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed', 'reconnect s'];
+  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed', 'reconnect s', 'guild away s'];
   const rows = reports.map((r) => [
     r.fault,
     store,
@@ -265,6 +269,7 @@ export function formatReports(reports: readonly FaultReport[], store: string): s
     r.unavailableSeconds.toFixed(1),
     `${r.resumes.resumed}/${r.resumes['invalid-session']}/${r.resumes.failed}`,
     r.reconnectSeconds.toFixed(1),
+    r.guildAwaySeconds.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -9,7 +9,7 @@
 import { guildV1 } from '@chat/proto';
 import { CallCoalescer } from './call-coalescer';
 import { DetachCoalescer } from './detach-coalescer';
-import { SessionNotRegisteredError } from './errors';
+import { GuildNodeDownError, SessionNotRegisteredError } from './errors';
 import { GuildNodeLink, type StreamSource } from './guild-node-link';
 import { GuildRelay } from './guild-relay';
 import { relayItem, type RelayMetrics } from './relay-metrics';
@@ -253,6 +253,9 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
 
   private async attachAt(owner: string, session: LocalSession, guildIds: string[], options: { resuming?: boolean; presence?: SessionPresence; deadlineMs?: number }): Promise<guildV1.AttachSessionResponse> {
     const link = this.link(owner);
+    // A node whose stream broke and would not reopen is taken for dead: fail now, and the retry a moment
+    // later finds the guild's next owner once the ring has dropped it, instead of waiting out the deadline.
+    if (link.down) throw new GuildNodeDownError(owner);
     const timeoutMs = options.deadlineMs ?? this.timeout();
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([

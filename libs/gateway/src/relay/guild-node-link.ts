@@ -51,6 +51,11 @@ export class GuildNodeLink {
     private readonly options: GuildNodeLinkOptions = {},
   ) {}
 
+  /** True once the stream broke and a reopen failed too, until it opens again: the node is taken for dead. */
+  get down(): boolean {
+    return this.isLost;
+  }
+
   /**
    * Resolves when the stream is open (its hello arrived), so the guild node
    * queues items for this gateway node: attach only after this.
