@@ -18,6 +18,7 @@
 import { Agent, request } from 'node:http';
 import { WebSocket } from 'ws';
 import { io, type Socket } from 'socket.io-client';
+import { forEachLimited } from '@chat/testing';
 
 type System = 'ours' | 'socketio' | 'ws';
 interface OpenCommand { type: 'open'; system: System; url: string; count: number; tokens?: string[]; concurrency: number }
@@ -63,18 +64,6 @@ function finish(): void {
   clearTimeout(round.timer);
   send({ type: 'received', marker: round.marker, count: round.count, first: round.first, last: round.last, sample: round.sample });
   round = undefined;
-}
-
-async function forEachLimited<T>(items: readonly T[], limit: number, run: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await run(items[index] as T, index);
-      }
-    }),
-  );
 }
 
 /** One gateway session: HELLO, IDENTIFY, wait for GUILD_CREATE, heartbeat at the advertised interval. */

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { WebSocket } from 'ws';
+import { forEachLimited } from '@chat/testing';
 import { ROOT } from '../fleet/fleet';
 import { ProcessSet } from '../testing/processes';
 import { callApi } from '../testing/rest-api';
@@ -38,19 +39,6 @@ function rssBytes(pid: number): number {
   return Number(/(\d+)/.exec(line ?? '')?.[1] ?? 0) * 1024;
 }
 
-/** Runs `work` over `items` with at most `limit` at once. */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await work(items[index]!, index);
-      }
-    }),
-  );
-}
-
 async function main(): Promise<number> {
   const minutes = number('minutes', 0.1, 24 * 60);
   const sessionCount = number('sessions', 1, 15_000);
@@ -66,7 +54,7 @@ async function main(): Promise<number> {
 
     log(`registering ${sessionCount} users...`);
     const users: { id: string; token: string }[] = new Array(sessionCount);
-    await pool([...Array(sessionCount).keys()], 16, async (i) => {
+    await forEachLimited([...Array(sessionCount).keys()], 16, async (i) => {
       const registered = await callApi(api, 'POST', '/auth/register', undefined, { username: `soak${i}`, password: 'correct horse battery', email: `soak${i}@example.com` });
       if (registered.status !== 201) throw new Error(`register soak${i}: ${registered.status} ${JSON.stringify(registered.body)}`);
       users[i] = { id: registered.body.user_id, token: registered.body.token };
@@ -75,7 +63,7 @@ async function main(): Promise<number> {
     const guildId = (await callApi(api, 'POST', '/guilds', owner.token, { name: 'Soak' })).body.id as string;
     const channelId = (await callApi(api, 'GET', `/guilds/${guildId}/channels`, owner.token)).body[0].id as string;
     const code = (await callApi(api, 'POST', `/channels/${channelId}/invites`, owner.token, { max_uses: 0 })).body.code as string;
-    await pool(users.slice(1), 16, async (user) => {
+    await forEachLimited(users.slice(1), 16, async (user) => {
       const joined = await callApi(api, 'POST', `/invites/${code}`, user.token, {});
       if (joined.status !== 200) throw new Error(`join: ${joined.status} ${JSON.stringify(joined.body)}`);
     });
@@ -83,7 +71,7 @@ async function main(): Promise<number> {
     log(`connecting ${sessionCount} sessions...`);
     const received: Set<string>[] = users.map(() => new Set());
     const closed: number[] = [];
-    await pool(users, 32, async (user, i) => {
+    await forEachLimited(users, 32, async (user, i) => {
       const ws = new WebSocket(`${gateway}/?v=10&encoding=json`);
       processes.sockets.push(ws);
       await new Promise<void>((ready, fail) => {

@@ -9,3 +9,4 @@ export {
   type InfraService,
 } from './errors';
 export { freePort } from './free-port';
+export { forEachLimited } from './for-each-limited';
