@@ -3,7 +3,8 @@
  * gateways, two guild nodes, two data nodes, read states, search indexer)
  * on SQLite and the integration run's Kafka, under steady load, with one
  * short round of each fault: SIGKILL of the guild owner, of the channel's
- * data node, of a gateway, of the search indexer, of read states, and a
+ * data node, of a gateway, of the search indexer, of read states, a
+ * gateway drain (SIGTERM: its sessions RESUME on the other gateway) and a
  * Kafka stop/start. It fails on any accepted message missing from history
  * or stored twice, on any write refused while only Kafka, the indexer or
  * read states or the guild owner were down, and on any live delivery a
@@ -44,9 +45,19 @@ describe('chaos: one short round of each fault on a fleet', () => {
     expect(reports.map((r) => r.fault)).toEqual(FAULTS.map((f) => f.name));
     for (const report of reports) {
       // Nothing accepted is lost or doubled, and no session that stayed connected misses a delivery outside its failover window.
-      expect({ fault: report.fault, missing: report.acceptedMissing, duplicates: report.duplicates, liveMissed: report.liveMissed }).toEqual({ fault: report.fault, missing: 0, duplicates: 0, liveMissed: 0 });
+      expect({ fault: report.fault, missing: report.acceptedMissing, duplicates: report.duplicates, liveMissed: report.liveMissed, resumedMissed: report.resumedMissed }).toEqual({
+        fault: report.fault,
+        missing: 0,
+        duplicates: 0,
+        liveMissed: 0,
+        resumedMissed: 0,
+      });
       expect(report.postsAccepted).toBeGreaterThan(0);
     }
+    // A drained gateway's sessions RESUME on the other one, which takes them over: no op 9.
+    const drained = reports.find((r) => r.fault === 'gateway drained')!;
+    expect(drained.resumes.resumed).toBeGreaterThan(0);
+    expect(drained.resumes['invalid-session']).toBe(0);
     for (const report of reports.filter((r) => /kafka|search|read states|guild owner/.test(r.fault))) {
       // These faults touch no write path: not one post refused (a Kafka outage in particular: no 504).
       expect({ fault: report.fault, failed: report.failedStatuses }).toEqual({ fault: report.fault, failed: {} });

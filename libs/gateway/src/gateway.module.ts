@@ -23,6 +23,7 @@ import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
 import { LocalGuildPublisher } from './session/local-guild-publisher';
 import { StoreMemberLister, type MemberLister } from './session/member-lister';
 import { StoreSessionRelay } from './session/store-session-relay';
+import { GatewayPeers } from './session/gateway-peers';
 import { wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
 import { grpcSearchService, type GrpcSearchService, type RestSearchService } from './rest';
 import { GatewayServer } from './ws/gateway-server';
@@ -59,12 +60,24 @@ export const gatewayConfigSchema = {
 };
 
 /**
- * Where the REST API's messages go, and its rate limits. Kept apart from
+ * The gateway's peers, where the REST API's messages go, and its rate limits. Kept apart from
  * gatewayConfigSchema so callers that build the module's config by hand may
  * leave it out (then the module follows CHAT_GATEWAY_GUILDS: guild-service →
  * data service, store → store; and Discord's rate limits apply).
  */
 export const gatewayMessagesConfigSchema = {
+  peers: stringSetting('CHAT_GATEWAY_PEERS', {
+    default: '',
+    description:
+      "every gateway node's gRPC address, id=host:port,... (this node's own entry may be listed): a RESUME of a session another node holds moves the session here, so RESUME works on any node; empty: such a RESUME gets op 9",
+  }),
+  drainGraceMs: intSetting('CHAT_GATEWAY_DRAIN_GRACE_MS', {
+    default: 3_000,
+    min: 0,
+    max: 60_000,
+    unit: 'ms',
+    description: 'on stop, how long drained sessions (op 7) have to RESUME on another node (CHAT_GATEWAY_PEERS) before the rest are closed',
+  }),
   restRateLimits: rateLimitSetting(restBuckets()),
   dataNodes: stringSetting('CHAT_GATEWAY_DATA_NODES', {
     default: '',
@@ -131,6 +144,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
       let messagesRouter: MessagesRouter | undefined;
       let search: GrpcSearchService | undefined;
       let readStates: ReadStatesWiring | undefined;
+      let peers: GatewayPeers | undefined;
       return {
         grpcServices: ['chat.gateway.v1.GatewayService'],
         async start(context) {
@@ -173,6 +187,8 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             });
           }
           const wiring = guildWiring;
+          const peerList = config.peers === undefined || config.peers === '' ? [] : parseMemberList(config.peers, 'CHAT_GATEWAY_PEERS');
+          if (peerList.length > 0) peers = new GatewayPeers(peerList, config.nodeId, { onError: (error, where) => context.logger.warn({ err: error, where }, 'gateway peer call failed') });
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
           http = server;
           const port = await server.listen(config.host, config.port);
@@ -190,6 +206,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             log: context.logger,
             ...(readStates ? { readStatesOf: readStates.entriesOf } : {}),
             ...(wiring ? { voice: wiring.voice } : {}),
+            ...(peers ? { peers, drainGraceMs: config.drainGraceMs ?? 3_000 } : {}),
           });
           const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
@@ -210,6 +227,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           messagesRouter?.close();
           search?.close();
           await readStates?.close();
+          peers?.close();
         },
         endpoints: () => endpoints,
       };

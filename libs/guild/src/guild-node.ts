@@ -173,21 +173,21 @@ export class GuildNode {
    * A full mailbox makes that detach an awaited ask. No-op when the guild's
    * actor is not live here.
    */
-  async detachSessions(guildId: string, sessionIds: readonly string[], timeoutMs?: number): Promise<void> {
-    if (sessionIds.length === 0 || !this.owns(guildId) || !this.isActive(guildId)) return;
+  async detachSessions(guildId: string, sessions: readonly { readonly sessionId: string; readonly nodeId?: string }[], timeoutMs?: number): Promise<void> {
+    if (sessions.length === 0 || !this.owns(guildId) || !this.isActive(guildId)) return;
     const ref = this.actor(guildId);
-    const last = sessionIds.length - 1;
+    const last = sessions.length - 1;
     for (let i = 0; i < last; i += 1) {
-      const sessionId = sessionIds[i] as string;
+      const { sessionId, nodeId } = sessions[i]!;
       try {
-        ref.send({ type: 'detach', sessionId });
+        ref.send({ type: 'detach', sessionId, ...(nodeId ? { nodeId } : {}) });
       } catch (error) {
         if (!(error instanceof MailboxFullError)) throw error;
-        await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, reply }), timeoutMs);
+        await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, ...(nodeId ? { nodeId } : {}), reply }), timeoutMs);
       }
     }
-    const sessionId = sessionIds[last] as string;
-    await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, reply }), timeoutMs);
+    const { sessionId, nodeId } = sessions[last]!;
+    await this.ask<void>(guildId, (reply) => ({ type: 'detach', sessionId, ...(nodeId ? { nodeId } : {}), reply }), timeoutMs);
   }
 
   /** Guild actors live on this node. */

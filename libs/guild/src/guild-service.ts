@@ -84,7 +84,7 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
       await Promise.all(
         guildIds
           .filter((g) => node.owns(g) && node.isActive(g))
-          .map((g) => node.ask<void>(g, (reply) => ({ type: 'detach', sessionId: request.sessionId, reply }), timeoutOf(context))),
+          .map((g) => node.ask<void>(g, (reply) => ({ type: 'detach', sessionId: request.sessionId, nodeId: request.nodeId, reply }), timeoutOf(context))),
       );
       return {};
     },
@@ -92,18 +92,19 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
     async detachSessions(request, context) {
       if (request.sessions.length > MAX_BATCH) throw new InvalidGuildRequestError('sessions', `at most ${MAX_BATCH} per call`);
       // Grouped by guild, so each guild actor gets its share in one go (one ask per guild, not per session).
-      const byGuild = new Map<string, string[]>();
+      const byGuild = new Map<string, { sessionId: string; nodeId: string }[]>();
       let everyGuild: string[] | undefined;
       for (const entry of request.sessions) {
         requireText('sessions.session_id', entry.sessionId);
         const guildIds = entry.guildIds.length > 0 ? entry.guildIds : (everyGuild ??= node.activeGuildIds());
+        const detach = { sessionId: entry.sessionId, nodeId: entry.nodeId };
         for (const guildId of guildIds) {
           const list = byGuild.get(guildId);
-          if (list) list.push(entry.sessionId);
-          else byGuild.set(guildId, [entry.sessionId]);
+          if (list) list.push(detach);
+          else byGuild.set(guildId, [detach]);
         }
       }
-      await Promise.all([...byGuild].map(([guildId, sessionIds]) => node.detachSessions(guildId, sessionIds, timeoutOf(context))));
+      await Promise.all([...byGuild].map(([guildId, sessions]) => node.detachSessions(guildId, sessions, timeoutOf(context))));
       return {};
     },
 

@@ -78,6 +78,27 @@ describe('guild actor', () => {
     expect(resumed?.guildCreateJson.length).toBe(0);
   });
 
+  it('fences the old gateway node when a session is attached from another, and ignores its late detach', async () => {
+    const { ref, outbox, attach, publish } = await start(3);
+    await attach(input('s1', memberId(2), 'gw-1'));
+    await publish(message(ids.general, '1'));
+    const moved = await attach(input('s1', memberId(2), 'gw-2', { resuming: true }));
+    await publish(message(ids.general, '2'));
+    const fence = outbox.queued.find((q) => q.item.item?.$case === 'sessionMoved');
+    expect(fence?.nodeId).toBe('gw-1');
+    expect(fence?.item.item).toEqual({ $case: 'sessionMoved', sessionMoved: { sessionId: 's1', nodeId: 'gw-2' } });
+    // Everything up to the fence went to the old node; the new attachment's snapshot sequence is the fence's, so the new node starts after it.
+    expect(moved?.sequence).toBe(fence?.item.sequence);
+    const toOld = outbox.queued.filter((q) => q.nodeId === 'gw-1').map((q) => q.item.item?.$case);
+    expect(toOld.at(-1)).toBe('sessionMoved');
+    expect(outbox.queued.filter((q) => q.nodeId === 'gw-2').map((q) => q.item.item?.$case)).toEqual(['dispatch']);
+    // The old node forgetting the session does not take it from the new one.
+    await ref.ask<void>((reply) => ({ type: 'detach', sessionId: 's1', nodeId: 'gw-1', reply }));
+    expect(ref.getSnapshot()).toMatchObject({ sessions: [{ sessionId: 's1', nodeId: 'gw-2' }] });
+    await ref.ask<void>((reply) => ({ type: 'detach', sessionId: 's1', nodeId: 'gw-2', reply }));
+    expect(ref.getSnapshot()).toMatchObject({ sessions: [] });
+  });
+
   it('queues one item per gateway node however many sessions it has there', async () => {
     const { attach, publish, outbox } = await start(6);
     for (let i = 2; i <= 5; i += 1) await attach(input(`a${i}`, memberId(i), 'gw-1'));

@@ -71,6 +71,10 @@ function broadcastPresence(state: GuildState, deps: GuildActorDeps, userId: stri
 function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): guildV1.GuildAttachment | undefined {
   if (!state.data.members.has(input.userId)) return undefined;
   const previous = state.sessions.get(input.sessionId);
+  // RESUME landed on another gateway node: fence the old one (every item before this goes there, every later one here).
+  if (previous && previous.nodeId !== input.nodeId) {
+    emit(state, deps, [previous.nodeId], { $case: 'sessionMoved', sessionMoved: { sessionId: input.sessionId, nodeId: input.nodeId } });
+  }
   const passive = input.allowPassive && state.data.members.size > deps.passiveThreshold;
   const mode = previous?.mode ?? (passive ? guildV1.SessionMode.PASSIVE : guildV1.SessionMode.ACTIVE);
   const access = accessOf(state.data, input.userId);
@@ -89,9 +93,11 @@ function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): gu
   };
 }
 
-function detach(state: GuildState, deps: GuildActorDeps & VoiceDeps, sessionId: string): void {
+function detach(state: GuildState, deps: GuildActorDeps & VoiceDeps, sessionId: string, nodeId?: string): void {
   const session = state.sessions.get(sessionId);
   if (!session) return;
+  // A late detach from the node the session moved away from leaves it where it is now.
+  if (nodeId !== undefined && nodeId !== '' && session.nodeId !== nodeId) return;
   state.sessions.delete(sessionId);
   sessionsChanged(state, deps);
   leaveOnDetach(state, deps, sessionId, session.userId);
@@ -139,7 +145,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
           msg.reply(attach(state, deps, msg.input));
           return bump(state);
         case 'detach':
-          detach(state, deps, msg.sessionId);
+          detach(state, deps, msg.sessionId, msg.nodeId);
           msg.reply?.();
           return bump(state);
         case 'detach-node':

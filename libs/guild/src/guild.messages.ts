@@ -35,7 +35,8 @@ export interface ListMembersJob extends ListingProgress {
 /** Every message the guild actor handles. */
 export type GuildMsg =
   | { type: 'attach'; input: AttachInput; reply: Reply<guildV1.GuildAttachment | undefined> }
-  | { type: 'detach'; sessionId: string; reply?: Reply<void> }
+  /** Detaches a session; with `nodeId`, only while the session is still on that gateway node (it may have moved). */
+  | { type: 'detach'; sessionId: string; nodeId?: string; reply?: Reply<void> }
   | { type: 'detach-node'; nodeId: string }
   | { type: 'subscribe'; sessionId: string; active: boolean; reply: Reply<SubscriptionResult | undefined> }
   | { type: 'presence'; userId: string; presence: PresenceRecord; reply?: Reply<void> }

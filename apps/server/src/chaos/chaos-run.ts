@@ -17,7 +17,7 @@ import { ChaosSession, type ResumeOutcome } from './chaos-session';
 /** A fault: how to cause it and how to end it. */
 export interface Fault {
   readonly name: string;
-  inject(context: FaultContext): Promise<void>;
+  inject(context: FaultContext, world: ChaosWorld): Promise<void>;
   recover(context: FaultContext): Promise<void>;
 }
 
@@ -56,6 +56,8 @@ export interface FaultReport {
   /** The longest time a session's guild was unavailable to it (GUILD_DELETE unavailable until GUILD_CREATE) after the fault, in seconds. */
   guildAwaySeconds: number;
   resumes: Record<ResumeOutcome, number>;
+  /** Accepted messages that sessions which came back with RESUME (never op 9) did not receive. */
+  resumedMissed: number;
   /** The longest time a session whose connection dropped took to be live again (READY or RESUMED), in seconds; 0 when none dropped. */
   reconnectSeconds: number;
 }
@@ -78,13 +80,13 @@ const owner = (nodes: readonly FleetNode[], key: string): FleetNode => {
   const id = new RingView(new StaticMembership(nodes.map((n) => ({ id: n.id, address: `${HOST}:${n.grpc}` })))).owner(key);
   return nodes.find((n) => n.id === id)!;
 };
-const killAndRestart = (pick: (context: FaultContext) => FleetNode): Pick<Fault, 'inject' | 'recover'> => {
+const killAndRestart = (pick: (context: FaultContext, world: ChaosWorld) => FleetNode, signal: 'SIGKILL' | 'SIGTERM' = 'SIGKILL'): Pick<Fault, 'inject' | 'recover'> => {
   let killed: FleetNode | undefined;
   return {
-    async inject(context) {
-      killed = pick(context);
-      context.log(`chaos: SIGKILL ${killed.id}`);
-      await stopNode(killed, 'SIGKILL');
+    async inject(context, world) {
+      killed = pick(context, world);
+      context.log(`chaos: ${signal} ${killed.id}`);
+      await stopNode(killed, signal);
     },
     async recover(context) {
       context.log(`chaos: restarting ${killed!.id}`);
@@ -93,11 +95,19 @@ const killAndRestart = (pick: (context: FaultContext) => FleetNode): Pick<Fault,
   };
 };
 
+/** The gateway holding the most sessions now (after a kill they all sit on the survivor). */
+function busiestGateway(state: FleetState, world: ChaosWorld): FleetNode {
+  const gateways = state.nodes.filter((n) => n.app === 'gateway');
+  const counts = gateways.map((_, i) => world.sessions.filter((s) => s.gatewayIndex === i).length);
+  return gateways[counts.indexOf(Math.max(...counts))]!;
+}
+
 /** The faults, in the order the run injects them. */
 export const FAULTS: readonly Fault[] = [
   { name: 'guild owner killed', ...killAndRestart((c) => owner(c.state.nodes.filter((n) => n.app === 'guild'), c.guildId)) },
   { name: 'data node killed', ...killAndRestart((c) => owner(c.state.nodes.filter((n) => n.app === 'data-service'), c.channelId)) },
   { name: 'gateway killed', ...killAndRestart((c) => c.state.nodes.filter((n) => n.app === 'gateway').at(-1)!) },
+  { name: 'gateway drained', ...killAndRestart((c, world) => busiestGateway(c.state, world), 'SIGTERM') },
   { name: 'search indexer killed', ...killAndRestart((c) => c.state.nodes.find((n) => n.app === 'search-indexer')!) },
   { name: 'read states killed', ...killAndRestart((c) => c.state.nodes.find((n) => n.app === 'read-states')!) },
   {
@@ -203,7 +213,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
   const reconnectsBefore = world.sessions.map((s) => s.reconnects.length);
   await sleep(settings.settleSeconds * 1000);
   const injectedAt = Date.now();
-  await fault.inject(context);
+  await fault.inject(context, world);
   await sleep(settings.faultSeconds * 1000);
   await fault.recover(context);
   await sleep(settings.settleSeconds * 1000);
@@ -236,8 +246,14 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
   const stored = await history(context.state, world);
   const storedSet = new Set(stored);
   const resumes: Record<ResumeOutcome, number> = { resumed: 0, 'invalid-session': 0, failed: 0 };
+  // A session that came back with RESUME (never op 9) must have missed nothing: RESUME replays what it did not get.
+  let resumedMissed = 0;
   world.sessions.forEach((session, i) => {
-    for (const record of session.resumes.slice(resumesBefore[i])) resumes[record.outcome] += 1;
+    const records = session.resumes.slice(resumesBefore[i]);
+    for (const record of records) resumes[record.outcome] += 1;
+    if (!records.some((r) => r.outcome === 'resumed') || records.some((r) => r.outcome === 'invalid-session')) return;
+    const away = session.guildUnavailable.filter(([, to]) => to >= injectedAt);
+    resumedMissed += accepted.filter((m) => !session.received.has(m.id) && !away.some(([from, to]) => m.at + settings.deliveryGraceMs >= from && m.at <= to)).length;
   });
   return {
     fault: fault.name,
@@ -250,6 +266,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
     liveMissedVia,
     unavailableSeconds: Math.round(longest / 100) / 10,
     resumes,
+    resumedMissed,
     guildAwaySeconds: Math.round(Math.max(0, ...world.sessions.flatMap((s) => s.guildUnavailable.filter(([from]) => from >= injectedAt).map(([from, to]) => (to === Infinity ? Date.now() : to) - from))) / 100) / 10,
     reconnectSeconds: Math.round(Math.max(0, ...world.sessions.flatMap((s, i) => s.reconnects.slice(reconnectsBefore[i]).map((r) => r.backAt - r.droppedAt))) / 100) / 10,
   };
@@ -257,7 +274,7 @@ export async function runFault(fault: Fault, context: FaultContext, world: Chaos
 
 /** The reports as a table. */
 export function formatReports(reports: readonly FaultReport[], store: string): string {
-  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed', 'reconnect s', 'guild away s'];
+  const header = ['fault', 'store', 'accepted', 'failed (status:n)', 'missing', 'dupes', 'live missed', 'unavail s', 'resumed/op9/failed', 'resumed missed', 'reconnect s', 'guild away s'];
   const rows = reports.map((r) => [
     r.fault,
     store,
@@ -268,6 +285,7 @@ export function formatReports(reports: readonly FaultReport[], store: string): s
     String(r.liveMissed),
     r.unavailableSeconds.toFixed(1),
     `${r.resumes.resumed}/${r.resumes['invalid-session']}/${r.resumes.failed}`,
+    String(r.resumedMissed),
     r.reconnectSeconds.toFixed(1),
     r.guildAwaySeconds.toFixed(1),
   ]);

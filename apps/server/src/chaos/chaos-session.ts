@@ -52,6 +52,11 @@ export class ChaosSession {
     this.home = home;
   }
 
+  /** Index of the gateway this session is connected (or connecting) to. */
+  get gatewayIndex(): number {
+    return this.home;
+  }
+
   /** Connects and resolves once READY arrived. */
   async start(): Promise<void> {
     await this.open('identify');

@@ -146,6 +146,7 @@ export function plan(options: Required<Omit<FleetOptions, 'log'>>): FleetNode[] 
   const readStates = add('read-states', 'read-states-0', { ...common, ...ids(), CHAT_READ_STATES_NODE_ID: 'read-states-0' });
   readStates.env.CHAT_READ_STATES_NODES = ring([readStates]);
   const search = add('search-indexer', 'search-0', { ...common, CHAT_SEARCH_BACKEND: 'sqlite', CHAT_SEARCH_SQLITE_PATH: join(dir, 'search.db') });
+  const gateways: FleetNode[] = [];
   for (let i = 0; i < options.gateways; i++) {
     const http = port++;
     const node = add('gateway', `gateway-${i}`, {
@@ -161,7 +162,10 @@ export function plan(options: Required<Omit<FleetOptions, 'log'>>): FleetNode[] 
       CHAT_GATEWAY_SEARCH_NODES: ring([search]),
     });
     node.http = http;
+    gateways.push(node);
   }
+  // Each gateway knows the others, so a RESUME on any of them takes the session over.
+  for (const node of gateways) node.env.CHAT_GATEWAY_PEERS = ring(gateways);
   return nodes;
 }
 

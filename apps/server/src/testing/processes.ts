@@ -70,6 +70,15 @@ export class ProcessSet {
 
   /** A gateway client that IDENTIFYs with `token` and `intents` and records every frame. */
   async connectClient(url: string, token: string, intents = 1 | (1 << 9) | (1 << 15)) {
+    return this.openClient(url, { op: 2, d: { token, properties: {}, intents } });
+  }
+
+  /** A gateway client that RESUMEs `sessionId` from `seq` and records every frame. */
+  async resumeClient(url: string, token: string, sessionId: string, seq: number) {
+    return this.openClient(url, { op: 6, d: { token, session_id: sessionId, seq } });
+  }
+
+  private async openClient(url: string, first: { op: number; d: unknown }) {
     const ws = new WebSocket(`${url}/?v=10&encoding=json`);
     this.sockets.push(ws);
     const frames: Frame[] = [];
@@ -94,7 +103,7 @@ export class ProcessSet {
       }
     };
     await waitFor((f) => f.some((x) => x.op === 10), 'HELLO');
-    ws.send(JSON.stringify({ op: 2, d: { token, properties: {}, intents } }));
+    ws.send(JSON.stringify(first));
     return {
       ws,
       frames,

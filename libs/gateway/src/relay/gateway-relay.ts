@@ -87,6 +87,8 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   private readonly pendingRetry = new Map<string, Set<string>>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** Per session handed to another node: guilds whose SessionMoved fence arrived, and who waits for more. */
+  private readonly fences = new Map<string, { fenced: Set<string>; changed?: () => void }>();
   /** Fan-out metrics (the gateway module sets them); none by default. */
   metrics: RelayMetrics | undefined;
   /** Coalesces DetachSession calls per guild node (mass disconnects). */
@@ -239,6 +241,45 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     await this.detachGuilds(sessionId, guilds);
     this.sessions.delete(sessionId);
     this.guildsOf.delete(sessionId);
+    this.fences.delete(sessionId);
+    for (const pending of this.pendingRetry.values()) pending.delete(sessionId);
+  }
+
+  /**
+   * Waits until every guild in `guildIds` has fenced the session (its
+   * SessionMoved item arrived: nothing more of that guild comes here for it),
+   * or `timeoutMs` passed. Answers the guilds still unfenced.
+   */
+  async awaitSessionMoved(sessionId: string, guildIds: readonly string[], timeoutMs: number): Promise<string[]> {
+    const fence = this.fences.get(sessionId) ?? { fenced: new Set<string>() };
+    this.fences.set(sessionId, fence);
+    const missing = (): string[] => guildIds.filter((g) => !fence.fenced.has(g) && this.relays.get(g)?.has(sessionId) === true);
+    if (missing().length === 0) return [];
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      fence.changed = () => {
+        if (missing().length > 0) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    fence.changed = undefined;
+    return missing();
+  }
+
+  /**
+   * Forgets a session that moved to another gateway node: delivery stops at
+   * once, and no guild is told to detach it (they hold it for its new node).
+   */
+  release(sessionId: string): void {
+    for (const guildId of this.guildsOf.get(sessionId) ?? []) {
+      const relay = this.relays.get(guildId);
+      relay?.remove(sessionId);
+      if (relay && relay.size === 0) this.relays.delete(guildId);
+    }
+    this.sessions.delete(sessionId);
+    this.guildsOf.delete(sessionId);
+    this.fences.delete(sessionId);
     for (const pending of this.pendingRetry.values()) pending.delete(sessionId);
   }
 
@@ -287,6 +328,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
         relay = new GuildRelay(attachment.guildId, owner, {
           memberRemoved: (guildId, sessions) => this.memberRemoved(guildId, sessions),
           guildMoved: (guildId) => this.guildLost(guildId, true),
+          sessionMoved: (guildId, sessionId, toNodeId) => this.sessionMoved(guildId, sessionId, toNodeId),
         });
         this.relays.set(attachment.guildId, relay);
       }
@@ -330,6 +372,21 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       this.guildsOf.get(entry.sessionId)?.delete(guildId);
       this.scheduleRetry(guildId, entry.sessionId, moved ? 0 : undefined);
     }
+  }
+
+  /** A guild fenced a local session that was attached from another node; false when the move is to this node (a replayed item). */
+  private sessionMoved(guildId: string, sessionId: string, toNodeId: string): boolean {
+    if (toNodeId === this.options.nodeId) return false;
+    this.guildsOf.get(sessionId)?.delete(guildId);
+    const fence = this.fences.get(sessionId) ?? { fenced: new Set<string>() };
+    this.fences.set(sessionId, fence);
+    fence.fenced.add(guildId);
+    // The guild's relay drops the session right after this returns; look again once it has.
+    queueMicrotask(() => {
+      if (this.relays.get(guildId)?.size === 0) this.relays.delete(guildId);
+      fence.changed?.();
+    });
+    return true;
   }
 
   private memberRemoved(guildId: string, sessions: LocalSession[]): void {

@@ -31,7 +31,7 @@ function messageItem(sequence: number, channelId: string, extra: Partial<guildV1
 }
 
 function newRelay() {
-  return new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined });
+  return new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined, sessionMoved: () => false });
 }
 
 const ALL_MSG = Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT;
@@ -47,6 +47,28 @@ describe('GuildRelay', () => {
     expect(sessions.every((s) => s.frames.length === 1 && s.frames[0] === first)).toBe(true);
     const wire = JSON.parse(encodeDispatchFrame(first, 7).toString()) as { op: number; s: number; t: string; d: { content: string } };
     expect(wire).toMatchObject({ op: 0, s: 7, t: 'MESSAGE_CREATE', d: { content: 'secret plans' } });
+  });
+
+  it('stops delivering to a session at its SessionMoved fence, unless the move is to this node', () => {
+    const moves: string[] = [];
+    const relay = new GuildRelay(GUILD, 'guild-a', {
+      memberRemoved: () => undefined,
+      guildMoved: () => undefined,
+      sessionMoved: (_g, sessionId, toNode) => (moves.push(`${sessionId}->${toNode}`), toNode !== 'gateway-here'),
+    });
+    const moving = session('s1', '2001', ALL_MSG);
+    const staying = session('s2', '2002', ALL_MSG);
+    relay.add(moving, attachment(guildV1.SessionMode.ACTIVE, [GENERAL]));
+    relay.add(staying, attachment(guildV1.SessionMode.ACTIVE, [GENERAL]));
+    relay.handle(messageItem(11, GENERAL));
+    // A replayed fence naming this node leaves the session here.
+    relay.handle({ sequence: '12', item: { $case: 'sessionMoved', sessionMoved: { sessionId: 's2', nodeId: 'gateway-here' } } });
+    relay.handle({ sequence: '13', item: { $case: 'sessionMoved', sessionMoved: { sessionId: 's1', nodeId: 'gateway-there' } } });
+    relay.handle(messageItem(14, GENERAL));
+    expect(moves).toEqual(['s2->gateway-here', 's1->gateway-there']);
+    expect(moving.frames).toHaveLength(1);
+    expect(staying.frames).toHaveLength(2);
+    expect(relay.has('s1')).toBe(false);
   });
 
   it('filters by VIEW_CHANNEL access and follows MemberAccess updates', () => {
@@ -120,7 +142,7 @@ describe('GuildRelay', () => {
 
   it('detaches removed members and reports them', () => {
     const removedReports: string[] = [];
-    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: (_g, sessions) => removedReports.push(...sessions.map((s) => s.sessionId)), guildMoved: () => undefined });
+    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: (_g, sessions) => removedReports.push(...sessions.map((s) => s.sessionId)), guildMoved: () => undefined, sessionMoved: () => false });
     relay.add(session('a', '2001', ALL_MSG), attachment(guildV1.SessionMode.ACTIVE, [GENERAL]));
     relay.handle({ sequence: '11', item: { $case: 'memberRemoved', memberRemoved: { userId: '2001' } } });
     expect(removedReports).toEqual(['a']);

@@ -22,6 +22,8 @@ export interface RelaySession extends FilterSubject {
 export interface GuildRelayEvents {
   memberRemoved(guildId: string, sessions: LocalSession[]): void;
   guildMoved(guildId: string, newOwnerNodeId: string): void;
+  /** A session was attached from another gateway node; true when it left this node (the relay then drops it here). */
+  sessionMoved(guildId: string, sessionId: string, toNodeId: string): boolean;
 }
 
 const RECENT_ITEMS = 256;
@@ -136,6 +138,16 @@ export class GuildRelay {
       case 'guildMoved':
         this.events.guildMoved(this.guildId, body.guildMoved.newOwnerNodeId);
         return;
+      case 'sessionMoved': {
+        const { sessionId, nodeId } = body.sessionMoved;
+        for (const entry of targets) {
+          if (entry.sessionId === sessionId && this.events.sessionMoved(this.guildId, sessionId, nodeId)) {
+            this.sessions.delete(sessionId);
+            return;
+          }
+        }
+        return;
+      }
     }
   }
 

@@ -231,6 +231,15 @@ export interface SessionRelay {
    * session is moved elsewhere.
    */
   unregister(sessionId: string): Promise<void>;
+  /**
+   * A session RESUMEd on another gateway node, which attached it to
+   * `guildIds`: waits until each of those guilds fenced it here (nothing
+   * more of theirs comes for it), at most `timeoutMs`; answers the guilds
+   * that did not.
+   */
+  awaitSessionMoved(sessionId: string, guildIds: readonly string[], timeoutMs: number): Promise<string[]>;
+  /** Forgets a session that moved to another node, without detaching it from its guilds. */
+  release(sessionId: string): void;
 }
 
 /** Read-only view of the sessions registered on this gateway node (for GatewayService.DispatchToUsers etc.). */

@@ -34,7 +34,7 @@ describe('relay metrics', () => {
   it('times each dispatch and counts the sessions it was written to; duplicates and non-dispatch items are not observed', async () => {
     const registry = new Registry();
     const metrics = RelayMetrics.of(registry);
-    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined });
+    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined, sessionMoved: () => false });
     const sessions = Array.from({ length: 40 }, (_, i) => session(`s${i}`, `2000${i}`));
     for (const s of sessions) relay.add(s, attachment());
 
@@ -66,7 +66,7 @@ describe('relay metrics', () => {
   });
 
   it('without metrics just hands the item on', () => {
-    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined });
+    const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined, sessionMoved: () => false });
     const one = session('s', '2');
     relay.add(one, attachment());
     relayItem(relay, message(11, GENERAL), undefined);

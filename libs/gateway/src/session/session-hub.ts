@@ -8,7 +8,7 @@ import type { DispatchFrame, LocalSession, SessionRelay } from '../relay/local-s
 import type { MemberLister } from './member-lister';
 import { SessionOutput } from './session-output';
 import { SessionRegistry } from './session-registry';
-import type { SessionMsg } from './session.messages';
+import type { HandoffBeginOutcome, SessionMsg } from './session.messages';
 import { sessionBehaviour, type SessionIdentity, type SessionView } from './session.actor';
 import type { SessionTransport } from './session-transport';
 import type { SessionVoice } from './session-voice';
@@ -45,9 +45,50 @@ export class SessionHub {
 
   /** Starts a session after a successful IDENTIFY: READY and GUILD_CREATEs follow on `transport`. */
   open(identity: SessionIdentity, transport: SessionTransport): SessionRef {
-    const { relay } = this.options;
     // Held until the 'start' turn has written READY and the GUILD_CREATEs.
+    const ref = this.spawn(identity, new SessionOutput(this.options.replayCapacity, transport));
+    ref.send({ type: 'start' });
+    return ref;
+  }
+
+  /**
+   * Takes over a session another gateway node held (its RESUME landed here):
+   * numbering goes on from the client's `sequence`; the caller sends 'adopt'.
+   */
+  adopt(identity: SessionIdentity, transport: SessionTransport, sequence: number): SessionRef {
     const output = new SessionOutput(this.options.replayCapacity, transport);
+    output.sequence = sequence;
+    return this.spawn(identity, output);
+  }
+
+  /** First half of handing a session to another node: the guilds it is in, or why it cannot move ('gone' also when it is not here or not the user's). */
+  async beginHandoff(sessionId: string, userId: string, sequence: number): Promise<HandoffBeginOutcome> {
+    const ref = this.refs.get(sessionId);
+    if (!ref || this.registry.get(sessionId)?.userId !== userId) return { outcome: 'gone' };
+    return ref.ask<HandoffBeginOutcome>((reply) => ({ type: 'handoff-begin', sequence, reply }), { timeoutMs: 5_000 });
+  }
+
+  /**
+   * Second half: waits (at most `fenceMs`) for the guilds the other node attached to fence the session, then
+   * answers its dispatches after `sequence` and forgets it. Undefined when it is gone or the buffer no longer covers `sequence`.
+   */
+  async finishHandoff(sessionId: string, sequence: number, movedGuildIds: readonly string[], fenceMs: number): Promise<{ frames: readonly DispatchFrame[]; unfenced: string[] } | undefined> {
+    const ref = this.refs.get(sessionId);
+    if (!ref) return undefined;
+    const unfenced = await this.options.relay.awaitSessionMoved(sessionId, movedGuildIds, fenceMs);
+    const frames = await ref.ask<readonly DispatchFrame[] | undefined>((reply) => ({ type: 'handoff-finish', sequence, reply }), { timeoutMs: 5_000 });
+    return frames ? { frames, unfenced } : undefined;
+  }
+
+  /** Waits until every session has moved away or ended, at most `timeoutMs` (a draining node's grace). */
+  async whenEmpty(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (this.refs.size > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    return this.refs.size === 0;
+  }
+
+  private spawn(identity: SessionIdentity, output: SessionOutput): SessionRef {
+    const { relay } = this.options;
     output.hold();
     const ref: SessionRef = this.system.spawn(`session:${identity.sessionId}`, sessionBehaviour(identity, {
       relay,
@@ -56,6 +97,7 @@ export class SessionHub {
       resumeWindowMs: this.options.resumeWindowMs,
       log: this.options.log,
       onEnded: (sessionId) => this.forget(sessionId),
+      onMoved: (sessionId) => this.forgetMoved(sessionId),
       ...(this.options.voice ? { voice: this.options.voice } : {}),
     }));
     const local: LocalSession = {
@@ -72,7 +114,6 @@ export class SessionHub {
     this.refs.set(identity.sessionId, ref);
     this.registry.add(local);
     relay.register(local);
-    ref.send({ type: 'start' });
     return ref;
   }
 
@@ -141,6 +182,15 @@ export class SessionHub {
   /** Number of live sessions. */
   get size(): number {
     return this.refs.size;
+  }
+
+  /** A session that moved to another node: forgotten here, its guilds keep it for the new node. */
+  private forgetMoved(sessionId: string): void {
+    const ref = this.refs.get(sessionId);
+    this.refs.delete(sessionId);
+    this.registry.remove(sessionId);
+    this.options.relay.release(sessionId);
+    if (ref) queueMicrotask(() => void ref.stop());
   }
 
   private forget(sessionId: string): void {

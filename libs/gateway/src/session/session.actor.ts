@@ -14,7 +14,7 @@ import {
 import type { MemberLister } from './member-lister';
 import { admitMemberRequest } from './member-request-rules';
 import type { SessionOutput } from './session-output';
-import type { MemberRequest, SessionMsg } from './session.messages';
+import type { HandoffBeginOutcome, MemberRequest, SessionMsg } from './session.messages';
 import { controlFrame } from './session-transport';
 import type { SessionVoice, VoiceStateUpdate } from './session-voice';
 
@@ -40,6 +40,8 @@ export interface SessionDeps {
   readonly resumeWindowMs: number;
   /** Called once when the session ends for good (unregister it everywhere). */
   readonly onEnded: (sessionId: string) => void;
+  /** Called once when the session moved to another gateway node (forget it here, without detaching its guilds). */
+  readonly onMoved: (sessionId: string) => void;
   readonly log: { warn(obj: object, msg: string): void };
   /** Voice (op 4) through the guild service; without it op 4 is logged and ignored (store mode has no voice). */
   readonly voice?: SessionVoice;
@@ -196,6 +198,63 @@ export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): 
           output.transport = msg.transport;
           output.write(createDispatchFrame('RESUMED', 'null'));
           msg.reply('resumed');
+          return state;
+        }
+        case 'handoff-begin': {
+          const output = state.output;
+          let answer: HandoffBeginOutcome;
+          if (state.ended) answer = { outcome: 'gone' };
+          else if (msg.sequence > output.sequence) answer = { outcome: 'invalid-seq' };
+          else if (!output.after(msg.sequence)) answer = { outcome: 'gone' };
+          else answer = { outcome: 'ok', guildIds: [...state.guildIds] };
+          if (answer.outcome === 'ok') {
+            output.transport?.close(4000, 'session resumed elsewhere');
+            output.transport = undefined;
+            state.epoch += 1;
+            // Should the other node never finish, the session stays resumable here for the usual window.
+            const epoch = state.epoch;
+            setTimeout(() => ctx.self.send({ type: 'expire', epoch }), deps.resumeWindowMs).unref();
+          }
+          msg.reply(answer);
+          return state;
+        }
+        case 'handoff-finish': {
+          const missed = state.ended ? undefined : state.output.after(msg.sequence);
+          if (!missed) {
+            msg.reply(undefined);
+            end(state, 4000, 'session moved');
+            return state;
+          }
+          msg.reply(missed.map((item) => item.frame));
+          state.ended = true;
+          state.output.end();
+          deps.onMoved(identity.sessionId);
+          return state;
+        }
+        case 'adopt': {
+          try {
+            const result = await deps.relay.attachGuilds(identity.sessionId, [...state.guildIds], { resuming: true });
+            for (const guildId of result.notMember) state.guildIds.delete(guildId);
+            const frames = await msg.fetch(result.attached.map((guild) => guild.guildId));
+            if (!frames) {
+              msg.reply(false);
+              // The connection stays open for op 9.
+              state.output.transport = undefined;
+              end(state, 4000, 'session could not be moved');
+              return state;
+            }
+            for (const frame of frames) deliver(state, frame);
+            deliver(state, createDispatchFrame('RESUMED', 'null'));
+            msg.reply(true);
+          } catch (error) {
+            deps.log.warn({ err: error, sessionId: identity.sessionId }, 'taking the session over from another gateway node failed');
+            msg.reply(false);
+            state.output.transport = undefined;
+            end(state, 4000, 'session could not be moved');
+          } finally {
+            // The hold taken when the session was adopted: what the guilds sent meanwhile follows RESUMED.
+            state.output.release();
+          }
           return state;
         }
         case 'transport-closed': {

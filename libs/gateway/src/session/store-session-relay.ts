@@ -75,6 +75,15 @@ export class StoreSessionRelay implements SessionRelay {
     this.sessions.delete(sessionId);
   }
 
+  /** Store mode fans out on this node only: nothing to fence. */
+  async awaitSessionMoved(): Promise<string[]> {
+    return [];
+  }
+
+  release(sessionId: string): void {
+    this.sessions.delete(sessionId);
+  }
+
   private async guildCreate(guildId: string, largeThreshold: number): Promise<Buffer | undefined> {
     const { guilds, users } = this.ports;
     const guild = await guilds.getGuild(guildId);

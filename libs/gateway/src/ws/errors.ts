@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@chat/errors';
+import { ConflictError, InvalidArgumentError, NotFoundError } from '@chat/errors';
 
 /**
  * Errors of the WebSocket gateway. Each carries the gateway close code the
@@ -25,5 +25,19 @@ export class GatewayInvalidArgumentError extends InvalidArgumentError {
     options?: { cause?: unknown },
   ) {
     super(`invalid ${field}: ${value}`, { ...options, details: { field } });
+  }
+}
+
+/** BeginSessionHandoff/FinishSessionHandoff for a session this node does not hold (or another user's, or one whose buffer no longer covers the sequence): NOT_FOUND. */
+export class SessionNotHeldError extends NotFoundError {
+  constructor(readonly sessionId: string) {
+    super(`session ${sessionId} is not held here`);
+  }
+}
+
+/** BeginSessionHandoff with a sequence ahead of the session's: the client gets close 4007. */
+export class SessionSequenceAheadError extends ConflictError {
+  constructor(readonly sessionId: string, readonly sequence: number) {
+    super(`session ${sessionId} never sent sequence ${sequence}`);
   }
 }

@@ -13,6 +13,7 @@ import type { SessionRelay } from '../relay/local-sessions';
 import { inShard } from '../session/shard';
 import type { MemberLister } from '../session/member-lister';
 import type { SessionVoice } from '../session/session-voice';
+import type { GatewayPeers } from '../session/gateway-peers';
 import { SessionHub, type SessionRef } from '../session/session-hub';
 import type { ResumeOutcome } from '../session/session.messages';
 import { toDiscordUser } from '../rest/discord-json';
@@ -20,7 +21,7 @@ import { CloseCode, DEFAULT_HEARTBEAT_INTERVAL_MS, RATE_LIMIT_EVENTS, RATE_LIMIT
 import { GatewayConnection, type ConnectionHost } from './gateway-connection';
 import { GatewaySocket } from './gateway-socket';
 import { GatewayCloseError } from './errors';
-import { authenticate, identify, parseResume, type PrivilegedIntentPolicy } from './identify';
+import { authenticate, identify, parseResume, type PrivilegedIntentPolicy, type ResumeRequest } from './identify';
 
 /** Settings of the gateway's WebSocket server. */
 export interface GatewayServerOptions {
@@ -49,6 +50,10 @@ export interface GatewayServerOptions {
   readonly readStatesOf?: (userId: string) => Promise<readonly object[]>;
   /** Voice (gateway op 4) through GuildService.UpdateVoiceState; without it op 4 is logged and ignored. */
   readonly voice?: SessionVoice;
+  /** The other gateway nodes: a RESUME of a session one of them holds moves it here. Without them such a RESUME gets op 9. */
+  readonly peers?: GatewayPeers;
+  /** How long `close` waits for drained sessions to RESUME elsewhere before ending the rest (default 3000 ms; only with peers). */
+  readonly drainGraceMs?: number;
 }
 
 /** The gateway's WebSocket server, attached to an HTTP server's `upgrade`. */
@@ -57,6 +62,7 @@ export class GatewayServer {
   private readonly wss: WebSocketServer;
   private readonly connections = new Set<GatewayConnection>();
   private readonly host: ConnectionHost;
+  private draining = false;
 
   constructor(private readonly options: GatewayServerOptions) {
     const interval = options.heartbeatIntervalMs ?? DEFAULT_HEARTBEAT_INTERVAL_MS;
@@ -87,6 +93,11 @@ export class GatewayServer {
     };
   }
 
+  /** Whether other gateway nodes can take this node's sessions over. */
+  private get hasPeers(): boolean {
+    return (this.options.peers?.size ?? 0) > 0;
+  }
+
   /** Number of open connections. */
   get connectionCount(): number {
     return this.connections.size;
@@ -95,6 +106,11 @@ export class GatewayServer {
   /** Handles an HTTP upgrade request. Whatever the request holds, it can only fail its own socket. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    if (this.draining && this.hasPeers) {
+      // A draining node with peers takes no new connections: the client (or its load balancer) goes to another node, which takes its session over.
+      socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     try {
       this.wss.handleUpgrade(request, socket, head, (ws) => this.accept(ws, request));
     } catch (error) {
@@ -105,6 +121,7 @@ export class GatewayServer {
 
   /** Sends op 7 RECONNECT to every session (drain); sessions stay resumable for the resume window. */
   drain(): void {
+    this.draining = true;
     this.hub.drain();
     for (const connection of this.connections) if (!connection.sessionRef) connection.close(CloseCode.UNKNOWN_ERROR, 'reconnect');
   }
@@ -112,6 +129,8 @@ export class GatewayServer {
   /** Drains, ends every session and closes every socket. */
   async close(): Promise<void> {
     this.drain();
+    // With peers, drained sessions RESUME on another node, which takes them over from here: give them the grace to.
+    if (this.hasPeers && this.hub.size > 0) await this.hub.whenEmpty(this.options.drainGraceMs ?? 3_000);
     await this.hub.stopAll();
     for (const connection of this.connections) connection.close(CloseCode.UNKNOWN_ERROR, 'gateway stopping');
     this.wss.close();
@@ -191,9 +210,39 @@ export class GatewayServer {
     const { user } = await authenticate(this.options.users, request.token);
     const ref = this.hub.find(request.sessionId);
     const local = this.hub.registry.get(request.sessionId);
+    if (!ref && !local) return this.resumeFromPeer(request, user.id, connection);
     if (!ref || !local || local.userId !== user.id) return undefined;
     const outcome = await ref.ask<ResumeOutcome>((reply) => ({ type: 'resume', transport: connection, sequence: request.sequence, reply }), { timeoutMs: 5_000 });
     if (outcome === 'invalid-seq') throw new GatewayCloseError(CloseCode.INVALID_SEQ, 'Invalid seq.');
     return outcome === 'resumed' ? ref : undefined;
+  }
+
+  /** RESUME of a session another node holds: it hands the session over (sequence, buffered dispatches, guilds) and this node carries on. */
+  private async resumeFromPeer(request: ResumeRequest, userId: string, connection: GatewayConnection): Promise<SessionRef | undefined> {
+    const peers = this.options.peers;
+    if (!peers || peers.size === 0 || this.draining) return undefined;
+    const lookup = await peers.begin(request.sessionId, userId, request.sequence);
+    if (!lookup.found) {
+      if (lookup.sequenceAhead) throw new GatewayCloseError(CloseCode.INVALID_SEQ, 'Invalid seq.');
+      return undefined;
+    }
+    const held = lookup.found;
+    const ref = this.hub.adopt(
+      {
+        sessionId: request.sessionId,
+        userId,
+        intents: held.intents,
+        ...(held.shard ? { shard: held.shard } : {}),
+        allowPassive: held.allowPassive,
+        largeThreshold: held.largeThreshold,
+        deliver: () => undefined,
+        ready: {},
+        guildIds: held.guildIds,
+      },
+      connection,
+      request.sequence,
+    );
+    const adopted = await ref.ask<boolean>((reply) => ({ type: 'adopt', fetch: (moved) => peers.finish(held.peerId, request.sessionId, request.sequence, moved), reply }), { timeoutMs: 10_000 });
+    return adopted ? ref : undefined;
   }
 }

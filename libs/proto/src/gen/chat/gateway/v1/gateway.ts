@@ -79,6 +79,66 @@ export interface DisconnectUserResponse {
   closedSessions: number;
 }
 
+/** Request of BeginSessionHandoff. */
+export interface BeginSessionHandoffRequest {
+  /** The session_id the client sent in RESUME. */
+  sessionId: string;
+  /** The user the RESUME's token belongs to; the session must be theirs. */
+  userId: string;
+  /** The `seq` the client sent in RESUME. */
+  sequence: string;
+}
+
+/** Response of BeginSessionHandoff: the session as IDENTIFY made it. */
+export interface BeginSessionHandoffResponse {
+  /** IDENTIFY's intents. */
+  intents: number;
+  /** IDENTIFY's shard id (meaningful when shard_count > 0). */
+  shardId: number;
+  /** IDENTIFY's shard count; 0 for an unsharded session. */
+  shardCount: number;
+  /** Whether the session may be passive in large guilds (user sessions). */
+  allowPassive: boolean;
+  /** IDENTIFY's large_threshold. */
+  largeThreshold: number;
+  /** Guilds the session is in. */
+  guildIds: string[];
+}
+
+/** Request of FinishSessionHandoff. */
+export interface FinishSessionHandoffRequest {
+  /** The session. */
+  sessionId: string;
+  /** The `seq` the client sent in RESUME. */
+  sequence: string;
+  /**
+   * Guilds the new node attached the session to: this node waits for their
+   * SessionMoved fence before answering.
+   */
+  movedGuildIds: string[];
+}
+
+/** One dispatch the session got after the client's sequence. */
+export interface HandedOffDispatch {
+  /** `"t":"<type>","d":<payload>` as the session would have sent it. */
+  body: Buffer;
+  /** The dispatch name. */
+  type: string;
+  /** The guild it belongs to, if any. */
+  guildId: string;
+}
+
+/** Response of FinishSessionHandoff. */
+export interface FinishSessionHandoffResponse {
+  /** The dispatches after the client's sequence, in order. */
+  dispatches: HandedOffDispatch[];
+  /**
+   * Guilds whose fence did not arrive in time (their dispatches up to the
+   * move may be incomplete).
+   */
+  unfencedGuildIds: string[];
+}
+
 function createBaseDispatchToUsersRequest(): DispatchToUsersRequest {
   return { userIds: [], type: "", payloadJson: Buffer.alloc(0), excludeSessionIds: [], intents: 0 };
 }
@@ -645,6 +705,589 @@ export const DisconnectUserResponse: MessageFns<DisconnectUserResponse> = {
   },
 };
 
+function createBaseBeginSessionHandoffRequest(): BeginSessionHandoffRequest {
+  return { sessionId: "", userId: "", sequence: "0" };
+}
+
+export const BeginSessionHandoffRequest: MessageFns<BeginSessionHandoffRequest> = {
+  encode(message: BeginSessionHandoffRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.userId !== "") {
+      writer.uint32(18).string(message.userId);
+    }
+    if (message.sequence !== "0") {
+      writer.uint32(24).uint64(message.sequence);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BeginSessionHandoffRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBeginSessionHandoffRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.userId = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.sequence = reader.uint64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BeginSessionHandoffRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      userId: isSet(object.userId)
+        ? globalThis.String(object.userId)
+        : isSet(object.user_id)
+        ? globalThis.String(object.user_id)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+    };
+  },
+
+  toJSON(message: BeginSessionHandoffRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.userId !== "") {
+      obj.userId = message.userId;
+    }
+    if (message.sequence !== "0") {
+      obj.sequence = message.sequence;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BeginSessionHandoffRequest>, I>>(base?: I): BeginSessionHandoffRequest {
+    return BeginSessionHandoffRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BeginSessionHandoffRequest>, I>>(object: I): BeginSessionHandoffRequest {
+    const message = createBaseBeginSessionHandoffRequest();
+    message.sessionId = object.sessionId ?? "";
+    message.userId = object.userId ?? "";
+    message.sequence = object.sequence ?? "0";
+    return message;
+  },
+};
+
+function createBaseBeginSessionHandoffResponse(): BeginSessionHandoffResponse {
+  return { intents: 0, shardId: 0, shardCount: 0, allowPassive: false, largeThreshold: 0, guildIds: [] };
+}
+
+export const BeginSessionHandoffResponse: MessageFns<BeginSessionHandoffResponse> = {
+  encode(message: BeginSessionHandoffResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.intents !== 0) {
+      writer.uint32(8).uint32(message.intents);
+    }
+    if (message.shardId !== 0) {
+      writer.uint32(16).uint32(message.shardId);
+    }
+    if (message.shardCount !== 0) {
+      writer.uint32(24).uint32(message.shardCount);
+    }
+    if (message.allowPassive !== false) {
+      writer.uint32(32).bool(message.allowPassive);
+    }
+    if (message.largeThreshold !== 0) {
+      writer.uint32(40).uint32(message.largeThreshold);
+    }
+    for (const v of message.guildIds) {
+      writer.uint32(50).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): BeginSessionHandoffResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseBeginSessionHandoffResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.intents = reader.uint32();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.shardId = reader.uint32();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.shardCount = reader.uint32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.allowPassive = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.largeThreshold = reader.uint32();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.guildIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): BeginSessionHandoffResponse {
+    return {
+      intents: isSet(object.intents) ? globalThis.Number(object.intents) : 0,
+      shardId: isSet(object.shardId)
+        ? globalThis.Number(object.shardId)
+        : isSet(object.shard_id)
+        ? globalThis.Number(object.shard_id)
+        : 0,
+      shardCount: isSet(object.shardCount)
+        ? globalThis.Number(object.shardCount)
+        : isSet(object.shard_count)
+        ? globalThis.Number(object.shard_count)
+        : 0,
+      allowPassive: isSet(object.allowPassive)
+        ? globalThis.Boolean(object.allowPassive)
+        : isSet(object.allow_passive)
+        ? globalThis.Boolean(object.allow_passive)
+        : false,
+      largeThreshold: isSet(object.largeThreshold)
+        ? globalThis.Number(object.largeThreshold)
+        : isSet(object.large_threshold)
+        ? globalThis.Number(object.large_threshold)
+        : 0,
+      guildIds: globalThis.Array.isArray(object?.guildIds)
+        ? object.guildIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.guild_ids)
+        ? object.guild_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: BeginSessionHandoffResponse): unknown {
+    const obj: any = {};
+    if (message.intents !== 0) {
+      obj.intents = Math.round(message.intents);
+    }
+    if (message.shardId !== 0) {
+      obj.shardId = Math.round(message.shardId);
+    }
+    if (message.shardCount !== 0) {
+      obj.shardCount = Math.round(message.shardCount);
+    }
+    if (message.allowPassive !== false) {
+      obj.allowPassive = message.allowPassive;
+    }
+    if (message.largeThreshold !== 0) {
+      obj.largeThreshold = Math.round(message.largeThreshold);
+    }
+    if (message.guildIds?.length) {
+      obj.guildIds = message.guildIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<BeginSessionHandoffResponse>, I>>(base?: I): BeginSessionHandoffResponse {
+    return BeginSessionHandoffResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<BeginSessionHandoffResponse>, I>>(object: I): BeginSessionHandoffResponse {
+    const message = createBaseBeginSessionHandoffResponse();
+    message.intents = object.intents ?? 0;
+    message.shardId = object.shardId ?? 0;
+    message.shardCount = object.shardCount ?? 0;
+    message.allowPassive = object.allowPassive ?? false;
+    message.largeThreshold = object.largeThreshold ?? 0;
+    message.guildIds = object.guildIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseFinishSessionHandoffRequest(): FinishSessionHandoffRequest {
+  return { sessionId: "", sequence: "0", movedGuildIds: [] };
+}
+
+export const FinishSessionHandoffRequest: MessageFns<FinishSessionHandoffRequest> = {
+  encode(message: FinishSessionHandoffRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.sequence !== "0") {
+      writer.uint32(16).uint64(message.sequence);
+    }
+    for (const v of message.movedGuildIds) {
+      writer.uint32(26).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FinishSessionHandoffRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFinishSessionHandoffRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sequence = reader.uint64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.movedGuildIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FinishSessionHandoffRequest {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
+      movedGuildIds: globalThis.Array.isArray(object?.movedGuildIds)
+        ? object.movedGuildIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.moved_guild_ids)
+        ? object.moved_guild_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FinishSessionHandoffRequest): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.sequence !== "0") {
+      obj.sequence = message.sequence;
+    }
+    if (message.movedGuildIds?.length) {
+      obj.movedGuildIds = message.movedGuildIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FinishSessionHandoffRequest>, I>>(base?: I): FinishSessionHandoffRequest {
+    return FinishSessionHandoffRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FinishSessionHandoffRequest>, I>>(object: I): FinishSessionHandoffRequest {
+    const message = createBaseFinishSessionHandoffRequest();
+    message.sessionId = object.sessionId ?? "";
+    message.sequence = object.sequence ?? "0";
+    message.movedGuildIds = object.movedGuildIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseHandedOffDispatch(): HandedOffDispatch {
+  return { body: Buffer.alloc(0), type: "", guildId: "" };
+}
+
+export const HandedOffDispatch: MessageFns<HandedOffDispatch> = {
+  encode(message: HandedOffDispatch, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.body.length !== 0) {
+      writer.uint32(10).bytes(message.body);
+    }
+    if (message.type !== "") {
+      writer.uint32(18).string(message.type);
+    }
+    if (message.guildId !== "") {
+      writer.uint32(26).string(message.guildId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): HandedOffDispatch {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseHandedOffDispatch();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.body = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.type = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.guildId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): HandedOffDispatch {
+    return {
+      body: isSet(object.body) ? Buffer.from(bytesFromBase64(object.body)) : Buffer.alloc(0),
+      type: isSet(object.type) ? globalThis.String(object.type) : "",
+      guildId: isSet(object.guildId)
+        ? globalThis.String(object.guildId)
+        : isSet(object.guild_id)
+        ? globalThis.String(object.guild_id)
+        : "",
+    };
+  },
+
+  toJSON(message: HandedOffDispatch): unknown {
+    const obj: any = {};
+    if (message.body.length !== 0) {
+      obj.body = base64FromBytes(message.body);
+    }
+    if (message.type !== "") {
+      obj.type = message.type;
+    }
+    if (message.guildId !== "") {
+      obj.guildId = message.guildId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<HandedOffDispatch>, I>>(base?: I): HandedOffDispatch {
+    return HandedOffDispatch.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<HandedOffDispatch>, I>>(object: I): HandedOffDispatch {
+    const message = createBaseHandedOffDispatch();
+    message.body = object.body ?? Buffer.alloc(0);
+    message.type = object.type ?? "";
+    message.guildId = object.guildId ?? "";
+    return message;
+  },
+};
+
+function createBaseFinishSessionHandoffResponse(): FinishSessionHandoffResponse {
+  return { dispatches: [], unfencedGuildIds: [] };
+}
+
+export const FinishSessionHandoffResponse: MessageFns<FinishSessionHandoffResponse> = {
+  encode(message: FinishSessionHandoffResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.dispatches) {
+      HandedOffDispatch.encode(v!, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.unfencedGuildIds) {
+      writer.uint32(18).string(v!);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): FinishSessionHandoffResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseFinishSessionHandoffResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.dispatches.push(HandedOffDispatch.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.unfencedGuildIds.push(reader.string());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): FinishSessionHandoffResponse {
+    return {
+      dispatches: globalThis.Array.isArray(object?.dispatches)
+        ? object.dispatches.map((e: any) => HandedOffDispatch.fromJSON(e))
+        : [],
+      unfencedGuildIds: globalThis.Array.isArray(object?.unfencedGuildIds)
+        ? object.unfencedGuildIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.unfenced_guild_ids)
+        ? object.unfenced_guild_ids.map((e: any) => globalThis.String(e))
+        : [],
+    };
+  },
+
+  toJSON(message: FinishSessionHandoffResponse): unknown {
+    const obj: any = {};
+    if (message.dispatches?.length) {
+      obj.dispatches = message.dispatches.map((e) => HandedOffDispatch.toJSON(e));
+    }
+    if (message.unfencedGuildIds?.length) {
+      obj.unfencedGuildIds = message.unfencedGuildIds;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<FinishSessionHandoffResponse>, I>>(base?: I): FinishSessionHandoffResponse {
+    return FinishSessionHandoffResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<FinishSessionHandoffResponse>, I>>(object: I): FinishSessionHandoffResponse {
+    const message = createBaseFinishSessionHandoffResponse();
+    message.dispatches = object.dispatches?.map((e) => HandedOffDispatch.fromPartial(e)) || [];
+    message.unfencedGuildIds = object.unfencedGuildIds?.map((e) => e) || [];
+    return message;
+  },
+};
+
 /**
  * GatewayService is served by every gateway node. Errors: INVALID_ARGUMENT
  * for a malformed id or a close code outside 4000-4999.
@@ -697,6 +1340,42 @@ export const GatewayServiceService = {
       Buffer.from(DisconnectUserResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DisconnectUserResponse => DisconnectUserResponse.decode(value),
   },
+  /**
+   * First half of moving a session to the node a RESUME reached: this node
+   * checks the user and the client's sequence, closes the session's socket,
+   * keeps buffering its dispatches and answers what the new node needs to
+   * attach it. NOT_FOUND when this node does not hold the session (or it
+   * belongs to another user); FAILED_PRECONDITION when the sequence cannot
+   * be resumed from.
+   */
+  beginSessionHandoff: {
+    path: "/chat.gateway.v1.GatewayService/BeginSessionHandoff" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: BeginSessionHandoffRequest): Buffer =>
+      Buffer.from(BeginSessionHandoffRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): BeginSessionHandoffRequest => BeginSessionHandoffRequest.decode(value),
+    responseSerialize: (value: BeginSessionHandoffResponse): Buffer =>
+      Buffer.from(BeginSessionHandoffResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): BeginSessionHandoffResponse => BeginSessionHandoffResponse.decode(value),
+  },
+  /**
+   * Second half: the new node attached the session to its guilds (each guild
+   * then sends this node a SessionMoved fence); this node waits for those
+   * fences, answers every dispatch after the client's sequence, and forgets
+   * the session without detaching it from its guilds.
+   */
+  finishSessionHandoff: {
+    path: "/chat.gateway.v1.GatewayService/FinishSessionHandoff" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: FinishSessionHandoffRequest): Buffer =>
+      Buffer.from(FinishSessionHandoffRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): FinishSessionHandoffRequest => FinishSessionHandoffRequest.decode(value),
+    responseSerialize: (value: FinishSessionHandoffResponse): Buffer =>
+      Buffer.from(FinishSessionHandoffResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): FinishSessionHandoffResponse => FinishSessionHandoffResponse.decode(value),
+  },
 } as const;
 
 export interface GatewayServiceServer extends UntypedServiceImplementation {
@@ -716,6 +1395,22 @@ export interface GatewayServiceServer extends UntypedServiceImplementation {
    * (for example 4004 after a token reset).
    */
   disconnectUser: handleUnaryCall<DisconnectUserRequest, DisconnectUserResponse>;
+  /**
+   * First half of moving a session to the node a RESUME reached: this node
+   * checks the user and the client's sequence, closes the session's socket,
+   * keeps buffering its dispatches and answers what the new node needs to
+   * attach it. NOT_FOUND when this node does not hold the session (or it
+   * belongs to another user); FAILED_PRECONDITION when the sequence cannot
+   * be resumed from.
+   */
+  beginSessionHandoff: handleUnaryCall<BeginSessionHandoffRequest, BeginSessionHandoffResponse>;
+  /**
+   * Second half: the new node attached the session to its guilds (each guild
+   * then sends this node a SessionMoved fence); this node waits for those
+   * fences, answers every dispatch after the client's sequence, and forgets
+   * the session without detaching it from its guilds.
+   */
+  finishSessionHandoff: handleUnaryCall<FinishSessionHandoffRequest, FinishSessionHandoffResponse>;
 }
 
 export interface GatewayServiceClient extends Client {
@@ -776,6 +1471,50 @@ export interface GatewayServiceClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DisconnectUserResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * First half of moving a session to the node a RESUME reached: this node
+   * checks the user and the client's sequence, closes the session's socket,
+   * keeps buffering its dispatches and answers what the new node needs to
+   * attach it. NOT_FOUND when this node does not hold the session (or it
+   * belongs to another user); FAILED_PRECONDITION when the sequence cannot
+   * be resumed from.
+   */
+  beginSessionHandoff(
+    request: BeginSessionHandoffRequest,
+    callback: (error: ServiceError | null, response: BeginSessionHandoffResponse) => void,
+  ): ClientUnaryCall;
+  beginSessionHandoff(
+    request: BeginSessionHandoffRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: BeginSessionHandoffResponse) => void,
+  ): ClientUnaryCall;
+  beginSessionHandoff(
+    request: BeginSessionHandoffRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: BeginSessionHandoffResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Second half: the new node attached the session to its guilds (each guild
+   * then sends this node a SessionMoved fence); this node waits for those
+   * fences, answers every dispatch after the client's sequence, and forgets
+   * the session without detaching it from its guilds.
+   */
+  finishSessionHandoff(
+    request: FinishSessionHandoffRequest,
+    callback: (error: ServiceError | null, response: FinishSessionHandoffResponse) => void,
+  ): ClientUnaryCall;
+  finishSessionHandoff(
+    request: FinishSessionHandoffRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: FinishSessionHandoffResponse) => void,
+  ): ClientUnaryCall;
+  finishSessionHandoff(
+    request: FinishSessionHandoffRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: FinishSessionHandoffResponse) => void,
   ): ClientUnaryCall;
 }
 

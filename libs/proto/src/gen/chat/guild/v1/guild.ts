@@ -336,7 +336,10 @@ export interface DetachSessionRequest {
   sessionId: string;
   /** The session's user. */
   userId: string;
-  /** Gateway node that held the session. */
+  /**
+   * Gateway node that held the session. A guild whose entry for the session
+   * names another node (the session moved there) keeps it.
+   */
   nodeId: string;
   /** Guilds to detach from; empty detaches from every guild on this node. */
   guildIds: string[];
@@ -602,6 +605,19 @@ export interface GuildMoved {
   newOwnerNodeId: string;
 }
 
+/**
+ * A session of this gateway node was attached from another gateway node
+ * (RESUME landed there). Every item for it before this one went to this
+ * node; every later one goes to the new node. The relay stops delivering
+ * the guild to the session.
+ */
+export interface SessionMoved {
+  /** The session. */
+  sessionId: string;
+  /** The gateway node that holds it now. */
+  nodeId: string;
+}
+
 /** One ordered item of a guild's stream. */
 export interface DispatchItem {
   /**
@@ -629,6 +645,9 @@ export interface DispatchItem {
     | //
     /** The guild moved to another node. */
     { $case: "guildMoved"; guildMoved: GuildMoved }
+    | //
+    /** A session moved to another gateway node. */
+    { $case: "sessionMoved"; sessionMoved: SessionMoved }
     | undefined;
 }
 
@@ -3743,6 +3762,99 @@ export const GuildMoved: MessageFns<GuildMoved> = {
   },
 };
 
+function createBaseSessionMoved(): SessionMoved {
+  return { sessionId: "", nodeId: "" };
+}
+
+export const SessionMoved: MessageFns<SessionMoved> = {
+  encode(message: SessionMoved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.sessionId !== "") {
+      writer.uint32(10).string(message.sessionId);
+    }
+    if (message.nodeId !== "") {
+      writer.uint32(18).string(message.nodeId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SessionMoved {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSessionMoved();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sessionId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.nodeId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SessionMoved {
+    return {
+      sessionId: isSet(object.sessionId)
+        ? globalThis.String(object.sessionId)
+        : isSet(object.session_id)
+        ? globalThis.String(object.session_id)
+        : "",
+      nodeId: isSet(object.nodeId)
+        ? globalThis.String(object.nodeId)
+        : isSet(object.node_id)
+        ? globalThis.String(object.node_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SessionMoved): unknown {
+    const obj: any = {};
+    if (message.sessionId !== "") {
+      obj.sessionId = message.sessionId;
+    }
+    if (message.nodeId !== "") {
+      obj.nodeId = message.nodeId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SessionMoved>, I>>(base?: I): SessionMoved {
+    return SessionMoved.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SessionMoved>, I>>(object: I): SessionMoved {
+    const message = createBaseSessionMoved();
+    message.sessionId = object.sessionId ?? "";
+    message.nodeId = object.nodeId ?? "";
+    return message;
+  },
+};
+
 function createBaseDispatchItem(): DispatchItem {
   return { sequence: "0", item: undefined };
 }
@@ -3767,6 +3879,9 @@ export const DispatchItem: MessageFns<DispatchItem> = {
         break;
       case "guildMoved":
         GuildMoved.encode(message.item.guildMoved, writer.uint32(50).fork()).join();
+        break;
+      case "sessionMoved":
+        SessionMoved.encode(message.item.sessionMoved, writer.uint32(58).fork()).join();
         break;
     }
     return writer;
@@ -3833,6 +3948,14 @@ export const DispatchItem: MessageFns<DispatchItem> = {
             message.item = { $case: "guildMoved", guildMoved: GuildMoved.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.item = { $case: "sessionMoved", sessionMoved: SessionMoved.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3866,6 +3989,10 @@ export const DispatchItem: MessageFns<DispatchItem> = {
         ? { $case: "guildMoved", guildMoved: GuildMoved.fromJSON(object.guildMoved) }
         : isSet(object.guild_moved)
         ? { $case: "guildMoved", guildMoved: GuildMoved.fromJSON(object.guild_moved) }
+        : isSet(object.sessionMoved)
+        ? { $case: "sessionMoved", sessionMoved: SessionMoved.fromJSON(object.sessionMoved) }
+        : isSet(object.session_moved)
+        ? { $case: "sessionMoved", sessionMoved: SessionMoved.fromJSON(object.session_moved) }
         : undefined,
     };
   },
@@ -3885,6 +4012,8 @@ export const DispatchItem: MessageFns<DispatchItem> = {
       obj.memberRemoved = MemberRemoved.toJSON(message.item.memberRemoved);
     } else if (message.item?.$case === "guildMoved") {
       obj.guildMoved = GuildMoved.toJSON(message.item.guildMoved);
+    } else if (message.item?.$case === "sessionMoved") {
+      obj.sessionMoved = SessionMoved.toJSON(message.item.sessionMoved);
     }
     return obj;
   },
@@ -3926,6 +4055,12 @@ export const DispatchItem: MessageFns<DispatchItem> = {
       case "guildMoved": {
         if (object.item?.guildMoved !== undefined && object.item?.guildMoved !== null) {
           message.item = { $case: "guildMoved", guildMoved: GuildMoved.fromPartial(object.item.guildMoved) };
+        }
+        break;
+      }
+      case "sessionMoved": {
+        if (object.item?.sessionMoved !== undefined && object.item?.sessionMoved !== null) {
+          message.item = { $case: "sessionMoved", sessionMoved: SessionMoved.fromPartial(object.item.sessionMoved) };
         }
         break;
       }
