@@ -86,6 +86,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   private readonly links = new Map<string, GuildNodeLink>();
   private readonly pendingRetry = new Map<string, Set<string>>();
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private retryDueAt = 0;
   private closed = false;
   /** Per session handed to another node: guilds whose SessionMoved fence arrived, and who waits for more. */
   private readonly fences = new Map<string, { fenced: Set<string>; changed?: () => void }>();
@@ -164,6 +165,8 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     }
     const attached: AttachGuildsResult['attached'][number][] = [];
     const notMember: string[] = [];
+    // Guilds whose owner is a node already known dead: the ring drops it within its probe interval, so look again soon.
+    const ownerDown = new Set<string>();
     await Promise.all(
       [...byOwner].map(async ([owner, ids]) => {
         try {
@@ -172,12 +175,13 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
           unavailable.push(...response.unavailableGuildIds);
           notMember.push(...response.notMemberGuildIds);
         } catch (error) {
-          this.options.onError?.(error, `attach at ${owner}`);
+          if (error instanceof GuildNodeDownError) for (const id of ids) ownerDown.add(id);
+          else this.options.onError?.(error, `attach at ${owner}`);
           unavailable.push(...ids);
         }
       }),
     );
-    for (const guildId of unavailable) this.scheduleRetry(guildId, sessionId);
+    for (const guildId of unavailable) this.scheduleRetry(guildId, sessionId, ownerDown.has(guildId) ? this.fastRetryMs() : undefined);
     const order = new Map(wanted.map((g, i) => [g, i]));
     attached.sort((a, b) => (order.get(a.guildId) ?? 0) - (order.get(b.guildId) ?? 0));
     return { attached, unavailable, notMember };
@@ -370,7 +374,9 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     this.relays.delete(guildId);
     for (const entry of relay.list()) {
       this.guildsOf.get(entry.sessionId)?.delete(guildId);
-      this.scheduleRetry(guildId, entry.sessionId, moved ? 0 : undefined);
+      // Moved: the new owner is known now. Lost: the ring drops the dead node within its probe interval, and until then
+      // an attach to it fails at once (link down), so looking again every quarter interval costs nothing and saves most of a second.
+      this.scheduleRetry(guildId, entry.sessionId, moved ? 0 : this.fastRetryMs());
     }
   }
 
@@ -402,12 +408,21 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     const set = this.pendingRetry.get(guildId) ?? new Set<string>();
     set.add(sessionId);
     this.pendingRetry.set(guildId, set);
-    if (this.retryTimer !== undefined) return;
+    const dueAt = Date.now() + delayMs;
+    // One timer for every pending guild; a sooner retry moves it earlier.
+    if (this.retryTimer !== undefined && this.retryDueAt <= dueAt) return;
+    if (this.retryTimer !== undefined) clearTimeout(this.retryTimer);
+    this.retryDueAt = dueAt;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = undefined;
       void this.retryAll();
     }, delayMs);
     this.retryTimer.unref();
+  }
+
+  /** Retry delay while a guild's owner is a node known dead: a quarter of the usual one. */
+  private fastRetryMs(): number {
+    return Math.max(50, Math.floor((this.options.retryMs ?? 1000) / 4));
   }
 
   private async retryAll(): Promise<void> {
