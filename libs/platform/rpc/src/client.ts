@@ -32,6 +32,15 @@ export interface ClientOptions {
   inProcess?: boolean;
 }
 
+/**
+ * grpc-js waits up to 120 s between reconnects to an address that refused
+ * (backoff 1 s, x1.6): a ring node that was down for a minute stayed
+ * unreachable from its callers for minutes after it came back, and every
+ * call failed at once meanwhile. Peers here are nodes of one cluster, so
+ * reconnect at least every second.
+ */
+const RECONNECT_BACKOFF = { 'grpc.initial_reconnect_backoff_ms': 200, 'grpc.max_reconnect_backoff_ms': 1_000 } as const;
+
 /** A promise-based client plus the underlying channel's close. */
 export type ServiceClient<D extends ServiceShape> = AsyncClient<D> & { close(): void; readonly address: string };
 
@@ -123,7 +132,7 @@ export function createServiceClient<D extends ServiceShape>(
   options: ClientOptions = {},
 ): ServiceClient<D> {
   const Constructor = makeGenericClientConstructor(definition as never, 'chat');
-  const client = new Constructor(address, credentials.createInsecure(), options.channelOptions ?? {});
+  const client = new Constructor(address, credentials.createInsecure(), { ...RECONNECT_BACKOFF, ...options.channelOptions });
   const defaultTimeoutMs = options.defaultTimeoutMs ?? 5000;
   const methods: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(definition)) {
