@@ -174,6 +174,36 @@ describe('two gateways, two guild nodes and a data service as separate processes
       expect(new Set(created).size).toBe(created.length);
     }
 
+    // Phase 4: the killed node comes back. The ring takes it in again and the survivor hands the guild back to it:
+    // the sessions keep the guild (no GUILD_DELETE) and miss nothing posted while it moves.
+    const guildDeletes = (client: (typeof clients)[number]) => client.frames.filter((x) => x.t === 'GUILD_DELETE' && x.d.id === guildId).length;
+    const deletesBefore = clients.map(guildDeletes);
+    const ownerPort = ownerId === 'guild-a' ? guildPorts[0] : guildPorts[1];
+    const opsPort = await freePort();
+    const returned = await startApp('guild', { CHAT_GRPC_PORT: String(ownerPort), CHAT_OPS_PORT: String(opsPort), CHAT_GUILD_NODE_ID: ownerId, CHAT_GUILD_NODES: guildNodes, CHAT_GUILD_FLUSH_MS: '2' }, ['grpc']);
+    const back: string[] = [];
+    let movedBackAt: number | undefined;
+    const returnedAt = Date.now();
+    // Post until the guild's actor has been live on the returned node for 2 s (it activates when the gateways re-attach there).
+    for (let i = 0; movedBackAt === undefined || Date.now() - movedBackAt < 2_000; i++) {
+      expect(Date.now() - returnedAt, 'the guild moved back to the returned node').toBeLessThan(20_000);
+      const result = await post(2000 + i, `back ${i}`);
+      expect(result.status).toBe(200);
+      back.push(result.id!);
+      if (movedBackAt === undefined) {
+        const metrics = await fetch(`http://127.0.0.1:${opsPort}/metrics`).then((r) => r.text(), () => '');
+        if (/^chat_actors\{[^}]*kind="guild"[^}]*\} [1-9]/m.test(metrics)) movedBackAt = Date.now();
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    for (const client of clients) {
+      await client.waitFor((f) => back.every((id) => f.some((x) => x.t === 'MESSAGE_CREATE' && x.d.id === id)), 'every message posted while the guild moved back', 15_000);
+      const created = client.frames.filter((f) => f.t === 'MESSAGE_CREATE').map((f) => f.d.id as string);
+      expect(new Set(created).size).toBe(created.length);
+    }
+    expect(clients.map(guildDeletes), 'GUILD_DELETE while the guild moved back').toEqual(deletesBefore);
+    expect(returned.child.exitCode).toBeNull();
+
     // Every message the REST API accepted is in history, exactly once, read through either gateway.
     for (const gateway of gateways) {
       const history: string[] = [];
@@ -189,11 +219,11 @@ describe('two gateways, two guild nodes and a data service as separate processes
       expect(new Set(history).size).toBe(history.length);
       expect(history.filter((id) => accepted.includes(id)).sort()).toEqual([...accepted].sort());
     }
-    expect(accepted.length).toBe(statuses.filter((s) => s >= 200 && s < 300).length + before.length + after.length);
+    expect(accepted.length).toBe(statuses.filter((s) => s >= 200 && s < 300).length + before.length + after.length + back.length);
     console.log(
-      `cluster: owner ${ownerId} killed; guild back on the survivor in ${failoverMs} ms; ${before.length} before, ${accepted.length - before.length - after.length} accepted during the failover of ${statuses.length} posts (${JSON.stringify(
+      `cluster: owner ${ownerId} killed; guild back on the survivor in ${failoverMs} ms; ${before.length} before, ${accepted.length - before.length - after.length - back.length} accepted during the failover of ${statuses.length} posts (${JSON.stringify(
         statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {}),
-      )}), ${after.length} after; ${Date.now() - startedAt} ms`,
+      )}), ${after.length} after, ${back.length} while it moved back (live there ${movedBackAt! - returnedAt} ms after it started); ${Date.now() - startedAt} ms`,
     );
   }, 180_000);
 });

@@ -50,6 +50,8 @@ export interface GuildState {
   log: ReplayLog;
   dedupe: Map<string, string>;
   version: number;
+  /** Gateway nodes (with the sequence they came from) already sent this actor's items after a guild move. */
+  movedReplays?: Set<string>;
 }
 
 /** Assigns the next sequence, logs the item and queues it for `nodes`. */

@@ -71,7 +71,7 @@ describe('GuildService over gRPC (loopback)', () => {
     expect(stream.frames[0]?.frame?.$case).toBe('hello');
 
     for (let i = 2; i <= 21; i += 1) {
-      const response = await client.attachSession({ sessionId: `s${i}`, userId: memberId(i), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false });
+      const response = await client.attachSession({ sessionId: `s${i}`, userId: memberId(i), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, movedFromSequence: '0' });
       expect(response.guilds).toHaveLength(1);
     }
     const before = guildServer.node.batcher.stats.frames;
@@ -94,7 +94,7 @@ describe('GuildService over gRPC (loopback)', () => {
     const first = new AbortController();
     const s1 = collect(client.streamDispatches({ nodeId: 'gw-1', cursors: [] }, { signal: first.signal }));
     await s1.next(1);
-    const attached = await client.attachSession({ sessionId: 's', userId: memberId(2), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false });
+    const attached = await client.attachSession({ sessionId: 's', userId: memberId(2), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, movedFromSequence: '0' });
     const cursor = attached.guilds[0]!.sequence;
     first.abort();
     await s1.done;
@@ -112,7 +112,7 @@ describe('GuildService over gRPC (loopback)', () => {
     guildServer = await startGuildServer(store, 'guild-a');
     router = new GuildRouter({ membership: guildServer.membership });
     const client = router.clientFor(ids.guild);
-    const entry = (sessionId: string, userId: string) => ({ sessionId, userId, nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false });
+    const entry = (sessionId: string, userId: string) => ({ sessionId, userId, nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, movedFromSequence: '0' });
     const response = await client.attachSessions({ sessions: [entry('s2', memberId(2)), entry('x', '999999999999999999'), entry('s3', memberId(3))] });
     expect(response.results.map((r) => [r.guilds.map((g) => g.guildId), r.notMemberGuildIds])).toEqual([
       [[ids.guild], []],
@@ -135,7 +135,7 @@ describe('GuildService over gRPC (loopback)', () => {
     await stream.next(1);
     const online = { status: guildV1.PresenceStatus.ONLINE, activitiesJson: Buffer.from('[]'), sinceMs: '0', afk: false, platform: 'desktop' };
     for (let i = 2; i <= 21; i += 1) {
-      await client.attachSession({ sessionId: `s${i}`, userId: memberId(i), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, ...(i === 2 ? { presence: online } : {}) });
+      await client.attachSession({ sessionId: `s${i}`, userId: memberId(i), nodeId: 'gw-1', guildIds: [ids.guild], intents: 1 << 9, allowPassive: false, largeThreshold: 0, resuming: false, movedFromSequence: '0', ...(i === 2 ? { presence: online } : {}) });
     }
     const actor = guildServer.node.system.get(actorId(ids.guild)) as ActorRef<GuildMsg, GuildSnapshot>;
     expect(actor.getSnapshot()?.sessionCount).toBe(20);
@@ -164,7 +164,7 @@ describe('GuildService over gRPC (loopback)', () => {
     const client = router.clientForNode('guild-a');
     const error = await client.getGuild({ guildId: ids.guild }).catch((e: unknown) => e);
     expect(notOwnedBy(error)).toBe(other);
-    const attach = await client.attachSession({ sessionId: 's', userId: memberId(2), nodeId: 'gw-1', guildIds: [ids.guild], intents: 0, allowPassive: false, largeThreshold: 0, resuming: false });
+    const attach = await client.attachSession({ sessionId: 's', userId: memberId(2), nodeId: 'gw-1', guildIds: [ids.guild], intents: 0, allowPassive: false, largeThreshold: 0, resuming: false, movedFromSequence: '0' });
     expect(attach.unavailableGuildIds).toEqual([ids.guild]);
   });
 

@@ -46,6 +46,7 @@ async function attachOne(node: GuildNode, request: guildV1.AttachSessionRequest,
     allowPassive: request.allowPassive,
     largeThreshold: request.largeThreshold,
     resuming: request.resuming,
+    ...(request.movedFromSequence !== '0' && request.movedFromSequence !== '' ? { movedFromSequence: BigInt(request.movedFromSequence) } : {}),
     ...(request.presence ? { presence: presenceRecord(request.presence) } : {}),
   };
   const results = await Promise.allSettled(

@@ -99,6 +99,29 @@ describe('guild actor', () => {
     expect(ref.getSnapshot()).toMatchObject({ sessions: [] });
   });
 
+  it('after a guild move, sends a gateway node every item emitted here before its sessions came, once', async () => {
+    const { outbox, attach, publish } = await start(3);
+    await publish(message(ids.general, '1'));
+    await publish(message(ids.general, '2'));
+    expect(outbox.queued).toHaveLength(0); // no session here yet: nothing went anywhere
+    const first = await attach(input('s1', memberId(2), 'gw-1', { resuming: true, movedFromSequence: 77n }));
+    await attach(input('s2', memberId(3), 'gw-1', { resuming: true, movedFromSequence: 77n }));
+    expect(first?.movedIncomplete).toBe(false);
+    expect(outbox.queued.map((q) => [q.nodeId, q.item.sequence])).toEqual([
+      ['gw-1', '1001'],
+      ['gw-1', '1002'],
+    ]);
+  });
+
+  it('says a move is incomplete when its replay log already dropped items', async () => {
+    store = await seedGuild(3);
+    system = new ActorSystem();
+    const ref: ActorRef<GuildMsg, GuildSnapshot> = system.spawn('guild', guildBehaviour(ids.guild, { store, outbox: recorder(), passiveThreshold: 75, replayCapacity: 1, listChunk: 3, initialSequence: () => 1000n }));
+    for (const id of ['1', '2']) await ref.ask<guildV1.PublishEventResponse>((reply) => ({ type: 'publish', dispatch: message(ids.general, id), dedupeKey: '', reply }));
+    const attached = await ref.ask<guildV1.GuildAttachment | undefined>((reply) => ({ type: 'attach', input: input('s1', memberId(2), 'gw-1', { resuming: true, movedFromSequence: 5n }), reply }));
+    expect(attached?.movedIncomplete).toBe(true);
+  });
+
   it('queues one item per gateway node however many sessions it has there', async () => {
     const { attach, publish, outbox } = await start(6);
     for (let i = 2; i <= 5; i += 1) await attach(input(`a${i}`, memberId(i), 'gw-1'));

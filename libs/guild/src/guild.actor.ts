@@ -70,6 +70,18 @@ function broadcastPresence(state: GuildState, deps: GuildActorDeps, userId: stri
 
 function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): guildV1.GuildAttachment | undefined {
   if (!state.data.members.has(input.userId)) return undefined;
+  // The guild moved here and the gateway kept its sessions: before anything later, that node gets every item emitted here so far.
+  let movedIncomplete = false;
+  if (input.movedFromSequence !== undefined && input.movedFromSequence > 0n) {
+    const key = `${input.nodeId}:${input.movedFromSequence}`;
+    state.movedReplays ??= new Set();
+    if (!state.movedReplays.has(key)) {
+      state.movedReplays.add(key);
+      const items = state.log.sinceActivation(input.movedFromSequence);
+      if (items) deps.outbox.replace(input.nodeId, state.data.guild.id, items);
+      else movedIncomplete = true;
+    }
+  }
   const previous = state.sessions.get(input.sessionId);
   // RESUME landed on another gateway node: fence the old one (every item before this goes there, every later one here).
   if (previous && previous.nodeId !== input.nodeId) {
@@ -90,6 +102,7 @@ function attach(state: GuildState, deps: GuildActorDeps, input: AttachInput): gu
     guildCreateJson: input.resuming ? Buffer.alloc(0) : buildGuildCreate(state.data, input.userId, input.largeThreshold),
     sequence: state.sequence.toString(),
     access: { userId: access.userId, roleIds: access.roleIds, viewableChannelIds: access.viewableChannelIds },
+    movedIncomplete,
   };
 }
 

@@ -19,6 +19,8 @@ export interface AttachInput {
   largeThreshold: number;
   presence?: PresenceRecord;
   resuming: boolean;
+  /** AttachSessionRequest.moved_from_sequence: the guild moved here and the gateway keeps its sessions; 0n or absent otherwise. */
+  movedFromSequence?: bigint;
 }
 
 /** Result of a subscription change. */

@@ -4,6 +4,8 @@
  * and connect a gateway client that records every frame.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WebSocket } from 'ws';
 
@@ -40,7 +42,7 @@ export class ProcessSet {
     const timeoutMs = options.timeoutMs ?? 30_000;
     const child = spawn(process.execPath, ['--import', 'tsx', `apps/${app}/src/main.ts`, ...(options.args ?? [])], {
       cwd: root,
-      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_LOG_LEVEL: 'error', ...env },
+      env: { ...process.env, CHAT_GRPC_PORT: '0', CHAT_OPS_PORT: '0', CHAT_HTTP_PORT: '0', CHAT_LOG_LEVEL: process.env.CHAT_TEST_LOG_LEVEL ?? 'error', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.push(child);
@@ -48,6 +50,13 @@ export class ProcessSet {
     return new Promise((resolve, reject) => {
       let out = '';
       const timer = setTimeout(() => reject(new Error(`apps/${app} printed no banner in ${timeoutMs} ms:\n${out}`)), timeoutMs);
+      // CHAT_TEST_PROCESS_LOGS=<dir>: every child's output also goes to <dir>/<app>-<pid>.log, for debugging a suite.
+      const logDir = process.env.CHAT_TEST_PROCESS_LOGS;
+      if (logDir) {
+        const file = createWriteStream(join(logDir, `${app}-${child.pid}.log`));
+        child.stdout!.pipe(file);
+        child.stderr!.pipe(file);
+      }
       child.stdout!.on('data', (chunk: Buffer) => {
         out += chunk.toString();
         const lines: Record<string, string> = {};

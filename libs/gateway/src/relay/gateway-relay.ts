@@ -296,7 +296,12 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     this.links.clear();
   }
 
-  private async attachAt(owner: string, session: LocalSession, guildIds: string[], options: { resuming?: boolean; presence?: SessionPresence; deadlineMs?: number }): Promise<guildV1.AttachSessionResponse> {
+  private async attachAt(
+    owner: string,
+    session: LocalSession,
+    guildIds: string[],
+    options: { resuming?: boolean; presence?: SessionPresence; deadlineMs?: number; movedFrom?: bigint },
+  ): Promise<guildV1.AttachSessionResponse> {
     const link = this.link(owner);
     // A node whose stream broke and would not reopen is taken for dead: fail now, and the retry a moment
     // later finds the guild's next owner once the ring has dropped it, instead of waiting out the deadline.
@@ -318,6 +323,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       allowPassive: session.allowPassive,
       largeThreshold: session.largeThreshold,
       resuming: options.resuming ?? false,
+      movedFromSequence: (options.movedFrom ?? 0n).toString(),
       ...(options.presence ? { presence: wirePresence(options.presence) } : {}),
     };
     // With the default deadline the attach rides in the node's next AttachSessions batch; a caller's own deadline gets its own call.
@@ -326,12 +332,14 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
         ? await this.attaches.call(owner, request)
         : await this.options.guilds.clientForNode(owner).attachSession(request, { timeoutMs });
     if (!this.sessions.has(session.sessionId)) return response; // unregistered meanwhile
+    // A moved guild keeps its relay and its sessions: only their mode and access come from the new owner.
+    if (options.movedFrom !== undefined) return response;
     for (const attachment of response.guilds) {
       let relay = this.relays.get(attachment.guildId);
       if (!relay) {
         relay = new GuildRelay(attachment.guildId, owner, {
           memberRemoved: (guildId, sessions) => this.memberRemoved(guildId, sessions),
-          guildMoved: (guildId) => this.guildLost(guildId, true),
+          guildMoved: (guildId, newOwnerNodeId) => this.guildMoved(guildId, newOwnerNodeId),
           sessionMoved: (guildId, sessionId, toNodeId) => this.sessionMoved(guildId, sessionId, toNodeId),
         });
         this.relays.set(attachment.guildId, relay);
@@ -354,11 +362,11 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       },
       opened: (node, hello, restarted) => {
         const guilds = restarted ? [...this.relays.values()].filter((r) => r.ownerNodeId === node).map((r) => r.guildId) : hello.resyncGuildIds;
-        for (const guildId of guilds) this.guildLost(guildId, false);
+        for (const guildId of guilds) this.guildLost(guildId);
       },
       lost: (node, error) => {
         this.options.onError?.(error, `guild node ${node} lost`);
-        for (const relay of [...this.relays.values()]) if (relay.ownerNodeId === node) this.guildLost(relay.guildId, false);
+        for (const relay of [...this.relays.values()]) if (relay.ownerNodeId === node) this.guildLost(relay.guildId);
       },
     });
     this.links.set(owner, link);
@@ -366,17 +374,53 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     return link;
   }
 
+  /**
+   * The guild's owner handed it to another node (the ring changed): the
+   * sessions stay in it, with no GUILD_DELETE. They are re-attached at the new
+   * owner (resuming, in one AttachSessions), which sends this node, before
+   * anything later, every item it emitted before they got there. Should that
+   * fail, the guild is lost as after a crash (GUILD_DELETE, then GUILD_CREATE).
+   */
+  private guildMoved(guildId: string, newOwnerNodeId: string): void {
+    const relay = this.relays.get(guildId);
+    if (!relay) return;
+    const readUpTo = relay.lastSequence > 0n ? relay.lastSequence : 1n;
+    relay.restartSequence();
+    void (async () => {
+      let complete = true;
+      try {
+        // The new owner may be a node that just came back, whose stream is still in its reopen backoff.
+        const link = this.link(newOwnerNodeId);
+        link.wake();
+        await withDeadline(link.whenOpen(), this.timeout(), `guild node ${newOwnerNodeId} stream did not open`);
+        // Only now: a reopened stream of a restarted node loses the guilds it owned before, not this one.
+        relay.ownerNodeId = newOwnerNodeId;
+        const entries = relay.list();
+        const responses = await Promise.all(entries.map((entry) => this.attachAt(newOwnerNodeId, entry.session, [guildId], { resuming: true, movedFrom: readUpTo })));
+        entries.forEach((entry, i) => {
+          const attachment = responses[i]!.guilds[0];
+          if (!attachment || attachment.movedIncomplete) complete = false;
+          else relay.refresh(entry.sessionId, attachment);
+        });
+      } catch (error) {
+        this.options.onError?.(error, `moving guild ${guildId} to ${newOwnerNodeId}`);
+        complete = false;
+      }
+      if (!complete && this.relays.get(guildId) === relay) this.guildLost(guildId);
+    })();
+  }
+
   /** The guild's sessions get GUILD_DELETE unavailable; they are re-attached (GUILD_CREATE) when the owner answers. */
-  private guildLost(guildId: string, moved: boolean): void {
+  private guildLost(guildId: string): void {
     const relay = this.relays.get(guildId);
     if (!relay) return;
     relay.broadcast(createDispatchFrame('GUILD_DELETE', JSON.stringify({ id: guildId, unavailable: true }), guildId));
     this.relays.delete(guildId);
     for (const entry of relay.list()) {
       this.guildsOf.get(entry.sessionId)?.delete(guildId);
-      // Moved: the new owner is known now. Lost: the ring drops the dead node within its probe interval, and until then
-      // an attach to it fails at once (link down), so looking again every quarter interval costs nothing and saves most of a second.
-      this.scheduleRetry(guildId, entry.sessionId, moved ? 0 : this.fastRetryMs());
+      // The ring drops a dead node within its probe interval, and until then an attach to it fails at once (link down),
+      // so looking again every quarter interval costs nothing and saves most of a second.
+      this.scheduleRetry(guildId, entry.sessionId, this.fastRetryMs());
     }
   }
 
@@ -458,5 +502,15 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
 
   private timeout(): number {
     return this.options.timeoutMs ?? 5000;
+  }
+}
+
+/** `promise`, or a rejection with `message` after `timeoutMs`. */
+async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} in ${timeoutMs} ms`)), timeoutMs)))]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -39,6 +39,8 @@ export class GuildNodeLink {
   private open = false;
   private openWaiters: (() => void)[] = [];
   private isLost = false;
+  /** Ends the current wait between two reopen attempts. */
+  private wakeBackoff: (() => void) | undefined;
   /** Number of times the stream was opened. */
   opens = 0;
   private loop: Promise<void> | undefined;
@@ -63,6 +65,11 @@ export class GuildNodeLink {
   whenOpen(): Promise<void> {
     if (this.open) return Promise.resolve();
     return new Promise<void>((resolve) => this.openWaiters.push(resolve));
+  }
+
+  /** Tries to reopen now instead of at the end of the current backoff (the node is known to be back, e.g. a guild moved to it). */
+  wake(): void {
+    this.wakeBackoff?.();
   }
 
   /** Starts the stream loop. */
@@ -116,7 +123,15 @@ export class GuildNodeLink {
         this.handler.lost(this.guildNodeId, lastError);
       }
       if (this.abort.signal.aborted) return;
-      await new Promise((resolve) => setTimeout(resolve, backoff).unref());
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        timer.unref();
+        this.wakeBackoff = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wakeBackoff = undefined;
       backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
     }
   }

@@ -15,7 +15,7 @@ function session(sessionId: string, userId: string, intents: number): LocalSessi
 }
 
 function attachment(mode: guildV1.SessionMode, viewable: string[], roles: string[] = [], sequence = '10'): guildV1.GuildAttachment {
-  return { guildId: GUILD, mode, guildCreateJson: Buffer.alloc(0), sequence, access: { userId: '', roleIds: roles, viewableChannelIds: viewable } };
+  return { guildId: GUILD, mode, guildCreateJson: Buffer.alloc(0), movedIncomplete: false, sequence, access: { userId: '', roleIds: roles, viewableChannelIds: viewable } };
 }
 
 function filter(extra: Partial<guildV1.DispatchFilter>): guildV1.DispatchFilter {

@@ -16,6 +16,7 @@ export interface RelaySession extends FilterSubject {
   mode: guildV1.SessionMode;
   roleIds: Set<string>;
   viewable: Set<string>;
+  attachedAt: bigint;
 }
 
 /** What the relay tells its owner about (member removed, guild moved). */
@@ -80,6 +81,27 @@ export class GuildRelay {
     for (const item of this.recent) {
       if (BigInt(item.sequence) > entry.attachedAt) this.apply(item, [entry]);
     }
+  }
+
+  /**
+   * The guild moved to another guild node, which numbers its items afresh:
+   * every item from now on is new to the sessions here, whatever its
+   * sequence compared with the previous owner's.
+   */
+  restartSequence(): void {
+    this.lastSequence = -1n;
+    this.recent.length = 0;
+    for (const entry of this.sessions.values()) entry.attachedAt = -1n;
+  }
+
+  /** Takes a session's mode and access from its attachment at the guild's new owner (the session stays, with what it was sent). */
+  refresh(sessionId: string, attachment: guildV1.GuildAttachment): boolean {
+    const entry = this.sessions.get(sessionId);
+    if (!entry) return false;
+    entry.mode = attachment.mode;
+    entry.roleIds = new Set(attachment.access?.roleIds ?? []);
+    entry.viewable = new Set(attachment.access?.viewableChannelIds ?? []);
+    return true;
   }
 
   /** Detaches a session. */

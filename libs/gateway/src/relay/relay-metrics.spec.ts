@@ -16,7 +16,7 @@ function session(sessionId: string, userId: string): LocalSession & { frames: Di
 }
 
 function attachment(): guildV1.GuildAttachment {
-  return { guildId: GUILD, mode: guildV1.SessionMode.ACTIVE, guildCreateJson: Buffer.alloc(0), sequence: '10', access: { userId: '', roleIds: [], viewableChannelIds: [GENERAL] } };
+  return { guildId: GUILD, mode: guildV1.SessionMode.ACTIVE, guildCreateJson: Buffer.alloc(0), movedIncomplete: false, sequence: '10', access: { userId: '', roleIds: [], viewableChannelIds: [GENERAL] } };
 }
 
 function message(sequence: number, channelId: string): guildV1.DispatchItem {

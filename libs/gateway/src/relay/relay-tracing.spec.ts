@@ -22,7 +22,7 @@ function item(sequence: number, traceparent: string | undefined, channelId = GEN
 function relayWith(count: number): { relay: GuildRelay; sessions: ReturnType<typeof session>[] } {
   const relay = new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined, sessionMoved: () => false });
   const sessions = Array.from({ length: count }, (_, i) => session(`s${i}`));
-  for (const s of sessions) relay.add(s, { guildId: GUILD, mode: guildV1.SessionMode.ACTIVE, guildCreateJson: Buffer.alloc(0), sequence: '10', access: { userId: s.userId, roleIds: [], viewableChannelIds: [GENERAL] } });
+  for (const s of sessions) relay.add(s, { guildId: GUILD, mode: guildV1.SessionMode.ACTIVE, guildCreateJson: Buffer.alloc(0), movedIncomplete: false, sequence: '10', access: { userId: s.userId, roleIds: [], viewableChannelIds: [GENERAL] } });
   return { relay, sessions };
 }
 

@@ -275,6 +275,15 @@ export interface AttachSessionRequest {
    * missed from its own buffer.
    */
   resuming: boolean;
+  /**
+   * Set when the guild moved here from another guild node (GuildMoved) and
+   * the gateway keeps its sessions in it: the last sequence the gateway
+   * read from the previous owner. Before anything later, the guild sends
+   * this gateway node, in its stream, every item it has emitted since it
+   * became active here (none of which reached that node), so the sessions
+   * go on without GUILD_DELETE and without a gap. 0: not a move.
+   */
+  movedFromSequence: string;
 }
 
 /** The result of attaching a session to one guild. */
@@ -296,7 +305,15 @@ export interface GuildAttachment {
    */
   sequence: string;
   /** The member's access, valid until a MemberAccess item replaces it. */
-  access?: MemberAccess | undefined;
+  access?:
+    | MemberAccess
+    | undefined;
+  /**
+   * With moved_from_sequence: true when the guild could not send every item
+   * since it became active (its replay log dropped some); the gateway then
+   * treats the guild as unavailable and re-attaches it afresh.
+   */
+  movedIncomplete: boolean;
 }
 
 /** Response of AttachSession. */
@@ -1101,6 +1118,7 @@ function createBaseAttachSessionRequest(): AttachSessionRequest {
     largeThreshold: 0,
     presence: undefined,
     resuming: false,
+    movedFromSequence: "0",
   };
 }
 
@@ -1132,6 +1150,9 @@ export const AttachSessionRequest: MessageFns<AttachSessionRequest> = {
     }
     if (message.resuming !== false) {
       writer.uint32(72).bool(message.resuming);
+    }
+    if (message.movedFromSequence !== "0") {
+      writer.uint32(80).uint64(message.movedFromSequence);
     }
     return writer;
   },
@@ -1221,6 +1242,14 @@ export const AttachSessionRequest: MessageFns<AttachSessionRequest> = {
             message.resuming = reader.bool();
             continue;
           }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.movedFromSequence = reader.uint64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1268,6 +1297,11 @@ export const AttachSessionRequest: MessageFns<AttachSessionRequest> = {
         : 0,
       presence: isSet(object.presence) ? Presence.fromJSON(object.presence) : undefined,
       resuming: isSet(object.resuming) ? globalThis.Boolean(object.resuming) : false,
+      movedFromSequence: isSet(object.movedFromSequence)
+        ? globalThis.String(object.movedFromSequence)
+        : isSet(object.moved_from_sequence)
+        ? globalThis.String(object.moved_from_sequence)
+        : "0",
     };
   },
 
@@ -1300,6 +1334,9 @@ export const AttachSessionRequest: MessageFns<AttachSessionRequest> = {
     if (message.resuming !== false) {
       obj.resuming = message.resuming;
     }
+    if (message.movedFromSequence !== "0") {
+      obj.movedFromSequence = message.movedFromSequence;
+    }
     return obj;
   },
 
@@ -1319,12 +1356,20 @@ export const AttachSessionRequest: MessageFns<AttachSessionRequest> = {
       ? Presence.fromPartial(object.presence)
       : undefined;
     message.resuming = object.resuming ?? false;
+    message.movedFromSequence = object.movedFromSequence ?? "0";
     return message;
   },
 };
 
 function createBaseGuildAttachment(): GuildAttachment {
-  return { guildId: "", mode: 0, guildCreateJson: Buffer.alloc(0), sequence: "0", access: undefined };
+  return {
+    guildId: "",
+    mode: 0,
+    guildCreateJson: Buffer.alloc(0),
+    sequence: "0",
+    access: undefined,
+    movedIncomplete: false,
+  };
 }
 
 export const GuildAttachment: MessageFns<GuildAttachment> = {
@@ -1343,6 +1388,9 @@ export const GuildAttachment: MessageFns<GuildAttachment> = {
     }
     if (message.access !== undefined) {
       MemberAccess.encode(message.access, writer.uint32(42).fork()).join();
+    }
+    if (message.movedIncomplete !== false) {
+      writer.uint32(48).bool(message.movedIncomplete);
     }
     return writer;
   },
@@ -1400,6 +1448,14 @@ export const GuildAttachment: MessageFns<GuildAttachment> = {
             message.access = MemberAccess.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.movedIncomplete = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1427,6 +1483,11 @@ export const GuildAttachment: MessageFns<GuildAttachment> = {
         : Buffer.alloc(0),
       sequence: isSet(object.sequence) ? globalThis.String(object.sequence) : "0",
       access: isSet(object.access) ? MemberAccess.fromJSON(object.access) : undefined,
+      movedIncomplete: isSet(object.movedIncomplete)
+        ? globalThis.Boolean(object.movedIncomplete)
+        : isSet(object.moved_incomplete)
+        ? globalThis.Boolean(object.moved_incomplete)
+        : false,
     };
   },
 
@@ -1447,6 +1508,9 @@ export const GuildAttachment: MessageFns<GuildAttachment> = {
     if (message.access !== undefined) {
       obj.access = MemberAccess.toJSON(message.access);
     }
+    if (message.movedIncomplete !== false) {
+      obj.movedIncomplete = message.movedIncomplete;
+    }
     return obj;
   },
 
@@ -1462,6 +1526,7 @@ export const GuildAttachment: MessageFns<GuildAttachment> = {
     message.access = (object.access !== undefined && object.access !== null)
       ? MemberAccess.fromPartial(object.access)
       : undefined;
+    message.movedIncomplete = object.movedIncomplete ?? false;
     return message;
   },
 };
