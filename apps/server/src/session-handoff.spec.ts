@@ -1,7 +1,9 @@
 /**
- * Sessions move between gateway nodes. Two gateways that know each other
- * (CHAT_GATEWAY_PEERS), one guild node and a data service run as separate
- * processes. A member connected to gateway A keeps receiving a steady stream
+ * Sessions and user events across gateway nodes. Two gateways that know each
+ * other (CHAT_GATEWAY_PEERS), one guild node and a data service run as
+ * separate processes. A DM and the GUILD_CREATE of a guild just joined,
+ * requested through one gateway's API, reach the user connected to the
+ * other (GatewayService DispatchToUsers / AttachUserToGuild). A member connected to gateway A keeps receiving a steady stream
  * of messages while A is stopped (SIGTERM): A sends op 7, the client RESUMEs
  * on gateway B, B takes the session over from the draining A (sequence,
  * buffered dispatches, guilds), and the client sees every accepted message
@@ -30,8 +32,8 @@ function startApp(app: string, env: Record<string, string>, want: string[]): Pro
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-describe('a session moves to the gateway its RESUME reaches', () => {
-  it('after a drain every dispatch arrives once with no gap in s; after a crash RESUME gets op 9 and IDENTIFY a full READY', async () => {
+describe('sessions and user events across gateway nodes', () => {
+  it('delivers user events on the other node; after a drain every dispatch arrives once with no gap in s; after a crash RESUME gets op 9 and IDENTIFY a full READY', async () => {
     const data = await startApp('data-service', { CHAT_NODE_ID: 'data-0', CHAT_SNOWFLAKE_WORKER_ID: '1' }, ['grpc']);
     const guildPort = await freePort();
     const guildNodes = `guild-a=127.0.0.1:${guildPort}`;
@@ -62,6 +64,19 @@ describe('a session moves to the gateway its RESUME reaches', () => {
     const channelId = (await callApi(api, 'GET', `/guilds/${guildId}/channels`, alice.token)).body[0].id as string;
     const code = (await callApi(api, 'POST', `/channels/${channelId}/invites`, alice.token, {})).body.code as string;
     expect((await callApi(api, 'POST', `/invites/${code}`, bob.token, {})).status).toBe(200);
+
+    // User-addressed events reach a user on the other node: carol, on gateway A, gets alice's DM and the
+    // GUILD_CREATE of the guild she joins, both requested through gateway B's API.
+    const carol = await register('carol');
+    const carolOnA = await processes.connectClient(gatewayA.lines.gateway!, carol.token, 1 | (1 << 9) | (1 << 12) | (1 << 15));
+    await carolOnA.waitFor((f) => f.some((x) => x.t === 'READY'), 'READY for carol');
+    const dm = await callApi(api, 'POST', '/users/@me/channels', alice.token, { recipient_id: carol.id });
+    expect(dm.status, JSON.stringify(dm.body)).toBe(200);
+    const sent = await callApi(api, 'POST', `/channels/${dm.body.id}/messages`, alice.token, { content: 'hello from the other node' });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    await carolOnA.waitFor((f) => f.some((x) => x.t === 'MESSAGE_CREATE' && x.d.id === sent.body.id), "alice's DM on gateway A");
+    expect((await callApi(api, 'POST', `/invites/${code}`, carol.token, {})).status).toBe(200);
+    await carolOnA.waitFor((f) => f.some((x) => x.t === 'GUILD_CREATE' && x.d.id === guildId), 'GUILD_CREATE of the joined guild on gateway A');
 
     // Bob on gateway A.
     const first = await processes.connectClient(gatewayA.lines.gateway!, bob.token);

@@ -117,7 +117,8 @@ export interface GatewayModuleOptions {
    * with messages sent to the data service over gRPC (channel-affine, CHAT_GATEWAY_DATA_NODES)
    * in guild-service mode or written by the store's message port in store mode, guild events fanned
    * out to this node's sessions (LocalGuildPublisher) and user events
-   * delivered to this node's sessions.
+   * delivered to the user's sessions on this node and every peer
+   * (CHAT_GATEWAY_PEERS, GatewayService).
    */
   restApi?: (context: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }) => HttpHandler | Promise<HttpHandler>;
 }
@@ -211,7 +212,7 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
           const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search, parseRateLimits(config.restRateLimits ?? 'discord', restBuckets())))({ store, gatewayUrl, gateway }));
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search, parseRateLimits(config.restRateLimits ?? 'discord', restBuckets()), peers))({ store, gatewayUrl, gateway }));
           registerActorMetrics(gateway.hub.system, context.metrics);
           if (wiring) RelayMetrics.of(context.metrics).attach(wiring.relay);
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
@@ -254,7 +255,7 @@ function userDispatchIntents(dispatch: RestDispatch): number {
  * The default REST wiring: messages through the data service over gRPC when
  * `messages` is given (guild-service mode), else written to the store; guild events through
  * GuildService.PublishEvent when the guild service is wired, else fanned out
- * on this node; user events delivered to this node's sessions.
+ * on this node; user events delivered to the user's sessions here and on every peer.
  */
 function defaultRestApi(
   logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void },
@@ -264,6 +265,7 @@ function defaultRestApi(
   readStates: RestReadStates | undefined,
   search: RestSearchService | undefined,
   rateLimits: RateLimitConfig,
+  peers: GatewayPeers | undefined,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
     const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
@@ -277,8 +279,11 @@ function defaultRestApi(
         if (wiring) await wiring.publish(guildId, dispatch);
         else await publisher.publish(guildId, dispatch);
       },
+      // User-addressed events reach the user's sessions on this node and, through GatewayService, on every peer.
       dispatchToUsers: async (userIds, dispatch) => {
-        gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents: userDispatchIntents(dispatch) });
+        const intents = userDispatchIntents(dispatch);
+        gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents });
+        await peers?.dispatchToUsers({ userIds: [...userIds], type: dispatch.type, payloadJson: Buffer.from(dispatch.payloadJson), excludeSessionIds: [], intents });
       },
       ...(wiring
         ? {
@@ -290,7 +295,7 @@ function defaultRestApi(
           }
         : {}),
       attachUserToGuild: async (userId, guildId) => {
-        await gateway.hub.attachUserToGuild(userId, guildId);
+        await Promise.all([gateway.hub.attachUserToGuild(userId, guildId), peers?.attachUserToGuild(userId, guildId)]);
       },
       gatewayUrl,
       logger,
