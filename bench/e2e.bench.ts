@@ -6,7 +6,7 @@
  * session get every message?
  *
  * - The whole server runs in this process, as in the fanout benchmark (every
- *   module, CHAT_GATEWAY_GUILDS guild-service, SQLite in a temp dir seeded
+ *   module, SQLite in a temp dir seeded
  *   through @chat/store before the server starts: lib/fanout-seed.ts), with
  *   CHAT_GUILD_PASSIVE_THRESHOLD raised so every session is active.
  * - The S listeners run in one child process (lib/e2e-listeners.ts); each
@@ -97,7 +97,7 @@ async function runSessions(sessions: number): Promise<PhaseResult[]> {
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: '1000000' },
   });
   const stop = onCleanup('stop server', async () => {
     await server.shutdown('bench');

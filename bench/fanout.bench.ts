@@ -5,8 +5,7 @@
  * one shared buffer to every socket (the practical ceiling of a Node
  * WebSocket server on this machine).
  *
- * - ours: the whole server in this process (every module, CHAT_GATEWAY_GUILDS
- *   guild-service, SQLite file in a temp dir seeded through @chat/store
+ * - ours: the whole server in this process (every module, SQLite file in a temp dir seeded through @chat/store
  *   before the server starts: see lib/fanout-seed.ts), N real WebSocket
  *   clients that IDENTIFY (GUILDS | GUILD_MESSAGES | MESSAGE_CONTENT) and
  *   wait for GUILD_CREATE, then M messages posted over REST by the owner,

@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     definitions: allModules,
     argv: [],
     handleSignals: false,
-    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GATEWAY_GUILDS: 'guild-service', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
+    env: { ...process.env, ...EPHEMERAL_PORTS, CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_LOG_LEVEL: 'error', CHAT_GUILD_PASSIVE_THRESHOLD: String(THRESHOLD) },
   });
   const stop = onCleanup('stop server', async () => {
     await server.shutdown('bench');

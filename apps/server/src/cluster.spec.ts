@@ -45,7 +45,6 @@ describe('two gateways, two guild nodes and a data service as separate processes
     const gatewayEnv = (id: string, workerId: number) => ({
       CHAT_SNOWFLAKE_WORKER_ID: String(workerId),
       CHAT_GATEWAY_NODE_ID: id,
-      CHAT_GATEWAY_GUILDS: 'guild-service',
       CHAT_GATEWAY_GUILD_NODES: guildNodes,
       CHAT_GATEWAY_DATA_NODES: `data-0=${dataService.lines.grpc}`,
       CHAT_GATEWAY_GUILD_TIMEOUT_MS: '2000',

@@ -1,13 +1,15 @@
 /**
  * The whole binary in one process (every module, SQLite in memory): a user
  * registers and creates a guild over REST, connects to the gateway, and sees
- * READY, GUILD_CREATE, its own MESSAGE_CREATE and a member chunk; once with
- * the guild service (CHAT_GATEWAY_GUILDS=guild-service, the default) and
- * once with the store-only fallback.
+ * READY, GUILD_CREATE, its own MESSAGE_CREATE and a member chunk, through
+ * the guild and data services; unknown routes answer Discord's 404 and
+ * GatewayService is served on the gRPC port.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { RunningServer } from '@chat/modules';
+import { gatewayV1 } from '@chat/proto';
+import { createServiceClient } from '@chat/rpc';
 import { callApi } from './testing/rest-api';
 import { startInProcessServer } from './testing/in-process-server';
 
@@ -56,10 +58,14 @@ async function connect(url: string): Promise<{ next(op: number, t?: string): Pro
   };
 }
 
-describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%s', (mode) => {
+describe('the server in one process', () => {
   it('serves REST and the gateway on one port, end to end', async () => {
-    server = await startInProcessServer({ CHAT_GATEWAY_GUILDS: mode });
-    const apiBase = server.endpoints.api;
+    server = await startInProcessServer();
+    const apiBase = server.endpoints.api!;
+    expect(server.endpoints.gateway).toBe(apiBase.replace('http://', 'ws://').replace(/\/api$/, ''));
+    const missing = await fetch(`${apiBase}/v10/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ message: '404: Not Found', code: 0 });
     const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(apiBase, method, path, token, body);
     const registered = await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' });
     expect(registered.status).toBe(201);
@@ -84,6 +90,13 @@ describe.each(['guild-service', 'store'])('the server with CHAT_GATEWAY_GUILDS=%
     const created = await client.next(0, 'MESSAGE_CREATE');
     expect(created.d).toMatchObject({ id: posted.body.id, content: 'hi there' });
     expect(created.s).toBe(3);
+
+    // GatewayService on the gRPC port reaches the session (what peers and other services call).
+    const gatewayService = createServiceClient(gatewayV1.GatewayServiceService, server.endpoints.grpc!);
+    const pushed = await gatewayService.dispatchToUsers({ userIds: [registered.body.user_id], type: 'USER_UPDATE', payloadJson: Buffer.from(JSON.stringify({ id: registered.body.user_id })), excludeSessionIds: [], intents: 0 });
+    gatewayService.close();
+    expect(pushed.deliveredSessions).toBe(1);
+    expect((await client.next(0, 'USER_UPDATE')).d).toEqual({ id: registered.body.user_id });
 
     client.send({ op: 8, d: { guild_id: guild.body.id, query: '', limit: 0, nonce: 'n' } });
     const chunk = await client.next(0, 'GUILD_MEMBERS_CHUNK');

@@ -14,15 +14,12 @@ import { parseMemberList, type Member } from '@chat/ring';
 import type { SnowflakeGenerator } from '@chat/snowflake';
 import type { Store } from '@chat/store';
 import { GatewayHttpServer, type HttpHandler } from './http-server';
-import { createDispatchFrame, type SessionRelay } from './relay/local-sessions';
+import { createDispatchFrame } from './relay/local-sessions';
 import { RelayMetrics } from './relay/relay-metrics';
 import { parseRateLimits, rateLimitSetting } from './rest/rate-limit-setting';
 import { restBuckets } from './rest/route-table';
-import { createRestApi, grpcMessageService, storeMessageService, type RateLimitConfig, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
+import { createRestApi, grpcMessageService, type RateLimitConfig, type RestDispatch, type RestMessageService, type RestReadStates } from './rest';
 import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
-import { LocalGuildPublisher } from './session/local-guild-publisher';
-import { StoreMemberLister, type MemberLister } from './session/member-lister';
-import { StoreSessionRelay } from './session/store-session-relay';
 import { GatewayPeers } from './session/gateway-peers';
 import { wireGuildService, type GuildServiceWiring } from './guild-service-wiring';
 import { grpcSearchService, type GrpcSearchService, type RestSearchService } from './rest';
@@ -47,14 +44,10 @@ export const gatewayConfigSchema = {
     default: 'open',
     description: 'open: every bot may use GUILD_MEMBERS, GUILD_PRESENCES, MESSAGE_CONTENT; application-flags: only with the application\'s GATEWAY_* flags (else 4014)',
   }),
-  guilds: enumSetting('CHAT_GATEWAY_GUILDS', ['store', 'guild-service'], {
-    default: 'guild-service',
-    description: 'store: GUILD_CREATE from the store and guild events fanned out on this node only; guild-service: sessions attach through GuildService and receive StreamDispatches',
-  }),
   nodeId: stringSetting('CHAT_GATEWAY_NODE_ID', { default: 'gateway-0', description: "this gateway node's id (AttachSession.node_id, StreamDispatches.node_id)" }),
   guildNodes: stringSetting('CHAT_GATEWAY_GUILD_NODES', {
     default: '',
-    description: 'guild ring for CHAT_GATEWAY_GUILDS=guild-service, id=host:port,...; empty: one node guild-0 on this process\'s gRPC server',
+    description: 'guild ring (sessions attach through GuildService and receive StreamDispatches), id=host:port,...; empty: one node guild-0 on this process\'s gRPC server',
   }),
   guildTimeoutMs: intSetting('CHAT_GATEWAY_GUILD_TIMEOUT_MS', { default: 5_000, min: 100, max: 60_000, unit: 'ms', description: 'deadline of GuildService calls' }),
 };
@@ -62,8 +55,8 @@ export const gatewayConfigSchema = {
 /**
  * The gateway's peers, where the REST API's messages go, and its rate limits. Kept apart from
  * gatewayConfigSchema so callers that build the module's config by hand may
- * leave it out (then the module follows CHAT_GATEWAY_GUILDS: guild-service →
- * data service, store → store; and Discord's rate limits apply).
+ * leave it out (then every ring is this process's gRPC server and Discord's
+ * rate limits apply).
  */
 export const gatewayMessagesConfigSchema = {
   peers: stringSetting('CHAT_GATEWAY_PEERS', {
@@ -82,7 +75,7 @@ export const gatewayMessagesConfigSchema = {
   dataNodes: stringSetting('CHAT_GATEWAY_DATA_NODES', {
     default: '',
     description:
-      "data-service ring for REST messages when CHAT_GATEWAY_GUILDS=guild-service, id=host:port,... (channel-affine MessagesRouter); empty: one node data-0 on this process's gRPC server. With CHAT_GATEWAY_GUILDS=store, messages are written to the store directly",
+      "data-service ring for REST messages, id=host:port,... (channel-affine MessagesRouter); empty: one node data-0 on this process's gRPC server",
   }),
   searchNodes: stringSetting('CHAT_GATEWAY_SEARCH_NODES', {
     default: '',
@@ -91,7 +84,7 @@ export const gatewayMessagesConfigSchema = {
   readStatesNodes: stringSetting('CHAT_GATEWAY_READ_STATES_NODES', {
     default: '',
     description:
-      "read-states ring (by user id) for acks, READY's read_state and MESSAGE_ACK when CHAT_GATEWAY_GUILDS=guild-service, id=host:port,...; empty: one node on this process's gRPC server",
+      "read-states ring (by user id) for acks, READY's read_state and MESSAGE_ACK, id=host:port,...; empty: one node on this process's gRPC server",
   }),
 };
 
@@ -106,17 +99,12 @@ export type GatewayModuleDefinition = Omit<ModuleDefinition<typeof gatewayConfig
   create(config: GatewayCreateConfig): Module<GatewayValue>;
 };
 
-/** Optional wiring the app passes in (the relay and REST handler of the other engineers' parts). */
+/** Optional wiring the app passes in. */
 export interface GatewayModuleOptions {
-  /** The dispatch relay; default: the store-backed relay (GUILD_CREATE from the store, no guild dispatches). */
-  relay?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => SessionRelay;
-  /** Member pages for op 8; default: from the store. */
-  members?: (context: { store: Pick<Store, 'users' | 'guilds'> }) => MemberLister;
   /**
    * The REST API handler for /api/*. Default: the REST API over the store,
-   * with messages sent to the data service over gRPC (channel-affine, CHAT_GATEWAY_DATA_NODES)
-   * in guild-service mode or written by the store's message port in store mode, guild events fanned
-   * out to this node's sessions (LocalGuildPublisher) and user events
+   * with messages sent to the data service over gRPC (channel-affine, CHAT_GATEWAY_DATA_NODES),
+   * guild events published through GuildService and user events
    * delivered to the user's sessions on this node and every peer
    * (CHAT_GATEWAY_PEERS, GatewayService).
    */
@@ -154,40 +142,40 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
             throw new Error('the gateway needs the store module with users, guilds and messages ports (@chat/store storeModule), not the interim memory store');
           }
           const store: GatewayStore = { users: raw.users, guilds: raw.guilds, messages: raw.messages };
-          if (config.guilds === 'guild-service') {
-            const grpcPort = context.get(GRPC_SERVER).port;
-            const nodes = ringOrLocal(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES', 'guild-0', grpcPort);
-            guildWiring = await wireGuildService({
-              nodeId: config.nodeId,
-              guildNodes: nodes,
-              membership: {
-                membership: config.membership ?? defaultGuildMembershipConfig.membership,
-                probeIntervalMs: config.probeIntervalMs ?? defaultGuildMembershipConfig.probeIntervalMs,
-                probeFailures: config.probeFailures ?? defaultGuildMembershipConfig.probeFailures,
-              },
-              timeoutMs: config.guildTimeoutMs,
-              onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
-            });
-            const dataNodes = ringOrLocal(config.dataNodes, 'CHAT_GATEWAY_DATA_NODES', 'data-0', grpcPort);
-            messagesRouter = new MessagesRouter({
-              membership: dataRingMembership(dataNodes, {
-                dataRingMembership: config.dataRingMembership ?? defaultDataRingConfig.dataRingMembership,
-                dataRingProbeMs: config.dataRingProbeMs ?? defaultDataRingConfig.dataRingProbeMs,
-                dataRingProbeFailures: config.dataRingProbeFailures ?? defaultDataRingConfig.dataRingProbeFailures,
-              }),
-            });
-            await messagesRouter.start();
-            const readStateNodes = ringOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', grpcPort);
-            readStates = await wireReadStates({
-              nodes: readStateNodes,
-              gatewayNodeId: config.nodeId,
-              timeoutMs: config.guildTimeoutMs,
-              bus: context.get(BUS),
-              deliver: (userId, frame, exceptSessionId) => gateway?.hub.deliverToUsers([userId], frame, { exclude: [exceptSessionId] }),
-              onError: (error, where) => context.logger.warn({ err: error, where }, 'read states call failed'),
-            });
-          }
+          const grpcPort = context.get(GRPC_SERVER).port;
+          const nodes = ringOrLocal(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES', 'guild-0', grpcPort);
+          guildWiring = await wireGuildService({
+            nodeId: config.nodeId,
+            guildNodes: nodes,
+            membership: {
+              membership: config.membership ?? defaultGuildMembershipConfig.membership,
+              probeIntervalMs: config.probeIntervalMs ?? defaultGuildMembershipConfig.probeIntervalMs,
+              probeFailures: config.probeFailures ?? defaultGuildMembershipConfig.probeFailures,
+            },
+            timeoutMs: config.guildTimeoutMs,
+            onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
+          });
+          const dataNodes = ringOrLocal(config.dataNodes, 'CHAT_GATEWAY_DATA_NODES', 'data-0', grpcPort);
+          messagesRouter = new MessagesRouter({
+            membership: dataRingMembership(dataNodes, {
+              dataRingMembership: config.dataRingMembership ?? defaultDataRingConfig.dataRingMembership,
+              dataRingProbeMs: config.dataRingProbeMs ?? defaultDataRingConfig.dataRingProbeMs,
+              dataRingProbeFailures: config.dataRingProbeFailures ?? defaultDataRingConfig.dataRingProbeFailures,
+            }),
+          });
+          await messagesRouter.start();
+          const readStateNodes = ringOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', grpcPort);
+          readStates = await wireReadStates({
+            nodes: readStateNodes,
+            gatewayNodeId: config.nodeId,
+            timeoutMs: config.guildTimeoutMs,
+            bus: context.get(BUS),
+            deliver: (userId, frame, exceptSessionId) => gateway?.hub.deliverToUsers([userId], frame, { exclude: [exceptSessionId] }),
+            onError: (error, where) => context.logger.warn({ err: error, where }, 'read states call failed'),
+          });
           const wiring = guildWiring;
+          const router = messagesRouter;
+          const reads = readStates;
           const peerList = config.peers === undefined || config.peers === '' ? [] : parseMemberList(config.peers, 'CHAT_GATEWAY_PEERS');
           if (peerList.length > 0) peers = new GatewayPeers(peerList, config.nodeId, { onError: (error, where) => context.logger.warn({ err: error, where }, 'gateway peer call failed') });
           const server = new GatewayHttpServer((req, socket, head) => gateway?.handleUpgrade(req, socket, head));
@@ -197,24 +185,24 @@ export function createGatewayModule(options: GatewayModuleOptions = {}): Gateway
           gateway = new GatewayServer({
             users: store.users,
             guildIdsOf: (userId) => store.guilds.listGuildIdsForUser(userId),
-            relay: options.relay?.({ store }) ?? wiring?.relay ?? new StoreSessionRelay(store),
-            members: options.members?.({ store }) ?? wiring?.members ?? new StoreMemberLister(store),
+            relay: wiring.relay,
+            members: wiring.members,
             publicUrl: gatewayUrl,
             heartbeatIntervalMs: config.heartbeatIntervalMs,
             resumeWindowMs: config.resumeWindowMs,
             replayCapacity: config.replayCapacity,
             privilegedIntents: config.privilegedIntents,
             log: context.logger,
-            ...(readStates ? { readStatesOf: readStates.entriesOf } : {}),
-            ...(wiring ? { voice: wiring.voice } : {}),
+            readStatesOf: reads.entriesOf,
+            voice: wiring.voice,
             ...(peers ? { peers, drainGraceMs: config.drainGraceMs ?? 3_000 } : {}),
           });
           const searchNodes = ringOrLocal(config.searchNodes, 'CHAT_GATEWAY_SEARCH_NODES', 'search-0', context.get(GRPC_SERVER).port);
           search = grpcSearchService(searchNodes.map((node) => node.address), { timeoutMs: config.guildTimeoutMs });
-          const messages: RestMessageService | undefined = messagesRouter ? grpcMessageService(messagesRouter, { timeoutMs: config.guildTimeoutMs }) : undefined;
-          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), readStates, search, parseRateLimits(config.restRateLimits ?? 'discord', restBuckets()), peers))({ store, gatewayUrl, gateway }));
+          const messages = grpcMessageService(router, { timeoutMs: config.guildTimeoutMs });
+          server.setApiHandler(await (options.restApi ?? defaultRestApi(context.logger, wiring, messages, context.get(IDS), reads, search, parseRateLimits(config.restRateLimits ?? 'discord', restBuckets()), peers))({ store, gatewayUrl, gateway }));
           registerActorMetrics(gateway.hub.system, context.metrics);
-          if (wiring) RelayMetrics.of(context.metrics).attach(wiring.relay);
+          RelayMetrics.of(context.metrics).attach(wiring.relay);
           context.get(GRPC_SERVER).addService(gatewayV1.GatewayServiceService, gatewayServiceHandlers(gateway.hub));
           endpoints = { api: `http://${config.host}:${port}/api`, gateway: gatewayUrl };
           const value: GatewayValue = { gateway, http: server, gatewayUrl };
@@ -259,41 +247,33 @@ function userDispatchIntents(dispatch: RestDispatch): number {
  */
 function defaultRestApi(
   logger: { warn(o: object, m?: string): void; error(o: object, m?: string): void },
-  wiring: GuildServiceWiring | undefined,
-  messages: RestMessageService | undefined,
+  wiring: GuildServiceWiring,
+  messages: RestMessageService,
   ids: SnowflakeGenerator,
-  readStates: RestReadStates | undefined,
+  readStates: RestReadStates,
   search: RestSearchService | undefined,
   rateLimits: RateLimitConfig,
   peers: GatewayPeers | undefined,
 ) {
   return async ({ store, gatewayUrl, gateway }: { store: GatewayStore; gatewayUrl: string; gateway: GatewayServer }): Promise<HttpHandler> => {
-    const publisher = new LocalGuildPublisher(gateway.hub.registry, store.guilds);
     return createRestApi({
       store,
       nextId: () => ids.next(),
-      messages: messages ?? storeMessageService(store.messages, { nextId: () => ids.next(), now: () => new Date() }),
+      messages,
       ...(search ? { search } : {}),
-      ...(readStates ? { readStates } : {}),
-      publishGuildEvent: async (guildId, dispatch) => {
-        if (wiring) await wiring.publish(guildId, dispatch);
-        else await publisher.publish(guildId, dispatch);
-      },
+      readStates,
+      publishGuildEvent: (guildId, dispatch) => wiring.publish(guildId, dispatch),
       // User-addressed events reach the user's sessions on this node and, through GatewayService, on every peer.
       dispatchToUsers: async (userIds, dispatch) => {
         const intents = userDispatchIntents(dispatch);
         gateway.hub.deliverToUsers(userIds, createDispatchFrame(dispatch.type, dispatch.payloadJson), { intents });
         await peers?.dispatchToUsers({ userIds: [...userIds], type: dispatch.type, payloadJson: Buffer.from(dispatch.payloadJson), excludeSessionIds: [], intents });
       },
-      ...(wiring
-        ? {
-            voice: {
-              moderate: async (input) => {
-                await wiring.moderateVoice(input);
-              },
-            },
-          }
-        : {}),
+      voice: {
+        moderate: async (input) => {
+          await wiring.moderateVoice(input);
+        },
+      },
       attachUserToGuild: async (userId, guildId) => {
         await Promise.all([gateway.hub.attachUserToGuild(userId, guildId), peers?.attachUserToGuild(userId, guildId)]);
       },
@@ -304,6 +284,6 @@ function defaultRestApi(
   };
 }
 
-/** The gateway module with default wiring (guild service per CHAT_GATEWAY_GUILDS, REST API over the store). */
+/** The gateway module with default wiring (guild, data, read-states and search services over gRPC, REST API over the store). */
 export const gatewayModule = createGatewayModule();
 

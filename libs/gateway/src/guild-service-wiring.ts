@@ -1,5 +1,5 @@
 /**
- * The gateway wired to the guild service (CHAT_GATEWAY_GUILDS=guild-service):
+ * The gateway wired to the guild service:
  * a GuildRouter over the guild ring, the GatewayRelay (StreamDispatches per
  * guild node) for sessions, GuildService.ListMembers for op 8, and
  * GuildService.PublishEvent for the REST API's guild events.

@@ -155,7 +155,6 @@ export function plan(options: Required<Omit<FleetOptions, 'log'>>): FleetNode[] 
       CHAT_HTTP_HOST: HOST,
       CHAT_HTTP_PORT: String(http),
       CHAT_GATEWAY_NODE_ID: `gateway-${i}`,
-      CHAT_GATEWAY_GUILDS: 'guild-service',
       CHAT_GATEWAY_GUILD_NODES: ring(guilds),
       CHAT_GATEWAY_DATA_NODES: ring(data),
       CHAT_GATEWAY_READ_STATES_NODES: ring([readStates]),

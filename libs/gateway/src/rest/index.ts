@@ -3,7 +3,6 @@ export type { RestDeps, RestDispatch, RestLogger, RestReadStates } from './rest-
 export type { RestSearchService } from './rest-deps';
 export { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 export type { RestMessageService, CreateMessageInput, EditMessageInput } from './messages/message-service.port';
-export { storeMessageService, type StoreMessageServiceOptions } from './messages/store-message-service';
 export { grpcMessageService, fromProto, type MessagesRpc, type GrpcMessageServiceOptions } from './messages/grpc-message-service';
 export { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limiter';
 export { RestError, DiscordErrors, toRestError, invalidFormBody, type ErrorTree, type FieldError } from './errors';

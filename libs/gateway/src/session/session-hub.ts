@@ -20,7 +20,7 @@ export interface SessionHubOptions {
   readonly replayCapacity: number;
   readonly resumeWindowMs: number;
   readonly log: { warn(obj: object, msg: string): void };
-  /** Voice (op 4) through the guild service; absent in store mode. */
+  /** Voice (op 4) through the guild service; absent in unit tests. */
   readonly voice?: SessionVoice;
   /** Shared actor system; the hub makes its own by default. */
   readonly system?: ActorSystem;

@@ -43,7 +43,7 @@ export interface SessionDeps {
   /** Called once when the session moved to another gateway node (forget it here, without detaching its guilds). */
   readonly onMoved: (sessionId: string) => void;
   readonly log: { warn(obj: object, msg: string): void };
-  /** Voice (op 4) through the guild service; without it op 4 is logged and ignored (store mode has no voice). */
+  /** Voice (op 4) through the guild service; without it (unit tests) op 4 is logged and ignored. */
   readonly voice?: SessionVoice;
 }
 
@@ -120,7 +120,7 @@ export function sessionBehaviour(identity: SessionIdentity, deps: SessionDeps): 
       return;
     }
     if (!deps.voice) {
-      deps.log.warn(where, 'VOICE_STATE_UPDATE ignored: voice needs CHAT_GATEWAY_GUILDS=guild-service');
+      deps.log.warn(where, 'VOICE_STATE_UPDATE ignored: this gateway has no voice wiring');
       return;
     }
     try {

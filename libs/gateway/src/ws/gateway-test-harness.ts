@@ -1,14 +1,19 @@
 /**
  * Test harness for the gateway specs: an in-memory SQLite store with a user,
- * a bot and a guild, the gateway on a free port, and a client that reads
- * frames (inflating zlib-stream) and close codes in order.
+ * a bot and a guild, a real guild node (GuildService on a loopback gRPC
+ * server) behind the gateway's relay, the gateway on a free port, and a
+ * client that reads frames (inflating zlib-stream) and close codes in order.
  */
 import { createInflate, constants as zc } from 'node:zlib';
 import { WebSocket } from 'ws';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the gateway's sessions attach to a real guild node
+import { GuildNode, guildServiceHandlers } from '@chat/guild';
+import { guildV1 } from '@chat/proto';
+import { RingView, StaticMembership } from '@chat/ring';
+import { GrpcServer } from '@chat/rpc';
 import { openStore, type Store } from '@chat/store';
+import { wireGuildService } from '../guild-service-wiring';
 import { GatewayHttpServer } from '../http-server';
-import { StoreMemberLister } from '../session/member-lister';
-import { StoreSessionRelay } from '../session/store-session-relay';
 import { GatewayServer, type GatewayServerOptions } from './gateway-server';
 import { ZLIB_SUFFIX } from './zlib-stream';
 
@@ -57,6 +62,21 @@ export async function startHarness(overrides: Partial<GatewayServerOptions> = {}
     await store.guilds.addMember({ guildId, userId: seed.botId, joinedAt });
   }
   await store.guilds.createChannel({ id: seed.channelId, type: 0, guildId: seed.guildId, name: 'general' });
+  // The guild node the sessions attach to, on a loopback gRPC server.
+  const membership = new StaticMembership([{ id: 'guild-0', address: '127.0.0.1:1' }]);
+  const ring = new RingView(membership);
+  const node = new GuildNode({ nodeId: 'guild-0', ring, store, flushIntervalMs: 2 });
+  const grpc = new GrpcServer();
+  grpc.addService(guildV1.GuildServiceService, guildServiceHandlers(node));
+  const guildAddress = `127.0.0.1:${await grpc.listen('127.0.0.1', 0)}`;
+  membership.update([{ id: 'guild-0', address: guildAddress }]);
+  const wiring = await wireGuildService({
+    nodeId: 'gateway-0',
+    guildNodes: [{ id: 'guild-0', address: guildAddress }],
+    membership: { membership: 'static', probeIntervalMs: 1000, probeFailures: 3 },
+    timeoutMs: 3000,
+    onError: () => undefined,
+  });
   const log = { warn: () => undefined };
   const holder: { gateway?: GatewayServer } = {};
   const http = new GatewayHttpServer((req, socket, head) => holder.gateway?.handleUpgrade(req, socket, head));
@@ -65,8 +85,9 @@ export async function startHarness(overrides: Partial<GatewayServerOptions> = {}
   const g = new GatewayServer({
     users: store.users,
     guildIdsOf: (userId) => store.guilds.listGuildIdsForUser(userId),
-    relay: new StoreSessionRelay(store),
-    members: new StoreMemberLister(store),
+    relay: wiring.relay,
+    members: wiring.members,
+    voice: wiring.voice,
     publicUrl: url,
     heartbeatIntervalMs: 1_000,
     log,
@@ -87,6 +108,11 @@ export async function startHarness(overrides: Partial<GatewayServerOptions> = {}
       for (const c of clients) c.ws.terminate();
       await g.close();
       await http.close();
+      await wiring.relay.close();
+      wiring.close();
+      await node.stop();
+      await grpc.stop(50);
+      ring.close();
       await store.close();
     },
   };

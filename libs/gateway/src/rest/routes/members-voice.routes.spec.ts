@@ -67,7 +67,7 @@ describe('PATCH /guilds/{id}/members/{id}: mute, deaf, channel_id (voice moderat
     expect(fake.calls).toHaveLength(2);
   });
 
-  it('without a voice service (store mode) every voice field answers 40032', async () => {
+  it('without a voice service every voice field answers 40032', async () => {
     api = await startRestHarness();
     const fx = await guildFixture(api);
     const response = await api.call('PATCH', `/guilds/${fx.guildId}/members/${fx.member.id}`, { token: fx.owner.token, body: { channel_id: null } });

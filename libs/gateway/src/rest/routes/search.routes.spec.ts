@@ -12,7 +12,7 @@ import { SnowflakeGenerator } from '@chat/snowflake';
 import { openStore, type StoredMessage, type Store } from '@chat/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRestApi } from '../create-rest-api';
-import { storeMessageService } from '../messages/store-message-service';
+import { storeMessageService } from '../testing/store-message-service';
 import type { RestSearchService } from '../rest-deps';
 import { TEST_RATE_LIMITS } from '../testing/rest-harness';
 

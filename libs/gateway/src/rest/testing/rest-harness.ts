@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { SnowflakeGenerator } from '@chat/snowflake';
 import { openStore, type Store } from '@chat/store';
 import { createRestApi } from '../create-rest-api';
-import { storeMessageService } from '../messages/store-message-service';
+import { storeMessageService } from './store-message-service';
 import type { RateLimitConfig } from '../rate-limiter';
 import type { RestDispatch, RestVoice } from '../rest-deps';
 

@@ -1,9 +1,10 @@
 /**
- * A RestMessageService straight on a MessageStore: for tests and for an
- * embedded setup without the data service. No coalescing, no bus events.
+ * A RestMessageService straight on a MessageStore, for the REST layer's unit
+ * tests only: the server always sends messages to the data service
+ * (grpc-message-service.ts), which coalesces, validates and publishes them.
  */
 import type { MessageStore } from '@chat/store';
-import type { CreateMessageInput, EditMessageInput, RestMessageService } from './message-service.port';
+import type { CreateMessageInput, EditMessageInput, RestMessageService } from '../messages/message-service.port';
 
 /** Options of {@link storeMessageService}. */
 export interface StoreMessageServiceOptions {
