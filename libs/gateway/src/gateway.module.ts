@@ -3,6 +3,7 @@
  * REST API under /api and Discord's WebSocket gateway on the same port, one
  * session actor per connection, and GatewayService on the shared gRPC server.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { enumSetting, intSetting, portSetting, stringSetting, type ConfigOf } from '@chat/config';
 import { registerActorMetrics } from '@chat/actor';
 import { BUS } from '@chat/bus';
@@ -229,13 +230,11 @@ function ringOrLocal(value: string | undefined, key: string, localId: string, gr
   return value === undefined || value === '' ? [{ id: localId, address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(value, key);
 }
 
-const DIRECT_MESSAGES = 1 << 12;
-const DIRECT_MESSAGE_TYPING = 1 << 14;
 
 /** The intents a user-level dispatch needs: DM messages and typing; everything else goes to every session. */
 function userDispatchIntents(dispatch: RestDispatch): number {
-  if (dispatch.type.startsWith('MESSAGE_')) return DIRECT_MESSAGES;
-  if (dispatch.type === 'TYPING_START') return DIRECT_MESSAGE_TYPING;
+  if (dispatch.type.startsWith('MESSAGE_')) return GatewayIntentBits.DirectMessages;
+  if (dispatch.type === 'TYPING_START') return GatewayIntentBits.DirectMessageTyping;
   return 0;
 }
 

@@ -1,7 +1,7 @@
 export { gatewayModule, createGatewayModule, gatewayConfigSchema, GATEWAY_STORE, type GatewayModuleOptions, type GatewayValue } from './gateway.module';
 export { GatewayHttpServer, type HttpHandler } from './http-server';
 export { GatewayServer, type GatewayServerOptions } from './ws/gateway-server';
-export { Op, CloseCode, Intent, ALL_INTENTS, PRIVILEGED_INTENTS, DEFAULT_HEARTBEAT_INTERVAL_MS } from './ws/gateway-codes';
+export { Op, CloseCode, ALL_INTENTS, PRIVILEGED_INTENTS, DEFAULT_HEARTBEAT_INTERVAL_MS } from './ws/gateway-codes';
 export { ZlibStreamEncoder, ZLIB_SUFFIX } from './ws/zlib-stream';
 export { GatewayCloseError, GatewayInvalidArgumentError } from './ws/errors';
 export { type MemberLister, type MemberPageRequest, type MemberPageResult } from './session/member-lister';

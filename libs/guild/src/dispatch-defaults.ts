@@ -2,25 +2,18 @@
  * What a dispatch type implies when the publisher leaves it open: the intent
  * a session needs for it, and which sessions (by passive/active mode) get it.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
-
-const GUILDS = 1 << 0;
-const GUILD_MEMBERS = 1 << 1;
-const GUILD_VOICE_STATES = 1 << 7;
-const GUILD_PRESENCES = 1 << 8;
-const GUILD_MESSAGES = 1 << 9;
-const GUILD_MESSAGE_REACTIONS = 1 << 10;
-const GUILD_MESSAGE_TYPING = 1 << 11;
 
 /** Intent bits a dispatch type needs (0: none). */
 export function defaultIntents(type: string): number {
-  if (type.startsWith('GUILD_MEMBER_')) return GUILD_MEMBERS;
-  if (type.startsWith('GUILD_') || type.startsWith('CHANNEL_') || type.startsWith('THREAD_')) return GUILDS;
-  if (type.startsWith('MESSAGE_REACTION_')) return GUILD_MESSAGE_REACTIONS;
-  if (type.startsWith('MESSAGE_')) return GUILD_MESSAGES;
-  if (type === 'TYPING_START') return GUILD_MESSAGE_TYPING;
-  if (type === 'PRESENCE_UPDATE') return GUILD_PRESENCES;
-  if (type === 'VOICE_STATE_UPDATE') return GUILD_VOICE_STATES;
+  if (type.startsWith('GUILD_MEMBER_')) return GatewayIntentBits.GuildMembers;
+  if (type.startsWith('GUILD_') || type.startsWith('CHANNEL_') || type.startsWith('THREAD_')) return GatewayIntentBits.Guilds;
+  if (type.startsWith('MESSAGE_REACTION_')) return GatewayIntentBits.GuildMessageReactions;
+  if (type.startsWith('MESSAGE_')) return GatewayIntentBits.GuildMessages;
+  if (type === 'TYPING_START') return GatewayIntentBits.GuildMessageTyping;
+  if (type === 'PRESENCE_UPDATE') return GatewayIntentBits.GuildPresences;
+  if (type === 'VOICE_STATE_UPDATE') return GatewayIntentBits.GuildVoiceStates;
   return 0;
 }
 

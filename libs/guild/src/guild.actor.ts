@@ -5,6 +5,7 @@
  * bounded replay log; every stream item goes to the node-level outbox once
  * per gateway node that has sessions here, never once per session.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { defineBehaviour, type Behaviour, type Reply } from '@chat/actor';
 import { guildV1 } from '@chat/proto';
 import { accessOf, loadGuildData, permissionsOf } from './guild-state';
@@ -63,7 +64,7 @@ function broadcastPresence(state: GuildState, deps: GuildActorDeps, userId: stri
     type: 'PRESENCE_UPDATE',
     payloadJson: payload,
     redactedPayloadJson: Buffer.alloc(0),
-    filter: { intents: 1 << 8, audience: guildV1.Audience.ACTIVE, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [] },
+    filter: { intents: GatewayIntentBits.GuildPresences, audience: guildV1.Audience.ACTIVE, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [] },
   };
   emit(state, deps, nodesOf(state), { $case: 'dispatch', dispatch });
 }

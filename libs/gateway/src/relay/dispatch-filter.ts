@@ -4,8 +4,8 @@
  * attach sequence), and whether the session needs the redacted payload
  * (no MESSAGE_CONTENT intent, not the author, not mentioned).
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
-import { Intents } from './local-sessions';
 
 /** What the filter knows about one attached session. */
 export interface FilterSubject {
@@ -48,7 +48,7 @@ export function selectPayload(dispatch: guildV1.Dispatch, sequence: bigint, subj
         if (passive && !filter.mentionEveryone && !mentions(filter, subject)) return undefined;
     }
   }
-  if ((subject.intents & Intents.MESSAGE_CONTENT) !== 0) return 'full';
+  if ((subject.intents & GatewayIntentBits.MessageContent) !== 0) return 'full';
   if (!isMessageEvent(dispatch.type)) return 'full';
   if (filter?.authorId === subject.userId) return 'full';
   if (filter && mentions(filter, subject)) return 'full';

@@ -1,7 +1,8 @@
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
 import { describe, expect, it } from 'vitest';
 import { GuildRelay } from './guild-relay';
-import { encodeDispatchFrame, Intents, type DispatchFrame, type LocalSession } from './local-sessions';
+import { encodeDispatchFrame, type DispatchFrame, type LocalSession } from './local-sessions';
 
 const GUILD = '100000000000000001';
 const GENERAL = '300000000000000001';
@@ -26,7 +27,7 @@ function messageItem(sequence: number, channelId: string, extra: Partial<guildV1
   const payload = { id: `5000${sequence}`, channel_id: channelId, content: 'secret plans', embeds: [{ title: 'x' }], author: { id: '1' } };
   return {
     sequence: String(sequence),
-    item: { $case: 'dispatch', dispatch: { type: 'MESSAGE_CREATE', payloadJson: Buffer.from(JSON.stringify(payload)), redactedPayloadJson: Buffer.alloc(0), filter: filter({ channelId, intents: Intents.GUILD_MESSAGES, authorId: '1', ...extra }) } },
+    item: { $case: 'dispatch', dispatch: { type: 'MESSAGE_CREATE', payloadJson: Buffer.from(JSON.stringify(payload)), redactedPayloadJson: Buffer.alloc(0), filter: filter({ channelId, intents: GatewayIntentBits.GuildMessages, authorId: '1', ...extra }) } },
   };
 }
 
@@ -34,7 +35,7 @@ function newRelay() {
   return new GuildRelay(GUILD, 'guild-a', { memberRemoved: () => undefined, guildMoved: () => undefined, sessionMoved: () => false });
 }
 
-const ALL_MSG = Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT;
+const ALL_MSG = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
 
 describe('GuildRelay', () => {
   it('serialises a dispatch once and hands the same frame to every matching session', () => {
@@ -84,10 +85,10 @@ describe('GuildRelay', () => {
 
   it('requires the intent, and blanks content without MESSAGE_CONTENT unless author or mentioned', () => {
     const relay = newRelay();
-    const noMessages = session('a', '2001', Intents.GUILDS);
-    const noContent = session('b', '2002', Intents.GUILDS | Intents.GUILD_MESSAGES);
-    const mentioned = session('c', '2003', Intents.GUILDS | Intents.GUILD_MESSAGES);
-    const author = session('d', '1', Intents.GUILD_MESSAGES);
+    const noMessages = session('a', '2001', GatewayIntentBits.Guilds);
+    const noContent = session('b', '2002', GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages);
+    const mentioned = session('c', '2003', GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages);
+    const author = session('d', '1', GatewayIntentBits.GuildMessages);
     for (const s of [noMessages, noContent, mentioned, author]) relay.add(s, attachment(guildV1.SessionMode.ACTIVE, [GENERAL]));
     relay.handle(messageItem(11, GENERAL, { mentionedUserIds: ['2003'] }));
     expect(noMessages.frames).toHaveLength(0);
@@ -106,7 +107,7 @@ describe('GuildRelay', () => {
     relay.add(active, attachment(guildV1.SessionMode.ACTIVE, [GENERAL]));
     relay.handle(messageItem(11, GENERAL));
     relay.handle(messageItem(12, GENERAL, { mentionedRoleIds: [MODS] }));
-    relay.handle({ sequence: '13', item: { $case: 'dispatch', dispatch: { type: 'CHANNEL_UPDATE', payloadJson: Buffer.from('{}'), redactedPayloadJson: Buffer.alloc(0), filter: filter({ audience: guildV1.Audience.ALL, intents: Intents.GUILDS }) } } });
+    relay.handle({ sequence: '13', item: { $case: 'dispatch', dispatch: { type: 'CHANNEL_UPDATE', payloadJson: Buffer.from('{}'), redactedPayloadJson: Buffer.alloc(0), filter: filter({ audience: guildV1.Audience.ALL, intents: GatewayIntentBits.Guilds }) } } });
     relay.handle({ sequence: '14', item: { $case: 'dispatch', dispatch: { type: 'PASSIVE_UPDATE_V1', payloadJson: Buffer.from('{}'), redactedPayloadJson: Buffer.alloc(0), filter: filter({ audience: guildV1.Audience.PASSIVE }) } } });
     expect(passive.frames.map((f) => f.type)).toEqual(['MESSAGE_CREATE', 'CHANNEL_UPDATE', 'PASSIVE_UPDATE_V1']);
     expect(active.frames.map((f) => f.type)).toEqual(['MESSAGE_CREATE', 'MESSAGE_CREATE', 'CHANNEL_UPDATE']);

@@ -27,28 +27,6 @@
  *   must not change after `register`.
  */
 
-/** Gateway intents used by the relay's filter (Discord's values). */
-export const Intents = {
-  /** GUILDS: guild, channel, role and thread lifecycle events. */
-  GUILDS: 1 << 0,
-  /** GUILD_MEMBERS (privileged): member add/update/remove. */
-  GUILD_MEMBERS: 1 << 1,
-  /** GUILD_VOICE_STATES: VOICE_STATE_UPDATE. */
-  GUILD_VOICE_STATES: 1 << 7,
-  /** GUILD_PRESENCES (privileged): PRESENCE_UPDATE. */
-  GUILD_PRESENCES: 1 << 8,
-  /** GUILD_MESSAGES: MESSAGE_CREATE/UPDATE/DELETE in guild channels. */
-  GUILD_MESSAGES: 1 << 9,
-  /** GUILD_MESSAGE_REACTIONS: MESSAGE_REACTION_*. */
-  GUILD_MESSAGE_REACTIONS: 1 << 10,
-  /** GUILD_MESSAGE_TYPING: TYPING_START in guild channels. */
-  GUILD_MESSAGE_TYPING: 1 << 11,
-  /** DIRECT_MESSAGES: messages in DM channels. */
-  DIRECT_MESSAGES: 1 << 12,
-  /** MESSAGE_CONTENT (privileged): content, embeds, attachments, components. */
-  MESSAGE_CONTENT: 1 << 15,
-} as const;
-
 /**
  * One pre-serialised Discord dispatch (op 0). `body` is the UTF-8 bytes of
  * `"t":"<type>","d":<payload>` WITHOUT the surrounding braces and without

@@ -1,14 +1,15 @@
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import { GuildRelay } from './guild-relay';
-import { Intents, type DispatchFrame, type LocalSession } from './local-sessions';
+import { type DispatchFrame, type LocalSession } from './local-sessions';
 import { RelayMetrics, relayItem } from './relay-metrics';
 
 const GUILD = '100000000000000001';
 const GENERAL = '300000000000000001';
 const SECRET = '300000000000000002';
-const ALL_MSG = Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT;
+const ALL_MSG = GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent;
 
 function session(sessionId: string, userId: string): LocalSession & { frames: DispatchFrame[] } {
   const frames: DispatchFrame[] = [];
@@ -20,7 +21,7 @@ function attachment(): guildV1.GuildAttachment {
 }
 
 function message(sequence: number, channelId: string): guildV1.DispatchItem {
-  const filter: guildV1.DispatchFilter = { intents: Intents.GUILD_MESSAGES, audience: guildV1.Audience.ACTIVE, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [], channelId, authorId: '1' };
+  const filter: guildV1.DispatchFilter = { intents: GatewayIntentBits.GuildMessages, audience: guildV1.Audience.ACTIVE, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [], channelId, authorId: '1' };
   const payload = Buffer.from(JSON.stringify({ id: `5000${sequence}`, channel_id: channelId, content: 'hi', author: { id: '1' } }));
   return { sequence: String(sequence), item: { $case: 'dispatch', dispatch: { type: 'MESSAGE_CREATE', payloadJson: payload, redactedPayloadJson: Buffer.alloc(0), filter } } };
 }

@@ -1,8 +1,9 @@
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
 import { recordSpansInMemory, withSpan, traceparentOf, type SpanRecorder } from '@chat/observability';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GuildRelay } from './guild-relay';
-import { Intents, type DispatchFrame, type LocalSession } from './local-sessions';
+import { type DispatchFrame, type LocalSession } from './local-sessions';
 import { RELAY_DELIVER_SPAN } from './relay-tracing';
 
 const GUILD = '100000000000000001';
@@ -10,11 +11,11 @@ const GENERAL = '300000000000000001';
 
 function session(sessionId: string): LocalSession & { frames: DispatchFrame[] } {
   const frames: DispatchFrame[] = [];
-  return { sessionId, userId: `2000000000000${sessionId.length}${sessionId}`, intents: Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT, allowPassive: true, largeThreshold: 0, frames, deliver: (f) => frames.push(f), guildRemoved: () => undefined };
+  return { sessionId, userId: `2000000000000${sessionId.length}${sessionId}`, intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent, allowPassive: true, largeThreshold: 0, frames, deliver: (f) => frames.push(f), guildRemoved: () => undefined };
 }
 
 function item(sequence: number, traceparent: string | undefined, channelId = GENERAL): guildV1.DispatchItem {
-  const filter = { intents: Intents.GUILD_MESSAGES, audience: guildV1.Audience.ACTIVE, channelId, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [] };
+  const filter = { intents: GatewayIntentBits.GuildMessages, audience: guildV1.Audience.ACTIVE, channelId, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [] };
   const payload = Buffer.from(JSON.stringify({ id: `5000${sequence}`, channel_id: channelId, content: 'hi', author: { id: '1' } }));
   return { sequence: String(sequence), item: { $case: 'dispatch', dispatch: { type: 'MESSAGE_CREATE', payloadJson: payload, redactedPayloadJson: Buffer.alloc(0), filter, ...(traceparent ? { traceparent } : {}) } } };
 }

@@ -4,6 +4,7 @@
  * guild service only here, to test the contract between the two sides.
  */
 // eslint-disable-next-line @nx/enforce-module-boundaries -- test of the guild↔gateway stream contract needs a real guild node
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { GuildNode, guildServiceHandlers } from '@chat/guild';
 import { GuildRouter } from '@chat/guild-client';
 import { guildV1 } from '@chat/proto';
@@ -12,7 +13,7 @@ import { GrpcServer } from '@chat/rpc';
 import { openStore, type Store } from '@chat/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayRelay } from './gateway-relay';
-import { Intents, type DispatchFrame, type LocalSession } from './local-sessions';
+import { type DispatchFrame, type LocalSession } from './local-sessions';
 
 const GUILD = '100000000000000001';
 const OWNER = '200000000000000001';
@@ -104,10 +105,10 @@ describe('guild node → GatewayRelay → local sessions (loopback gRPC)', () =>
     const relay = new GatewayRelay({ nodeId: 'gw-1', guilds: router, timeoutMs: 2000 });
     cleanups.push(() => relay.close());
 
-    const owner = fakeSession('owner', OWNER, Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT);
-    const owner2 = fakeSession('owner-2', OWNER, Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT);
-    const alice = fakeSession('alice', ALICE, Intents.GUILDS | Intents.GUILD_MESSAGES);
-    const bob = fakeSession('bob', BOB, Intents.GUILDS);
+    const owner = fakeSession('owner', OWNER, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent);
+    const owner2 = fakeSession('owner-2', OWNER, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent);
+    const alice = fakeSession('alice', ALICE, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages);
+    const bob = fakeSession('bob', BOB, GatewayIntentBits.Guilds);
     for (const s of [owner, owner2, alice, bob]) {
       relay.register(s);
       const result = await relay.attachGuilds(s.sessionId, [GUILD]);
@@ -132,7 +133,7 @@ describe('guild node → GatewayRelay → local sessions (loopback gRPC)', () =>
     expect(bob.frames).toHaveLength(0);
 
     // Sessions that attach or go away together cost one AttachSessions / DetachSessions call to the guild node.
-    const burst = Array.from({ length: 5 }, (_, i) => fakeSession(`burst-${i}`, ALICE, Intents.GUILDS));
+    const burst = Array.from({ length: 5 }, (_, i) => fakeSession(`burst-${i}`, ALICE, GatewayIntentBits.Guilds));
     const batchesBefore = relay.attaches.stats.batchCalls;
     for (const s of burst) relay.register(s);
     const results = await Promise.all(burst.map((s) => relay.attachGuilds(s.sessionId, [GUILD])));
@@ -153,7 +154,7 @@ describe('guild node → GatewayRelay → local sessions (loopback gRPC)', () =>
     cleanups.push(() => router.close());
     const relay = new GatewayRelay({ nodeId: 'gw-1', guilds: router, timeoutMs: 2000, retryMs: 20 });
     cleanups.push(() => relay.close());
-    const owner = fakeSession('owner', OWNER, Intents.GUILDS | Intents.GUILD_MESSAGES | Intents.MESSAGE_CONTENT);
+    const owner = fakeSession('owner', OWNER, GatewayIntentBits.Guilds | GatewayIntentBits.GuildMessages | GatewayIntentBits.MessageContent);
     relay.register(owner);
     await relay.attachGuilds('owner', [GUILD]);
 

@@ -5,7 +5,7 @@
  * need GUILD_PRESENCES and are left out without it. Discord answers a refused
  * request with nothing at all (no chunk, no close), and so does this.
  */
-import { Intent } from '../ws/gateway-codes';
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import type { MemberRequest } from './session.messages';
 
 /** What the rules look at: the session's guilds (in its shard) and IDENTIFY's intents. */
@@ -18,7 +18,7 @@ export interface MemberRequester {
 export function admitMemberRequest(request: MemberRequest, session: MemberRequester): MemberRequest | undefined {
   if (!session.guildIds.has(request.guildId)) return undefined;
   const wholeList = request.query === '' && request.userIds.length === 0;
-  if (wholeList && (session.intents & Intent.GUILD_MEMBERS) === 0) return undefined;
-  if (request.presences && (session.intents & Intent.GUILD_PRESENCES) === 0) return { ...request, presences: false };
+  if (wholeList && (session.intents & GatewayIntentBits.GuildMembers) === 0) return undefined;
+  if (request.presences && (session.intents & GatewayIntentBits.GuildPresences) === 0) return { ...request, presences: false };
   return request;
 }

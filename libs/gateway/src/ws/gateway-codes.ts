@@ -1,7 +1,9 @@
 /**
- * Discord gateway v10 numbers: opcodes, close codes and intent bits, as
- * Discord's developer documentation lists them.
+ * Discord gateway v10 numbers: opcodes and close codes, as Discord's
+ * developer documentation lists them. Intent bits are discord-api-types'
+ * GatewayIntentBits.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 
 /** Gateway opcodes (the `op` of every frame). */
 export const Op = {
@@ -43,36 +45,13 @@ export const CloseCode = {
 /** A gateway close code value. */
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 
-/** Gateway intent bits. */
-export const Intent = {
-  GUILDS: 1 << 0,
-  GUILD_MEMBERS: 1 << 1,
-  GUILD_MODERATION: 1 << 2,
-  GUILD_EXPRESSIONS: 1 << 3,
-  GUILD_INTEGRATIONS: 1 << 4,
-  GUILD_WEBHOOKS: 1 << 5,
-  GUILD_INVITES: 1 << 6,
-  GUILD_VOICE_STATES: 1 << 7,
-  GUILD_PRESENCES: 1 << 8,
-  GUILD_MESSAGES: 1 << 9,
-  GUILD_MESSAGE_REACTIONS: 1 << 10,
-  GUILD_MESSAGE_TYPING: 1 << 11,
-  DIRECT_MESSAGES: 1 << 12,
-  DIRECT_MESSAGE_REACTIONS: 1 << 13,
-  DIRECT_MESSAGE_TYPING: 1 << 14,
-  MESSAGE_CONTENT: 1 << 15,
-  GUILD_SCHEDULED_EVENTS: 1 << 16,
-  AUTO_MODERATION_CONFIGURATION: 1 << 20,
-  AUTO_MODERATION_EXECUTION: 1 << 21,
-  GUILD_MESSAGE_POLLS: 1 << 24,
-  DIRECT_MESSAGE_POLLS: 1 << 25,
-} as const;
-
-/** Every intent bit Discord defines; a bit outside this mask is an invalid intent (4013). */
-export const ALL_INTENTS = Object.values(Intent).reduce((mask, bit) => mask | bit, 0);
+/** Every intent bit Discord defines (discord-api-types' GatewayIntentBits); a bit outside this mask is an invalid intent (4013). */
+export const ALL_INTENTS = Object.values(GatewayIntentBits)
+  .filter((bit): bit is GatewayIntentBits => typeof bit === 'number')
+  .reduce<number>((mask, bit) => mask | bit, 0);
 
 /** Intents a bot must be allowed to use (4014 otherwise). */
-export const PRIVILEGED_INTENTS = Intent.GUILD_MEMBERS | Intent.GUILD_PRESENCES | Intent.MESSAGE_CONTENT;
+export const PRIVILEGED_INTENTS = GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent;
 
 /** Application flags that allow a privileged intent (full or limited). */
 export const ApplicationFlag = {

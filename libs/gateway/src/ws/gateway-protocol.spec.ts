@@ -1,5 +1,6 @@
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApplicationFlag, CloseCode, Intent, Op } from './gateway-codes';
+import { ApplicationFlag, CloseCode, Op } from './gateway-codes';
 import { seed, startHarness, type Harness } from './gateway-test-harness';
 
 let harness: Harness | undefined;
@@ -86,13 +87,13 @@ describe('gateway protocol', () => {
 
   it('refuses privileged intents with 4014 when the application lacks the flags, and allows them with the flags', async () => {
     const strict = await start({ privilegedIntents: 'application-flags' });
-    expect(await doClose(await strict.connect(), (c) => c.identify(seed.botToken, { intents: Intent.MESSAGE_CONTENT | Intent.GUILDS }))).toBe(CloseCode.DISALLOWED_INTENTS);
+    expect(await doClose(await strict.connect(), (c) => c.identify(seed.botToken, { intents: GatewayIntentBits.MessageContent | GatewayIntentBits.Guilds }))).toBe(CloseCode.DISALLOWED_INTENTS);
     await strict.close();
     harness = undefined;
     const flagged = await start({ privilegedIntents: 'application-flags' }, ApplicationFlag.GATEWAY_MESSAGE_CONTENT);
     const c = await flagged.connect();
     await c.next();
-    c.identify(seed.botToken, { intents: Intent.MESSAGE_CONTENT | Intent.GUILDS });
+    c.identify(seed.botToken, { intents: GatewayIntentBits.MessageContent | GatewayIntentBits.Guilds });
     expect((await c.nextOf(Op.DISPATCH, 'READY')).d.user.id).toBe(seed.botId);
   });
 
@@ -100,7 +101,7 @@ describe('gateway protocol', () => {
     const h = await start();
     const c = await h.connect();
     await c.next();
-    c.identify(seed.botToken, { intents: Intent.GUILD_MEMBERS | Intent.GUILD_PRESENCES | Intent.MESSAGE_CONTENT });
+    c.identify(seed.botToken, { intents: GatewayIntentBits.GuildMembers | GatewayIntentBits.GuildPresences | GatewayIntentBits.MessageContent });
     expect((await c.nextOf(Op.DISPATCH, 'READY')).t).toBe('READY');
   });
 

@@ -1,8 +1,9 @@
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inflateSync, createInflate, constants as zc } from 'node:zlib';
 import { createDispatchFrame } from '../relay/local-sessions';
 import { gatewayServiceHandlers } from './gateway-service.handlers';
-import { CloseCode, Intent, Op } from './gateway-codes';
+import { CloseCode, Op } from './gateway-codes';
 import { seed, startHarness, ZLIB_SUFFIX, type Harness, type TestClient } from './gateway-test-harness';
 
 let harness: Harness | undefined;
@@ -163,7 +164,7 @@ describe('gateway sessions', () => {
   it('answers REQUEST_GUILD_MEMBERS with GUILD_MEMBERS_CHUNK, nonce and not_found', async () => {
     const h = await start();
     const c = await h.connect();
-    await ready(c, seed.botToken, { intents: Intent.GUILDS | Intent.GUILD_MEMBERS });
+    await ready(c, seed.botToken, { intents: GatewayIntentBits.Guilds | GatewayIntentBits.GuildMembers });
     c.send({ op: Op.REQUEST_GUILD_MEMBERS, d: { guild_id: seed.guildId, query: '', limit: 0, nonce: 'n1' } });
     const all = await c.nextOf(Op.DISPATCH, 'GUILD_MEMBERS_CHUNK');
     expect(all.d).toMatchObject({ guild_id: seed.guildId, chunk_index: 0, chunk_count: 1, nonce: 'n1' });
@@ -197,8 +198,8 @@ describe('gateway sessions', () => {
     // A user client that sends no intents gets every intent, DIRECT_MESSAGES included.
     const userSession = await ready(user, seed.userToken, { intents: undefined });
     const bot = await h.connect();
-    await ready(bot, seed.botToken, { intents: Intent.GUILDS });
-    const dm = { userIds: [seed.userId, seed.botId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"7"}'), excludeSessionIds: [], intents: Intent.DIRECT_MESSAGES };
+    await ready(bot, seed.botToken, { intents: GatewayIntentBits.Guilds });
+    const dm = { userIds: [seed.userId, seed.botId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"7"}'), excludeSessionIds: [], intents: GatewayIntentBits.DirectMessages };
     expect(await handlers.dispatchToUsers(dm, context)).toEqual({ deliveredSessions: 1 });
     expect(await user.next()).toMatchObject({ op: 0, t: 'MESSAGE_CREATE', s: 4, d: { id: '7' } });
     expect(await handlers.dispatchToUsers({ ...dm, excludeSessionIds: [userSession] }, context)).toEqual({ deliveredSessions: 0 });

@@ -3,9 +3,10 @@
  * authentication through the users port, intent and shard checks. Every
  * refusal is a GatewayCloseError with Discord's close code.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import type { StoredApplication, StoredUser, UserStore } from '@chat/store';
 import type { SessionPresence, ShardFilter } from '../relay/local-sessions';
-import { ALL_INTENTS, ApplicationFlag, CloseCode, Intent } from './gateway-codes';
+import { ALL_INTENTS, ApplicationFlag, CloseCode } from './gateway-codes';
 import { GatewayCloseError } from './errors';
 
 /** How privileged intents are granted to bots. */
@@ -82,9 +83,9 @@ function checkIntents(intents: number, kind: 'user' | 'bot', application: Stored
   const flags = application?.flags ?? 0;
   const allowed = (bit: number, full: number, limited: number): boolean => (intents & bit) === 0 || (flags & (full | limited)) !== 0;
   const ok =
-    allowed(Intent.GUILD_MEMBERS, ApplicationFlag.GATEWAY_GUILD_MEMBERS, ApplicationFlag.GATEWAY_GUILD_MEMBERS_LIMITED) &&
-    allowed(Intent.GUILD_PRESENCES, ApplicationFlag.GATEWAY_PRESENCE, ApplicationFlag.GATEWAY_PRESENCE_LIMITED) &&
-    allowed(Intent.MESSAGE_CONTENT, ApplicationFlag.GATEWAY_MESSAGE_CONTENT, ApplicationFlag.GATEWAY_MESSAGE_CONTENT_LIMITED);
+    allowed(GatewayIntentBits.GuildMembers, ApplicationFlag.GATEWAY_GUILD_MEMBERS, ApplicationFlag.GATEWAY_GUILD_MEMBERS_LIMITED) &&
+    allowed(GatewayIntentBits.GuildPresences, ApplicationFlag.GATEWAY_PRESENCE, ApplicationFlag.GATEWAY_PRESENCE_LIMITED) &&
+    allowed(GatewayIntentBits.MessageContent, ApplicationFlag.GATEWAY_MESSAGE_CONTENT, ApplicationFlag.GATEWAY_MESSAGE_CONTENT_LIMITED);
   if (!ok) throw new GatewayCloseError(CloseCode.DISALLOWED_INTENTS, 'Disallowed intent(s).');
 }
 

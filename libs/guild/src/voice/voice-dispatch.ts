@@ -4,13 +4,12 @@
  * lacks the intent, as Discord always tells the requester), and
  * VOICE_SERVER_UPDATE to one session only.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { guildV1 } from '@chat/proto';
 import type { voiceV1 } from '@chat/proto';
 import { emit, nodesOf, type GuildActorDeps, type GuildState } from '../guild-fanout';
 import { voiceStateJson, type VoiceStateRecord } from './voice-state';
 
-/** GUILD_VOICE_STATES (1 << 7). */
-export const GUILD_VOICE_STATES = 1 << 7;
 
 function filter(overrides: Partial<guildV1.DispatchFilter>): guildV1.DispatchFilter {
   return { intents: 0, audience: guildV1.Audience.ALL, mentionedUserIds: [], mentionedRoleIds: [], mentionEveryone: false, targetSessionIds: [], targetUserIds: [], ...overrides };
@@ -35,9 +34,9 @@ export function publishVoiceState(
 ): void {
   const sessionId = record?.sessionId ?? previous?.sessionId ?? '';
   const payload = voiceStateJson(state.data, userId, sessionId, record, previous);
-  emit(state, deps, nodesOf(state), dispatch('VOICE_STATE_UPDATE', payload, filter({ intents: GUILD_VOICE_STATES })));
+  emit(state, deps, nodesOf(state), dispatch('VOICE_STATE_UPDATE', payload, filter({ intents: GatewayIntentBits.GuildVoiceStates })));
   const notify = notifySessionId === undefined ? undefined : state.sessions.get(notifySessionId);
-  if (notify && (notify.intents & GUILD_VOICE_STATES) === 0) {
+  if (notify && (notify.intents & GatewayIntentBits.GuildVoiceStates) === 0) {
     emit(state, deps, [notify.nodeId], dispatch('VOICE_STATE_UPDATE', payload, filter({ targetSessionIds: [notify.sessionId] })));
   }
 }
