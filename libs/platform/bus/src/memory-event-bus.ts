@@ -266,15 +266,23 @@ export class MemoryEventBus implements EventBus {
     return true;
   }
 
-  /** Drops records every group has committed, in batches so the splice cost stays amortised. */
+  /**
+   * Drops records every group has committed, 64 at a time so the splice cost
+   * stays amortised. (Batches of 1024 per partition kept up to 16,384
+   * committed records of a topic alive, which a soak at 5 messages a second
+   * took 50 minutes to fill: it read as a leak.)
+   */
   private trim(log: TopicLog, p: number): void {
     const partition = log.partitions[p]!;
     let low = partition.end;
     for (const group of log.groups.values()) low = Math.min(low, group.committed[p]!);
-    if (low - partition.start >= 1024 || low === partition.end) partition.dropBefore(low);
+    if (low - partition.start >= TRIM_BATCH || low === partition.end) partition.dropBefore(low);
   }
 }
 
+
+/** Committed records dropped per splice. */
+const TRIM_BATCH = 64;
 
 /** FNV-1a over the key's UTF-16 code units: stable across processes, so one key always maps to one partition. */
 function partitionOf(key: string, count: number): number {
