@@ -7,8 +7,8 @@
  */
 import { decodeEnvelope, READ_STATES_TOPIC, type EventBus, type Subscription } from '@chat/bus';
 import { readstatesV1 } from '@chat/proto';
-import { RingView, StaticMembership, type Member } from '@chat/ring';
-import { NodeClients } from '@chat/rpc';
+import { StaticMembership, type Member } from '@chat/ring';
+import { RingClients } from '@chat/rpc';
 import { createDispatchFrame, type DispatchFrame } from './relay/local-sessions';
 import type { RestReadStates } from './rest';
 
@@ -45,9 +45,13 @@ export async function wireReadStates(options: {
   deliver: (userId: string, frame: DispatchFrame, exceptSessionId: string) => void;
   onError: (error: unknown, context: string) => void;
 }): Promise<ReadStatesWiring> {
-  const ring = new RingView(new StaticMembership(options.nodes));
-  const clients = new NodeClients(readstatesV1.ReadStateServiceService, (node) => ring.addressOf(node), (node) => new Error(`read-states node ${node} is not on the ring`), { defaultTimeoutMs: options.timeoutMs });
-  const clientFor = (userId: string) => clients.get(ring.owner(userId));
+  const ring = new RingClients({
+    definition: readstatesV1.ReadStateServiceService,
+    membership: new StaticMembership(options.nodes),
+    client: { defaultTimeoutMs: options.timeoutMs },
+    noNode: (what) => new Error(`no read-states node for ${what}: the ring is empty`),
+  });
+  const clientFor = (userId: string) => ring.clientFor(userId);
   let version = 0;
   const subscription: Subscription = await options.bus.subscribe(READ_STATES_TOPIC, `gateway-${options.gatewayNodeId}`, async (record) => {
     const event = decodeEnvelope(record.value).event;
@@ -79,7 +83,6 @@ export async function wireReadStates(options: {
     },
     async close() {
       await subscription.close().catch((error: unknown) => options.onError(error, 'read-states subscription close'));
-      clients.close();
       ring.close();
     },
   };

@@ -4,8 +4,8 @@
  * ring, one client (one HTTP/2 connection) per node, made on first use.
  */
 import { guildV1 } from '@chat/proto';
-import { createServiceClient, RemoteCallError, type ClientOptions, type ServiceClient } from '@chat/rpc';
-import { EmptyRingError, RingView, type Membership, type NodeId, type RingListener, type RingViewOptions } from '@chat/ring';
+import { RemoteCallError, RingClients, type ClientOptions, type ServiceClient } from '@chat/rpc';
+import type { Membership, NodeId, RingListener, RingViewOptions } from '@chat/ring';
 import { NoGuildNodeError } from './errors';
 
 /** A GuildService client for one guild node. */
@@ -25,57 +25,42 @@ export interface GuildRouterOptions {
 
 /** Routes GuildService calls by guild_id. */
 export class GuildRouter {
-  private readonly view: RingView;
-  private readonly clients = new Map<NodeId, GuildServiceClient>();
-  private readonly connect: (address: string, options: ClientOptions) => GuildServiceClient;
-  private readonly unsubscribe: () => void;
+  private readonly ring: RingClients<typeof guildV1.GuildServiceService>;
 
   constructor(private readonly options: GuildRouterOptions) {
-    this.view = new RingView(options.membership, options.ring);
-    this.connect = options.connect ?? ((address, clientOptions) => createServiceClient(guildV1.GuildServiceService, address, clientOptions));
-    this.unsubscribe = this.view.subscribe((change) => {
-      for (const node of change.left) {
-        this.clients.get(node)?.close();
-        this.clients.delete(node);
-      }
+    this.ring = new RingClients({
+      definition: guildV1.GuildServiceService,
+      membership: options.membership,
+      ...(options.ring ? { ring: options.ring } : {}),
+      ...(options.client ? { client: options.client } : {}),
+      ...(options.connect ? { connect: options.connect } : {}),
+      noNode: (guildId, cause) => new NoGuildNodeError(guildId, cause === undefined ? {} : { cause }),
     });
   }
 
   /** Starts the membership; resolves once the ring reflects it. */
   start(): Promise<void> {
-    return this.options.membership.start();
+    return this.ring.start();
   }
 
   /** The guild node owning `guildId`. @throws {NoGuildNodeError} */
   ownerOf(guildId: string): NodeId {
-    try {
-      return this.view.owner(guildId);
-    } catch (error) {
-      if (error instanceof EmptyRingError) throw new NoGuildNodeError(guildId, { cause: error });
-      throw error;
-    }
+    return this.ring.ownerOf(guildId);
   }
 
   /** Every guild node on the ring now. */
   nodes(): NodeId[] {
-    return this.options.membership.members().map((m) => m.id);
+    return this.ring.nodes();
   }
 
   /** The client of one guild node (re-made when its address changed). */
   clientForNode(node: NodeId): GuildServiceClient {
-    const address = this.view.addressOf(node);
-    if (address === undefined) throw new NoGuildNodeError(`(node ${node})`);
-    const existing = this.clients.get(node);
-    if (existing && existing.address === address) return existing;
-    existing?.close();
-    const client = this.connect(address, this.options.client ?? {});
-    this.clients.set(node, client);
-    return client;
+    return this.ring.clientForNode(node);
   }
 
   /** The client of the node owning `guildId`. */
   clientFor(guildId: string): GuildServiceClient {
-    return this.clientForNode(this.ownerOf(guildId));
+    return this.ring.clientFor(guildId);
   }
 
   /**
@@ -113,15 +98,12 @@ export class GuildRouter {
 
   /** Calls `listener` on every ring change. */
   subscribe(listener: RingListener): () => void {
-    return this.view.subscribe(listener);
+    return this.ring.subscribe(listener);
   }
 
   /** Closes every client and the ring view. */
   close(): void {
-    this.unsubscribe();
-    for (const client of this.clients.values()) client.close();
-    this.clients.clear();
-    this.view.close();
+    this.ring.close();
   }
 }
 

@@ -1,6 +1,6 @@
 import { messagesV1 } from '@chat/proto';
-import { createServiceClient, type CallOptions, type ClientOptions, type ServiceClient } from '@chat/rpc';
-import { EmptyRingError, RingView, type Membership, type NodeId, type RingViewOptions } from '@chat/ring';
+import { RingClients, type CallOptions, type ClientOptions, type ServiceClient } from '@chat/rpc';
+import type { Membership, NodeId, RingViewOptions } from '@chat/ring';
 import { NoDataServiceInstanceError } from './errors';
 
 /** A MessageService client for one instance. */
@@ -31,50 +31,37 @@ export interface MessagesRouterOptions {
  * channels they owned go to their new owners on the next call.
  */
 export class MessagesRouter {
-  private readonly view: RingView;
-  private readonly clients = new Map<NodeId, MessageServiceClient>();
-  private readonly unsubscribe: () => void;
-  private readonly connect: (address: string, options: ClientOptions) => MessageServiceClient;
+  private readonly ring: RingClients<Definition>;
 
-  constructor(private readonly options: MessagesRouterOptions) {
-    this.view = new RingView(options.membership, options.ring);
-    this.connect = options.connect ?? ((address, clientOptions) => createServiceClient(messagesV1.MessageServiceService, address, clientOptions));
-    this.unsubscribe = this.view.subscribe((change) => {
-      for (const node of change.left) this.drop(node);
+  constructor(options: MessagesRouterOptions) {
+    this.ring = new RingClients({
+      definition: messagesV1.MessageServiceService,
+      membership: options.membership,
+      ...(options.ring ? { ring: options.ring } : {}),
+      ...(options.client ? { client: options.client } : {}),
+      ...(options.connect ? { connect: options.connect } : {}),
+      noNode: (channelId, cause) => new NoDataServiceInstanceError(channelId, cause === undefined ? {} : { cause }),
     });
   }
 
   /** Starts the membership (joins the watch for etcd); resolves once the ring reflects it. */
   start(): Promise<void> {
-    return this.options.membership.start();
+    return this.ring.start();
   }
 
   /** The instance that owns `channelId`. @throws {NoDataServiceInstanceError} when the ring is empty. */
   ownerOf(channelId: string): NodeId {
-    try {
-      return this.view.owner(channelId);
-    } catch (error) {
-      if (error instanceof EmptyRingError) throw new NoDataServiceInstanceError(channelId, { cause: error });
-      throw error;
-    }
+    return this.ring.ownerOf(channelId);
   }
 
   /** The client of the instance that owns `channelId` (made on first use, re-made if its address changed). */
   clientFor(channelId: string): MessageServiceClient {
-    const owner = this.ownerOf(channelId);
-    const address = this.view.addressOf(owner);
-    if (address === undefined) throw new NoDataServiceInstanceError(channelId);
-    const existing = this.clients.get(owner);
-    if (existing && existing.address === address) return existing;
-    existing?.close();
-    const client = this.connect(address, this.options.client ?? {});
-    this.clients.set(owner, client);
-    return client;
+    return this.ring.clientFor(channelId);
   }
 
   /** Instances with an open client now. */
   connectedInstances(): NodeId[] {
-    return [...this.clients.keys()].sort();
+    return this.ring.connectedNodes();
   }
 
   createMessage(request: RequestOf<'createMessage'>, options?: CallOptions): Promise<ResponseOf<'createMessage'>> {
@@ -107,13 +94,6 @@ export class MessagesRouter {
 
   /** Closes every client and stops following the ring; the membership is the caller's to stop. */
   close(): void {
-    this.unsubscribe();
-    this.view.close();
-    for (const node of [...this.clients.keys()]) this.drop(node);
-  }
-
-  private drop(node: NodeId): void {
-    this.clients.get(node)?.close();
-    this.clients.delete(node);
+    this.ring.close();
   }
 }

@@ -19,3 +19,4 @@ export { RemoteCallError, UnsupportedMethodError } from './errors';
 export { notImplementedHandlers } from './not-implemented';
 export { grpcHealthProbe, type HealthProbe } from './health-probe';
 export { ringMembershipSchema, healthProbedMembership, type RingMembershipConfig } from './ring-membership';
+export { RingClients, type RingClientsOptions } from './ring-clients';
