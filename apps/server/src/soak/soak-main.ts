@@ -83,9 +83,11 @@ async function main(): Promise<number> {
           } else if (frame.t === 'READY') {
             // As Discord's client does: subscribe to the guild, so the session is active in a large guild (not passive).
             ws.send(JSON.stringify({ op: 37, d: { subscriptions: { [guildId]: { typing: true, activities: true } } } }));
+          } else if (frame.t === 'GUILD_CREATE' && frame.d.id === guildId) {
+            // Only from its GUILD_CREATE on does a session get the guild's messages (as on Discord): a message posted
+            // between READY and GUILD_CREATE is in the snapshot's past. Waiting for READY alone made small runs fail.
             ready();
-          }
-          else if (frame.t === 'MESSAGE_CREATE') received[i]!.add(frame.d.id as string);
+          } else if (frame.t === 'MESSAGE_CREATE') received[i]!.add(frame.d.id as string);
         });
         ws.on('close', () => closed.push(i));
         ws.on('error', fail);
