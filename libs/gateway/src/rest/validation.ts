@@ -12,10 +12,19 @@ export const snowflakeSchema = z.string().regex(/^\d{1,20}$/, 'Value is not snow
 /** A permission bitfield on the wire: a decimal string (numbers accepted and converted). */
 export const bitfieldSchema = z.union([z.string().regex(/^\d{1,20}$/), z.number().int().nonnegative()]).transform((value) => String(value));
 
-/** Parses `body` with `schema`; throws 50035 with every field error. */
+/**
+ * Parses `body` with `schema`; throws 50035 with every field error. A
+ * top-level field the schema does not know, sent with a value (not null,
+ * empty or false), is refused too rather than dropped: it is a Discord field
+ * this server does not support yet (components, poll, ...), and a client
+ * must not believe it took effect.
+ */
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body);
-  if (result.success) return result.data;
+  if (result.success) {
+    refuseUnsupportedFields(schema, body);
+    return result.data;
+  }
   const tree: ErrorTree = {};
   for (const issue of result.error.issues) {
     let node = tree;
@@ -28,6 +37,25 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.outp
     (node._errors ??= []).push(fieldError(issue, valueAt(body, issue.path)));
   }
   throw invalidFormBody(tree);
+}
+
+function refuseUnsupportedFields(schema: z.ZodType, body: unknown): void {
+  if (!(schema instanceof z.ZodObject) || body === null || typeof body !== 'object' || Array.isArray(body)) return;
+  const known = schema.shape as Record<string, unknown>;
+  const tree: ErrorTree = {};
+  for (const [field, value] of Object.entries(body)) {
+    if (Object.hasOwn(known, field) || !carriesValue(value)) continue;
+    tree[field] = { _errors: [{ code: 'BASE_TYPE_INVALID', message: 'This field is not supported by this server yet.' }] };
+  }
+  if (Object.keys(tree).length > 0) throw invalidFormBody(tree);
+}
+
+/** Whether a field's value asks for something: null, false, '' and empty lists or objects ask for nothing. */
+function carriesValue(value: unknown): boolean {
+  if (value === null || value === undefined || value === false || value === '') return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === 'object') return Object.keys(value).length > 0;
+  return true;
 }
 
 /** Checks a path parameter or query value is a snowflake; 50035 on the named field otherwise. */
