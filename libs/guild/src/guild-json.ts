@@ -15,6 +15,8 @@ export function userJson(user: StoredUser): Record<string, unknown> {
     avatar: user.avatar,
     bot: user.bot,
     public_flags: user.flags,
+    flags: user.flags,
+    primary_guild: null,
   };
 }
 
@@ -24,6 +26,7 @@ export function roleJson(role: StoredRole): Record<string, unknown> {
     id: role.id,
     name: role.name,
     color: role.color,
+    colors: { primary_color: role.color, secondary_color: null, tertiary_color: null },
     hoist: role.hoist,
     icon: null,
     unicode_emoji: null,
@@ -61,6 +64,7 @@ export function memberJson(member: StoredMember, user: StoredUser | undefined): 
     user: user ? userJson(user) : { id: member.userId },
     nick: member.nick,
     avatar: null,
+    banner: null,
     roles: member.roleIds,
     joined_at: member.joinedAt.toISOString(),
     premium_since: null,

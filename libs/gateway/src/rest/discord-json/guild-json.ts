@@ -37,6 +37,15 @@ export interface DiscordGuild {
   stickers: never[];
   premium_progress_bar_enabled: boolean;
   safety_alerts_channel_id: null;
+  home_header: null;
+  region: string;
+  widget_enabled: boolean;
+  widget_channel_id: null;
+  max_presences: null;
+  max_stage_video_channel_users: number;
+  max_video_channel_users: number;
+  nsfw: boolean;
+  incidents_data: null;
 }
 
 /** A guild with its roles. */
@@ -73,6 +82,16 @@ export function toDiscordGuild(guild: StoredGuild, roles: readonly StoredRole[])
     stickers: [],
     premium_progress_bar_enabled: false,
     safety_alerts_channel_id: null,
+    // Discord features this server does not have, answered as Discord answers a guild without them.
+    home_header: null,
+    region: 'deprecated',
+    widget_enabled: false,
+    widget_channel_id: null,
+    max_presences: null,
+    max_stage_video_channel_users: 0,
+    max_video_channel_users: 25,
+    nsfw: false,
+    incidents_data: null,
   };
 }
 

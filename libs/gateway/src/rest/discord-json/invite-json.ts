@@ -6,7 +6,21 @@ import { toDiscordUser, type DiscordUser } from './user-json';
 export interface DiscordInvite {
   type: 0;
   code: string;
-  guild: { id: string; name: string; icon: string | null; splash: null; banner: null; description: string | null; features: string[]; verification_level: number; nsfw_level: number };
+  guild_id: string;
+  guild: {
+    id: string;
+    name: string;
+    icon: string | null;
+    splash: null;
+    banner: null;
+    description: string | null;
+    features: string[];
+    verification_level: number;
+    vanity_url_code: null;
+    nsfw_level: number;
+    nsfw: boolean;
+    premium_subscription_count: number;
+  };
   channel: { id: string; name: string | null; type: number };
   inviter?: DiscordUser;
   uses: number;
@@ -22,7 +36,21 @@ export function toDiscordInvite(invite: StoredInvite, guild: StoredGuild, channe
   const json: DiscordInvite = {
     type: 0,
     code: invite.code,
-    guild: { id: guild.id, name: guild.name, icon: guild.icon, splash: null, banner: null, description: guild.description, features: [...guild.features], verification_level: guild.verificationLevel, nsfw_level: 0 },
+    guild_id: guild.id,
+    guild: {
+      id: guild.id,
+      name: guild.name,
+      icon: guild.icon,
+      splash: null,
+      banner: null,
+      description: guild.description,
+      features: [...guild.features],
+      verification_level: guild.verificationLevel,
+      vanity_url_code: null,
+      nsfw_level: 0,
+      nsfw: false,
+      premium_subscription_count: 0,
+    },
     channel: { id: channel.id, name: channel.name, type: channel.type },
     uses: invite.uses,
     max_uses: invite.maxUses,

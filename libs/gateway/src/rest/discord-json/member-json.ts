@@ -7,6 +7,7 @@ export interface DiscordMember {
   user?: DiscordUser;
   nick: string | null;
   avatar: null;
+  banner: null;
   roles: string[];
   joined_at: string;
   premium_since: null;
@@ -22,6 +23,7 @@ export function toDiscordMember(member: StoredMember, user?: StoredUser): Discor
   const json: DiscordMember = {
     nick: member.nick,
     avatar: null,
+    banner: null,
     roles: [...member.roleIds],
     joined_at: member.joinedAt.toISOString(),
     premium_since: null,

@@ -51,7 +51,8 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
     mentions: parts.mentions.map(toDiscordUser),
     mention_roles: [...message.mentionRoleIds],
     attachments: parseArray(message.attachmentsJson),
-    embeds: parseArray(message.embedsJson),
+    // Discord gives every embed a type; one a client sent without it is "rich".
+    embeds: parseArray(message.embedsJson).map((embed) => (embed !== null && typeof embed === 'object' ? { type: 'rich', ...(embed as object) } : embed)),
     pinned: message.pinned,
     flags: message.flags,
     components: [],

@@ -6,6 +6,8 @@ export interface DiscordRole {
   id: string;
   name: string;
   color: number;
+  /** Discord's role colours: `color` as primary, no gradient. */
+  colors: { primary_color: number; secondary_color: null; tertiary_color: null };
   hoist: boolean;
   icon: null;
   unicode_emoji: null;
@@ -23,6 +25,7 @@ export function toDiscordRole(role: StoredRole, botId?: string): DiscordRole {
     id: role.id,
     name: role.name,
     color: role.color,
+    colors: { primary_color: role.color, secondary_color: null, tertiary_color: null },
     hoist: role.hoist,
     icon: null,
     unicode_emoji: null,

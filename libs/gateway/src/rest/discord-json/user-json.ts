@@ -10,11 +10,13 @@ export interface DiscordUser {
   avatar: string | null;
   bot?: boolean;
   public_flags: number;
+  flags: number;
+  /** The guild tag a user shows; this server has none. */
+  primary_guild: null;
 }
 
 /** The current user (GET /users/@me): the public object plus account fields. */
 export interface DiscordCurrentUser extends DiscordUser {
-  flags: number;
   email: string | null;
   verified: boolean;
   mfa_enabled: boolean;
@@ -30,6 +32,8 @@ export function toDiscordUser(user: StoredUser): DiscordUser {
     global_name: user.globalName,
     avatar: user.avatar,
     public_flags: user.flags,
+    flags: user.flags,
+    primary_guild: null,
   };
   if (user.bot) json.bot = true;
   return json;
@@ -37,5 +41,5 @@ export function toDiscordUser(user: StoredUser): DiscordUser {
 
 /** The user as they see themselves. */
 export function toDiscordCurrentUser(user: StoredUser): DiscordCurrentUser {
-  return { ...toDiscordUser(user), flags: user.flags, email: user.email, verified: user.email !== null, mfa_enabled: false, locale: 'en-US' };
+  return { ...toDiscordUser(user), email: user.email, verified: user.email !== null, mfa_enabled: false, locale: 'en-US' };
 }

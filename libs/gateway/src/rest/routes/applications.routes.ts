@@ -24,6 +24,18 @@ function toDiscordApplication(application: StoredApplication, owner: StoredUser,
     owner: toDiscordUser(owner),
     verify_key: '',
     flags: application.flags,
+    // Discord's fields for what this server has no notion of yet (OAuth2 redirects, interactions, teams): their empty values.
+    type: null,
+    flags_new: String(application.flags),
+    redirect_uris: [],
+    interactions_endpoint_url: null,
+    role_connections_verification_url: null,
+    approximate_guild_count: 0,
+    approximate_user_install_count: 0,
+    approximate_user_authorization_count: 0,
+    explicit_content_filter: 0,
+    team: null,
+    eligible_oauth2_scopes: ['bot'],
     ...(bot ? { bot: toDiscordUser(bot) } : {}),
   };
 }

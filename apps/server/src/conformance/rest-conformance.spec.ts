@@ -1,0 +1,207 @@
+/**
+ * The REST API against Discord's published OpenAPI description: every
+ * operation the API implements is called through real HTTP on the whole
+ * server (one process, SQLite in memory), and its status and body must be
+ * what the spec documents for that operation (Ajv, JSON Schema 2020-12).
+ * Fields a client sends and the server accepts must come back in the answer,
+ * and a Discord field the server does not support yet must be refused with
+ * 50035 naming it, never dropped. A route added without a case here fails
+ * the coverage check.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunningServer } from '@chat/modules';
+import { restRouteTable } from '@chat/gateway';
+import { DiscordResponseSchemas } from './discord-response-schemas';
+import { startInProcessServer } from '../testing/in-process-server';
+import { implementedOperations } from '../testing/spec-operations';
+
+interface World {
+  alice: string;
+  bob: string;
+  bobId: string;
+  bot: string;
+  botId: string;
+  appId: string;
+  guild: string;
+  channel: string;
+  message: string;
+  role: string;
+  code: string;
+  extraChannel: string;
+  bulk: string[];
+}
+
+/** One call: the operation (spec method and path), who calls, the path filled in, the body, and the fields that must come back. */
+interface Case {
+  readonly method: string;
+  readonly path: string;
+  readonly token: (w: World) => string | undefined;
+  readonly url: (w: World) => string;
+  readonly body?: (w: World) => unknown;
+  /** Fields of the body that the answer must carry with the same value. */
+  readonly echo?: readonly string[];
+  /** Runs after the call (to remember an id the later cases need). */
+  readonly then?: (w: World, body: any) => void;
+}
+
+const CASES: Case[] = [
+  { method: 'GET', path: '/gateway', token: () => undefined, url: () => '/gateway' },
+  { method: 'GET', path: '/gateway/bot', token: (w) => w.bot, url: () => '/gateway/bot' },
+  { method: 'GET', path: '/users/@me', token: (w) => w.alice, url: () => '/users/@me' },
+  { method: 'PATCH', path: '/users/@me', token: (w) => w.alice, url: () => '/users/@me', body: () => ({ global_name: 'Alice A.' }), echo: ['global_name'] },
+  { method: 'GET', path: '/users/{user_id}', token: (w) => w.alice, url: (w) => `/users/${w.bobId}` },
+  { method: 'GET', path: '/users/@me/guilds', token: (w) => w.alice, url: () => '/users/@me/guilds' },
+  { method: 'POST', path: '/users/@me/channels', token: (w) => w.alice, url: () => '/users/@me/channels', body: (w) => ({ recipient_id: w.bobId }) },
+  { method: 'GET', path: '/applications/{application_id}', token: (w) => w.alice, url: (w) => `/applications/${w.appId}` },
+  { method: 'GET', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}` },
+  { method: 'PATCH', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}`, body: () => ({ name: 'Conformance', description: 'checked against the spec' }), echo: ['name', 'description'] },
+  { method: 'GET', path: '/guilds/{guild_id}/channels', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/channels` },
+  {
+    method: 'POST',
+    path: '/guilds/{guild_id}/channels',
+    token: (w) => w.alice,
+    url: (w) => `/guilds/${w.guild}/channels`,
+    body: () => ({ name: 'second', type: 0, topic: 'the second one', nsfw: true, rate_limit_per_user: 5 }),
+    echo: ['name', 'type', 'topic', 'nsfw', 'rate_limit_per_user'],
+    then: (w, body) => void (w.extraChannel = body.id),
+  },
+  { method: 'GET', path: '/channels/{channel_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}` },
+  {
+    method: 'PATCH',
+    path: '/channels/{channel_id}',
+    token: (w) => w.alice,
+    url: (w) => `/channels/${w.channel}`,
+    body: () => ({ name: 'renamed', topic: 'a topic', nsfw: false, rate_limit_per_user: 0 }),
+    echo: ['name', 'topic', 'nsfw', 'rate_limit_per_user'],
+  },
+  { method: 'POST', path: '/channels/{channel_id}/invites', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/invites`, body: () => ({ max_age: 3600, max_uses: 5, temporary: false }), echo: ['max_age', 'max_uses', 'temporary'] },
+  { method: 'GET', path: '/invites/{code}', token: (w) => w.bob, url: (w) => `/invites/${w.code}` },
+  {
+    method: 'POST',
+    path: '/channels/{channel_id}/messages',
+    token: (w) => w.alice,
+    url: (w) => `/channels/${w.channel}/messages`,
+    body: () => ({ content: 'hello spec', tts: false, nonce: '1234', embeds: [{ title: 'A title', description: 'and a description' }] }),
+    echo: ['content', 'tts', 'nonce', 'embeds'],
+  },
+  { method: 'GET', path: '/channels/{channel_id}/messages', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages?limit=10` },
+  { method: 'GET', path: '/channels/{channel_id}/messages/{message_id}', token: (w) => w.bob, url: (w) => `/channels/${w.channel}/messages/${w.message}` },
+  { method: 'PATCH', path: '/channels/{channel_id}/messages/{message_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/${w.message}`, body: () => ({ content: 'edited' }), echo: ['content'] },
+  { method: 'POST', path: '/channels/{channel_id}/typing', token: (w) => w.bob, url: (w) => `/channels/${w.channel}/typing` },
+  { method: 'POST', path: '/channels/{channel_id}/messages/bulk-delete', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/bulk-delete`, body: (w) => ({ messages: w.bulk }) },
+  { method: 'PUT', path: '/channels/{channel_id}/permissions/{overwrite_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/permissions/${w.bobId}`, body: () => ({ type: 1, allow: '1024', deny: '0' }) },
+  { method: 'DELETE', path: '/channels/{channel_id}/permissions/{overwrite_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/permissions/${w.bobId}` },
+  { method: 'GET', path: '/guilds/{guild_id}/roles', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/roles` },
+  {
+    method: 'POST',
+    path: '/guilds/{guild_id}/roles',
+    token: (w) => w.alice,
+    url: (w) => `/guilds/${w.guild}/roles`,
+    body: () => ({ name: 'mods', color: 255, hoist: true, mentionable: true, permissions: '1024' }),
+    echo: ['name', 'color', 'hoist', 'mentionable', 'permissions'],
+    then: (w, body) => void (w.role = body.id),
+  },
+  { method: 'PATCH', path: '/guilds/{guild_id}/roles/{role_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/roles/${w.role}`, body: () => ({ name: 'moderators' }), echo: ['name'] },
+  { method: 'GET', path: '/guilds/{guild_id}/members', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members?limit=10` },
+  { method: 'GET', path: '/guilds/{guild_id}/members/{user_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}` },
+  { method: 'PUT', path: '/guilds/{guild_id}/members/{user_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}`, body: () => ({ access_token: 'unused' }) },
+  { method: 'PATCH', path: '/guilds/{guild_id}/members/{user_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}`, body: () => ({ nick: 'bobby' }), echo: ['nick'] },
+  { method: 'PUT', path: '/guilds/{guild_id}/members/{user_id}/roles/{role_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}/roles/${w.role}` },
+  { method: 'DELETE', path: '/guilds/{guild_id}/members/{user_id}/roles/{role_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}/roles/${w.role}` },
+  { method: 'GET', path: '/guilds/{guild_id}/messages/search', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/messages/search?content=hello` },
+  { method: 'DELETE', path: '/guilds/{guild_id}/roles/{role_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/roles/${w.role}` },
+  { method: 'DELETE', path: '/channels/{channel_id}/messages/{message_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/${w.message}` },
+  { method: 'DELETE', path: '/channels/{channel_id}', token: (w) => w.alice, url: (w) => `/channels/${w.extraChannel}` },
+  { method: 'DELETE', path: '/guilds/{guild_id}/members/{user_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}` },
+  { method: 'DELETE', path: '/users/@me/guilds/{guild_id}', token: (w) => w.bot, url: (w) => `/users/@me/guilds/${w.guild}` },
+];
+
+let server: RunningServer;
+let api: string;
+const world = {} as World;
+const schemas = new DiscordResponseSchemas();
+
+async function call(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ status: number; body: any }> {
+  const response = await fetch(`${api}/v10${path}`, {
+    method,
+    headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: token } : {}) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === '' ? null : JSON.parse(text) };
+}
+
+async function ok(method: string, path: string, token: string | undefined, body?: unknown): Promise<any> {
+  const answer = await call(method, path, token, body);
+  if (answer.status >= 300) throw new Error(`${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+  return answer.body;
+}
+
+beforeAll(async () => {
+  server = await startInProcessServer({ CHAT_REST_RATE_LIMITS: 'off' });
+  api = server.endpoints.api!;
+  const register = (name: string) => ok('POST', '/auth/register', undefined, { username: name, password: 'correct horse battery', email: `${name}@example.com` });
+  const alice = await register('alice');
+  const bob = await register('bob');
+  world.alice = alice.token;
+  world.bob = bob.token;
+  world.bobId = bob.user_id;
+  world.appId = (await ok('POST', '/applications', world.alice, { name: 'conformance' })).id;
+  const bot = await ok('POST', `/applications/${world.appId}/bot`, world.alice);
+  world.bot = `Bot ${bot.token}`;
+  world.botId = bot.user.id;
+  world.guild = (await ok('POST', '/guilds', world.alice, { name: 'Spec' })).id;
+  world.channel = (await ok('GET', `/guilds/${world.guild}/channels`, world.alice))[0].id;
+  world.code = (await ok('POST', `/channels/${world.channel}/invites`, world.alice, {})).code;
+  await ok('POST', `/invites/${world.code}`, world.bob, {});
+  await ok('POST', `/oauth2/authorize?client_id=${world.appId}&scope=bot`, world.alice, { guild_id: world.guild, permissions: '0', authorize: true });
+  world.message = (await ok('POST', `/channels/${world.channel}/messages`, world.alice, { content: 'the message the cases read' })).id;
+  world.bulk = [
+    (await ok('POST', `/channels/${world.channel}/messages`, world.alice, { content: 'bulk one' })).id,
+    (await ok('POST', `/channels/${world.channel}/messages`, world.alice, { content: 'bulk two' })).id,
+  ];
+}, 60_000);
+
+afterAll(async () => {
+  await server?.shutdown('test');
+});
+
+describe("the REST API against Discord's OpenAPI description", () => {
+  it('has a case for every operation it implements', () => {
+    const implemented = implementedOperations(restRouteTable()).implemented.map((o) => `${o.method} ${o.path}`).sort();
+    expect(CASES.map((c) => `${c.method} ${c.path}`).sort()).toEqual(implemented);
+  });
+
+  it('refuses Discord fields it does not support yet with 50035 naming them, instead of dropping them', async () => {
+    const components = [{ type: 1, components: [{ type: 2, style: 1, label: 'Press', custom_id: 'press' }] }];
+    const poll = { question: { text: 'Which?' }, answers: [{ poll_media: { text: 'this' } }, { poll_media: { text: 'that' } }], duration: 1 };
+    const message = await call('POST', `/channels/${world.channel}/messages`, world.alice, { content: 'with extras', components, poll });
+    expect(message.status).toBe(400);
+    expect(message.body).toMatchObject({ code: 50035, errors: { components: { _errors: [{ code: 'BASE_TYPE_INVALID' }] }, poll: { _errors: [{ code: 'BASE_TYPE_INVALID' }] } } });
+    expect(schemas.check('POST', '/channels/{channel_id}/messages', message.status, message.body)).toEqual([]);
+    const timeout = await call('PATCH', `/guilds/${world.guild}/members/${world.botId}`, world.alice, { communication_disabled_until: new Date(Date.now() + 60_000).toISOString() });
+    expect(timeout.status).toBe(400);
+    expect(timeout.body).toMatchObject({ code: 50035, errors: { communication_disabled_until: { _errors: [{ code: 'BASE_TYPE_INVALID' }] } } });
+    // Nothing was written by the refused message.
+    const recent = await ok('GET', `/channels/${world.channel}/messages?limit=5`, world.alice);
+    expect(recent.some((m: { content: string }) => m.content === 'with extras')).toBe(false);
+    // Empty values ask for nothing and pass, as clients such as discord.js send them.
+    const plain = await call('POST', `/channels/${world.channel}/messages`, world.alice, { content: 'plain', components: [], sticker_ids: [], attachments: [] });
+    expect(plain.status, JSON.stringify(plain.body)).toBe(200);
+  });
+
+  it.each(CASES.map((c) => [`${c.method} ${c.path}`, c] as const))('%s answers a documented status and body', async (_name, c) => {
+    const sent = c.body?.(world);
+    const answer = await call(c.method, c.url(world), c.token(world), sent);
+    expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);
+    expect(schemas.check(c.method, c.path, answer.status, answer.body)).toEqual([]);
+    for (const field of c.echo ?? []) {
+      // What was sent comes back; the server may add to it (an embed's type), never leave out.
+      const value = (sent as Record<string, unknown>)[field];
+      if (value !== null && typeof value === 'object') expect({ field, value: answer.body?.[field] }).toMatchObject({ field, value });
+      else expect({ field, value: answer.body?.[field] }).toEqual({ field, value });
+    }
+    c.then?.(world, answer.body);
+  });
+
+});
