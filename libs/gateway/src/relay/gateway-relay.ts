@@ -389,10 +389,16 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
     void (async () => {
       let complete = true;
       try {
-        // The new owner may be a node that just came back, whose stream is still in its reopen backoff.
+        // The new owner may be a node that just came back, whose stream is still in its reopen backoff, and which
+        // this node's own ring may take in a moment later than the old owner's did: keep cutting the backoff short.
         const link = this.link(newOwnerNodeId);
-        link.wake();
-        await withDeadline(link.whenOpen(), this.timeout(), `guild node ${newOwnerNodeId} stream did not open`);
+        const opened = link.whenOpen();
+        const deadline = Date.now() + this.timeout();
+        while (!link.isOpen && Date.now() < deadline) {
+          link.wake();
+          await Promise.race([opened, new Promise((resolve) => setTimeout(resolve, 100))]);
+        }
+        if (!link.isOpen) throw new Error(`guild node ${newOwnerNodeId} stream did not open in ${this.timeout()} ms`);
         // Only now: a reopened stream of a restarted node loses the guilds it owned before, not this one.
         relay.ownerNodeId = newOwnerNodeId;
         const entries = relay.list();
@@ -502,15 +508,5 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
 
   private timeout(): number {
     return this.options.timeoutMs ?? 5000;
-  }
-}
-
-/** `promise`, or a rejection with `message` after `timeoutMs`. */
-async function withDeadline<T>(promise: Promise<T>, timeoutMs: number, message: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${message} in ${timeoutMs} ms`)), timeoutMs)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -53,6 +53,11 @@ export class GuildNodeLink {
     private readonly options: GuildNodeLinkOptions = {},
   ) {}
 
+  /** Whether the stream is open now (its hello arrived). */
+  get isOpen(): boolean {
+    return this.open;
+  }
+
   /** True once the stream broke and a reopen failed too, until it opens again: the node is taken for dead. */
   get down(): boolean {
     return this.isLost;
