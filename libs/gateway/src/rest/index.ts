@@ -7,4 +7,3 @@ export { grpcMessageService, fromProto, type MessagesRpc, type GrpcMessageServic
 export { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limiter';
 export { RestError, DiscordErrors, toRestError, invalidFormBody, type ErrorTree, type FieldError } from './errors';
 export { parseMentions, type ParsedMentions, type AllowedMentions } from './mentions';
-export * from './discord-json';

@@ -16,7 +16,7 @@ import type { SessionVoice } from '../session/session-voice';
 import type { GatewayPeers } from '../session/gateway-peers';
 import { SessionHub, type SessionRef } from '../session/session-hub';
 import type { ResumeOutcome } from '../session/session.messages';
-import { toDiscordUser } from '../rest/discord-json';
+import { toDiscordUser } from '@chat/discord';
 import { CloseCode, DEFAULT_HEARTBEAT_INTERVAL_MS, RATE_LIMIT_EVENTS, RATE_LIMIT_WINDOW_MS } from './gateway-codes';
 import { GatewayConnection, type ConnectionHost } from './gateway-connection';
 import { GatewaySocket } from './gateway-socket';

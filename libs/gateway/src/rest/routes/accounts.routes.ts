@@ -2,7 +2,7 @@
 import { generateToken, type StoredUser } from '@chat/store';
 import { z } from 'zod';
 import { loadGuildAccess } from '../access';
-import { toDiscordChannel, toDiscordCurrentUser, toDiscordPartialGuild, toDiscordUser } from '../discord-json';
+import { toDiscordChannel, toDiscordCurrentUser, toDiscordPartialGuild, toDiscordUser } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { dispatchOf, noContent, ok, publishToGuild, sendToUsers, type RouteDefinition } from '../route-context';

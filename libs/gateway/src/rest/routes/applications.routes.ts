@@ -3,7 +3,7 @@ import { DuplicateEntityError, generateToken, type StoredApplication, type Store
 import { Permission, parsePermissions } from '@chat/permissions';
 import { z } from 'zod';
 import { loadGuildAccess, requirePermission } from '../access';
-import { toDiscordRole, toDiscordUser } from '../discord-json';
+import { toDiscordRole, toDiscordUser } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { dispatchOf, ok, publishToGuild, type ResolvedDeps, type RouteDefinition } from '../route-context';

@@ -3,7 +3,7 @@ import { Permission } from '@chat/permissions';
 import type { ChannelPatch, StoredChannel } from '@chat/store';
 import { z } from 'zod';
 import { loadChannelAccess, requirePermission, type ChannelAccess } from '../access';
-import { toDiscordChannel } from '../discord-json';
+import { toDiscordChannel } from '@chat/discord';
 import { DiscordErrors } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { dispatchOf, noContent, ok, publishToGuild, usersById, type ResolvedDeps, type RouteDefinition } from '../route-context';

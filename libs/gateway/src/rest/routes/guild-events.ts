@@ -1,6 +1,6 @@
 /** Events shared by the routes that bring a user into a guild (create, invite, bot authorisation). */
 import type { StoredMember, StoredUser } from '@chat/store';
-import { toDiscordGuildCreate, toDiscordMember } from '../discord-json';
+import { toDiscordGuildCreate, toDiscordMember } from '@chat/discord';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 
 /** Members put in a GUILD_CREATE sent by the REST API (Discord's default large_threshold). */

@@ -3,7 +3,7 @@ import { DEFAULT_EVERYONE_PERMISSIONS, Permission, hasPermission } from '@chat/p
 import { ChannelType, type GuildPatch, type PermissionOverwrite } from '@chat/store';
 import { z } from 'zod';
 import { channelPermissionsOf, loadGuildAccess, requirePermission } from '../access';
-import { toDiscordChannel, toDiscordGuild } from '../discord-json';
+import { toDiscordChannel, toDiscordGuild } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { created, dispatchOf, noContent, ok, publishToGuild, type RouteDefinition } from '../route-context';

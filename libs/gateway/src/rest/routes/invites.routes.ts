@@ -4,13 +4,13 @@ import { Permission } from '@chat/permissions';
 import { DuplicateEntityError, type StoredInvite } from '@chat/store';
 import { z } from 'zod';
 import { loadChannelAccess, requirePermission } from '../access';
-import { toDiscordInvite } from '../discord-json';
+import { toDiscordInvite } from '@chat/discord';
 import { DiscordErrors } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { dispatchOf, ok, publishToGuild, type ResolvedDeps, type RouteDefinition } from '../route-context';
 import { parseBody } from '../validation';
 import { announceJoin } from './guild-events';
-import { toDiscordUser } from '../discord-json';
+import { toDiscordUser } from '@chat/discord';
 
 const inviteBody = z.object({
   max_age: z.number().int().min(0).max(604_800).optional(),

@@ -3,7 +3,7 @@ import { Permission, parsePermissions } from '@chat/permissions';
 import { MAX_MEMBER_PAGE, type MemberPatch, type RolePatch, type StoredMember, type StoredRole } from '@chat/store';
 import { z } from 'zod';
 import { loadGuildAccess, requireAboveMember, requireAboveRole, requirePermission, type GuildAccess } from '../access';
-import { toDiscordMember, toDiscordRole, toDiscordUser } from '../discord-json';
+import { toDiscordMember, toDiscordRole, toDiscordUser } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { created, dispatchOf, noContent, ok, publishToGuild, sendToUsers, usersById, type ResolvedDeps, type RouteDefinition } from '../route-context';

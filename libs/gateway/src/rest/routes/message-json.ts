@@ -1,6 +1,6 @@
 /** Builds message objects for responses and dispatches: authors, members and mentioned users resolved in one read each. */
 import type { StoredMessage, StoredUser } from '@chat/store';
-import { redactMessage, toDiscordMessage, type DiscordMessage } from '../discord-json';
+import { redactMessage, toDiscordMessage, type DiscordMessage } from '@chat/discord';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 import type { ChannelAccess } from '../access';
 

@@ -4,7 +4,7 @@ import { timestampOf } from '@chat/snowflake';
 import type { HistoryQuery } from '@chat/store';
 import { z } from 'zod';
 import { loadChannelAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
-import { toDiscordMember } from '../discord-json';
+import { toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../http/router';
 import { parseMentions, type AllowedMentions } from '../mentions';
