@@ -135,7 +135,10 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
       const dispatch = request.dispatch;
       if (!dispatch || !/^[A-Z0-9_]{1,64}$/.test(dispatch.type)) throw new InvalidGuildRequestError('dispatch.type', 'must be a Discord dispatch name');
       if (dispatch.payloadJson.length === 0) throw new InvalidGuildRequestError('dispatch.payload_json', 'is required');
-      return node.ask<guildV1.PublishEventResponse>(request.guildId, (reply) => ({ type: 'publish', dispatch: stampTrace(dispatch), dedupeKey: request.dedupeKey, reply }), timeoutOf(context));
+      // The actor keeps the dispatch in its replay log (4,096 items): its own exact-size copies of the payloads, not views
+      // into the decoded request, which can pin a whole request buffer or an 8 KiB pool slab per item.
+      const kept = { ...dispatch, payloadJson: ownBytes(dispatch.payloadJson), redactedPayloadJson: ownBytes(dispatch.redactedPayloadJson) };
+      return node.ask<guildV1.PublishEventResponse>(request.guildId, (reply) => ({ type: 'publish', dispatch: stampTrace(kept), dedupeKey: request.dedupeKey, reply }), timeoutOf(context));
     },
 
     async *streamDispatches(request, context) {
@@ -211,4 +214,10 @@ export function guildServiceHandlers(node: GuildNode): Handlers {
       return node.ask<guildV1.ModerateVoiceStateResponse>(request.guildId, (reply) => ({ type: 'voice-moderate', input, reply }), timeoutOf(context));
     },
   };
+}
+
+/** A copy of `bytes` in a buffer of its own, exactly its size. */
+function ownBytes(bytes: Buffer): Buffer {
+  const copy = new Uint8Array(bytes);
+  return Buffer.from(copy.buffer, 0, copy.length);
 }
