@@ -3,8 +3,8 @@
  * this gateway node's GatewayRelay with fake local sessions. Imports the
  * guild service only here, to test the contract between the two sides.
  */
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test of the guild↔gateway stream contract needs a real guild node
 import { GatewayIntentBits } from 'discord-api-types/v10';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- test of the guild↔gateway stream contract needs a real guild node
 import { GuildNode, guildServiceHandlers } from '@chat/guild';
 import { GuildRouter } from '@chat/guild-client';
 import { guildV1 } from '@chat/proto';
