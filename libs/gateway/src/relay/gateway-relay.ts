@@ -243,10 +243,7 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
   async unregister(sessionId: string): Promise<void> {
     const guilds = [...(this.guildsOf.get(sessionId) ?? [])];
     await this.detachGuilds(sessionId, guilds);
-    this.sessions.delete(sessionId);
-    this.guildsOf.delete(sessionId);
-    this.fences.delete(sessionId);
-    for (const pending of this.pendingRetry.values()) pending.delete(sessionId);
+    this.forget(sessionId);
   }
 
   /**
@@ -281,6 +278,11 @@ export class GatewayRelay implements SessionRelay, LocalSessions {
       relay?.remove(sessionId);
       if (relay && relay.size === 0) this.relays.delete(guildId);
     }
+    this.forget(sessionId);
+  }
+
+  /** Drops what this relay keeps of a session once it is out of its guilds here. */
+  private forget(sessionId: string): void {
     this.sessions.delete(sessionId);
     this.guildsOf.delete(sessionId);
     this.fences.delete(sessionId);
