@@ -3,7 +3,8 @@
  * guild with roles, channels, members (only online ones and the session's
  * own when the guild is above large_threshold), presences, counts.
  */
-import { channelJson, guildJson, memberJson, presenceJson } from './guild-json';
+import { toDiscordChannel, toDiscordGuild } from '@chat/discord';
+import { memberJson, presenceJson } from './guild-json';
 import { sortedMemberIds, type GuildData } from './guild-state';
 import { guildCreateVoiceStates } from './voice/voice-state';
 
@@ -25,12 +26,12 @@ export function buildGuildCreate(data: GuildData, userId: string, largeThreshold
   }
   const self = data.members.get(userId);
   const body = {
-    ...guildJson(data.guild, data.roles.values()),
+    ...toDiscordGuild(data.guild, [...data.roles.values()]),
     joined_at: self?.joinedAt.toISOString() ?? null,
     large,
     unavailable: false,
     member_count: memberCount,
-    channels: [...data.channels.values()].map(channelJson),
+    channels: [...data.channels.values()].map((channel) => toDiscordChannel(channel)),
     members,
     presences,
     voice_states: guildCreateVoiceStates(data),

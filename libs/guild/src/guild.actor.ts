@@ -13,7 +13,8 @@ import { emit, nodesOf, type GuildActorDeps, type GuildState } from './guild-fan
 
 export type { AttachedSession, DispatchOutbox, GuildActorDeps, GuildState } from './guild-fanout';
 import { buildGuildCreate } from './guild-create';
-import { channelJson, guildJson, presenceJson, type PresenceRecord } from './guild-json';
+import { toDiscordChannel, toDiscordGuild } from '@chat/discord';
+import { presenceJson, type PresenceRecord } from './guild-json';
 import { advanceListing, offloadListing, type ListingDeps } from './member-listing';
 import { ReplayLog } from './replay-log';
 import type { AttachInput, GuildMsg } from './guild.messages';
@@ -203,7 +204,7 @@ export function guildBehaviour(guildId: string, deps: GuildActorDeps & ListingDe
           return bump(state);
         }
         case 'get-guild': {
-          const json = { ...guildJson(state.data.guild, state.data.roles.values()), channels: [...state.data.channels.values()].map(channelJson) };
+          const json = { ...toDiscordGuild(state.data.guild, [...state.data.roles.values()]), channels: [...state.data.channels.values()].map((channel) => toDiscordChannel(channel)) };
           msg.reply({
             guildJson: Buffer.from(JSON.stringify(json)),
             memberCount: state.data.members.size,
