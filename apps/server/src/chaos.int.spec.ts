@@ -32,7 +32,7 @@ describe('chaos: one short round of each fault on a fleet', () => {
     if (kafka.source !== 'local') throw new Error(`the Kafka fault stops and starts the broker, so it needs the infra script's Kafka; this run's came from ${kafka.source}`);
     const infraEnv = { CHAT_INFRA_USER: `chaos-${process.pid}`, CHAT_INFRA_USER_PID: String(process.pid) };
     const log = (line: string) => console.log(line);
-    const state = await fleetUp({ dir, store: 'sqlite', basePort: 22000, endpoints: { KAFKA_BROKERS: kafka.brokers.join(',') }, env: { CHAT_REST_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' }, log });
+    const state = await fleetUp({ dir, store: 'sqlite', basePort: 22000, endpoints: { KAFKA_BROKERS: kafka.brokers.join(',') }, env: { CHAT_API_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' }, log });
     const world = await buildWorld(state, 4);
     const settings = { faultSeconds: 3, settleSeconds: 2, postIntervalMs: 150, deliveryGraceMs: 2_000, log };
     const reports: FaultReport[] = [];

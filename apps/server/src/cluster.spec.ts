@@ -42,15 +42,19 @@ describe('two gateways, two guild nodes and a data service as separate processes
     const guildA = await startApp('guild', { CHAT_GRPC_PORT: String(guildPorts[0]), CHAT_GUILD_NODE_ID: 'guild-a', CHAT_GUILD_NODES: guildNodes, CHAT_GUILD_FLUSH_MS: '2' }, ['grpc']);
     const guildB = await startApp('guild', { CHAT_GRPC_PORT: String(guildPorts[1]), CHAT_GUILD_NODE_ID: 'guild-b', CHAT_GUILD_NODES: guildNodes, CHAT_GUILD_FLUSH_MS: '2' }, ['grpc']);
     // Every process that issues ids has its own snowflake worker id, as a deployment must.
+    // Each gateway node also runs the API (CHAT_TARGET=gateway,api), as a small deployment may.
     const gatewayEnv = (id: string, workerId: number) => ({
+      CHAT_TARGET: 'gateway,api',
       CHAT_SNOWFLAKE_WORKER_ID: String(workerId),
       CHAT_GATEWAY_NODE_ID: id,
       CHAT_GATEWAY_GUILD_NODES: guildNodes,
-      CHAT_GATEWAY_DATA_NODES: `data-0=${dataService.lines.grpc}`,
       CHAT_GATEWAY_GUILD_TIMEOUT_MS: '2000',
+      CHAT_API_GUILD_NODES: guildNodes,
+      CHAT_API_DATA_NODES: `data-0=${dataService.lines.grpc}`,
+      CHAT_API_GUILD_TIMEOUT_MS: '2000',
     });
-    const gatewayA = await startApp('gateway', gatewayEnv('gateway-a', 2), ['api', 'gateway']);
-    const gatewayB = await startApp('gateway', gatewayEnv('gateway-b', 3), ['api', 'gateway']);
+    const gatewayA = await startApp('server', gatewayEnv('gateway-a', 2), ['api', 'gateway']);
+    const gatewayB = await startApp('server', gatewayEnv('gateway-b', 3), ['api', 'gateway']);
     const gateways = [gatewayA, gatewayB];
 
     const call = (gateway: Started, method: string, path: string, token: string | undefined, body?: unknown) => callApi(gateway.lines.api!, method, path, token, body);

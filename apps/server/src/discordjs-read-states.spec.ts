@@ -63,8 +63,8 @@ describe('a discord.js client’s unread state', () => {
     const readStatesPort = await freePort();
     const startReadStates = () => processes.startApp('read-states', { ...store, CHAT_GRPC_PORT: String(readStatesPort), CHAT_SNOWFLAKE_WORKER_ID: '9' }, ['grpc']);
     let readStates = await startReadStates();
-    const rest = await processes.startApp('server', { ...store, CHAT_GATEWAY_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_SNOWFLAKE_WORKER_ID: '1' }, ['api', 'gateway'], {
-      args: ['--target=gateway,guild,data-service'],
+    const rest = await processes.startApp('server', { ...store, CHAT_GATEWAY_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_API_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_SNOWFLAKE_WORKER_ID: '1' }, ['api', 'gateway'], {
+      args: ['--target=api,gateway,guild,data-service'],
     });
     const api = rest.lines.api!;
     const register = async (name: string) => (await callApi(api, 'POST', '/auth/register', undefined, { username: name, password: 'correct horse battery', email: `${name}@example.com` })).body as { token: string; user_id: string };

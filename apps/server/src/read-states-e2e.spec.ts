@@ -100,9 +100,9 @@ describe('read states as a separate process', () => {
     let readStates = await startReadStates(200);
     const rest = await processes.startApp(
       'server',
-      { ...store, CHAT_GATEWAY_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_SNOWFLAKE_WORKER_ID: '1' },
+      { ...store, CHAT_GATEWAY_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_API_READ_STATES_NODES: `rs-0=127.0.0.1:${readStatesPort}`, CHAT_SNOWFLAKE_WORKER_ID: '1' },
       ['api', 'gateway'],
-      { args: ['--target=gateway,guild,data-service'] },
+      { args: ['--target=api,gateway,guild,data-service'] },
     );
     const api = rest.lines.api!;
     const { alice, bob, channelId } = await twoUsers(api);

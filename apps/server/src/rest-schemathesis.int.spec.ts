@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { restRouteTable } from '@chat/gateway';
+import { restRouteTable } from '@chat/api';
 import { infra } from '@chat/testing';
 import { startFuzzTarget, type FuzzTarget } from './testing/fuzz-target';
 import { DISCORD_OPENAPI_PATH, implementedOperations } from './testing/spec-operations';
@@ -86,7 +86,7 @@ describe('the REST API against Discord\'s OpenAPI description (schemathesis)', (
   it('answers every generated request to every implemented operation without a 5xx or a dropped connection', async () => {
     const { implemented } = implementedOperations(restRouteTable());
     expect(implemented.length).toBeGreaterThan(0);
-    target = await startFuzzTarget({ CHAT_REST_RATE_LIMITS: 'off' });
+    target = await startFuzzTarget({ CHAT_API_RATE_LIMITS: 'off' });
     writeFileSync(join(dir, 'schemathesis.toml'), configFor(target.ids));
     const operationIds = implemented.map((operation) => operation.operationId);
 

@@ -46,12 +46,17 @@ describe('sessions and user events across gateway nodes', () => {
       CHAT_GATEWAY_NODE_ID: index === 0 ? 'gateway-a' : 'gateway-b',
       CHAT_GATEWAY_PEERS: peers,
       CHAT_GATEWAY_GUILD_NODES: guildNodes,
-      CHAT_GATEWAY_DATA_NODES: `data-0=${data.lines.grpc}`,
-      CHAT_REST_RATE_LIMITS: 'off',
     });
-    let gatewayA = await startApp('gateway', gatewayEnv(0), ['api', 'gateway']);
-    const gatewayB = await startApp('gateway', gatewayEnv(1), ['api', 'gateway']);
-    const api = gatewayB.lines.api!;
+    let gatewayA = await startApp('gateway', gatewayEnv(0), ['gateway']);
+    const gatewayB = await startApp('gateway', gatewayEnv(1), ['gateway']);
+    // The API apart (apps/api): it serves no WebSocket, and reaches every gateway node over GatewayService.
+    const apiNode = await startApp(
+      'api',
+      { CHAT_SNOWFLAKE_WORKER_ID: '5', CHAT_API_GUILD_NODES: guildNodes, CHAT_API_DATA_NODES: `data-0=${data.lines.grpc}`, CHAT_API_GATEWAY_NODES: peers, CHAT_API_RATE_LIMITS: 'off' },
+      ['api'],
+    );
+    expect(apiNode.lines.gateway, 'the API process serves no gateway').toBeUndefined();
+    const api = apiNode.lines.api!;
 
     const register = async (name: string) => {
       const answer = await callApi(api, 'POST', '/auth/register', undefined, { username: name, password: 'correct horse battery', email: `${name}@example.com` });
@@ -65,8 +70,8 @@ describe('sessions and user events across gateway nodes', () => {
     const code = (await callApi(api, 'POST', `/channels/${channelId}/invites`, alice.token, {})).body.code as string;
     expect((await callApi(api, 'POST', `/invites/${code}`, bob.token, {})).status).toBe(200);
 
-    // User-addressed events reach a user on the other node: carol, on gateway A, gets alice's DM and the
-    // GUILD_CREATE of the guild she joins, both requested through gateway B's API.
+    // User-addressed events reach a user on whichever node holds her session: carol, on gateway A, gets alice's
+    // DM and the GUILD_CREATE of the guild she joins, both requested through the API process.
     const carol = await register('carol');
     const carolOnA = await processes.connectClient(gatewayA.lines.gateway!, carol.token, 1 | (1 << 9) | (1 << 12) | (1 << 15));
     await carolOnA.waitFor((f) => f.some((x) => x.t === 'READY'), 'READY for carol');
@@ -123,7 +128,7 @@ describe('sessions and user events across gateway nodes', () => {
     expect(stopMs, 'gateway A stopped within 5 s of SIGTERM').toBeLessThan(5_000);
 
     // A crash: bob on a new gateway A, which is SIGKILLed; RESUME on B finds nothing to take over.
-    gatewayA = await startApp('gateway', gatewayEnv(0), ['api', 'gateway']);
+    gatewayA = await startApp('gateway', gatewayEnv(0), ['gateway']);
     const third = await processes.connectClient(gatewayA.lines.gateway!, bob.token);
     await third.waitFor((f) => f.some((x) => x.t === 'GUILD_CREATE' && x.d.id === guildId), 'GUILD_CREATE on the new gateway A');
     const lost = third.frames.find((f) => f.t === 'READY')!.d.session_id as string;

@@ -1,5 +1,4 @@
-export { gatewayModule, createGatewayModule, gatewayConfigSchema, GATEWAY_STORE, type GatewayModuleOptions, type GatewayValue } from './gateway.module';
-export { GatewayHttpServer, type HttpHandler } from './http-server';
+export { gatewayModule, gatewayConfigSchema, GATEWAY_STORE, type GatewayValue } from './gateway.module';
 export { GatewayServer, type GatewayServerOptions } from './ws/gateway-server';
 export { Op, CloseCode, ALL_INTENTS, PRIVILEGED_INTENTS, DEFAULT_HEARTBEAT_INTERVAL_MS } from './ws/gateway-codes';
 export { ZlibStreamEncoder, ZLIB_SUFFIX } from './ws/zlib-stream';
@@ -8,4 +7,3 @@ export { type MemberLister, type MemberPageRequest, type MemberPageResult } from
 export { guildServiceMemberLister, type ListMembersClient } from './session/guild-service-member-lister';
 export { SessionHub } from './session/session-hub';
 export { SessionRegistry } from './session/session-registry';
-export { restRouteTable, type RestRouteEntry } from './rest/route-table';

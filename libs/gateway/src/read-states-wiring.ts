@@ -1,7 +1,7 @@
 /**
  * The gateway's side of read states: ReadStateService clients routed by
- * user id over the read-states ring (CHAT_GATEWAY_READ_STATES_NODES), the
- * REST ack, READY's `read_state`, and MESSAGE_ACK for the user's sessions on
+ * user id over the read-states ring (CHAT_GATEWAY_READ_STATES_NODES) for
+ * READY's `read_state`, and MESSAGE_ACK for the user's sessions on
  * this node from the `read-states` topic (one consumer group per gateway
  * node, so every node sees every ack).
  */
@@ -10,7 +10,6 @@ import { readstatesV1 } from '@chat/proto';
 import { StaticMembership, type Member } from '@chat/ring';
 import { RingClients } from '@chat/rpc';
 import { createDispatchFrame, type DispatchFrame } from './relay/local-sessions';
-import type { RestReadStates } from './rest';
 
 /** One entry of READY's `read_state.entries`, as Discord sends it. */
 export interface ReadyReadStateEntry {
@@ -21,7 +20,7 @@ export interface ReadyReadStateEntry {
 }
 
 /** What the gateway module uses. */
-export interface ReadStatesWiring extends RestReadStates {
+export interface ReadStatesWiring {
   /** READY's read state entries of a user. */
   entriesOf(userId: string): Promise<ReadyReadStateEntry[]>;
   close(): Promise<void>;
@@ -61,17 +60,6 @@ export async function wireReadStates(options: {
     options.deliver(state.userId, messageAckFrame(state, version), event.readStateAcked.sessionId);
   });
   return {
-    async ack(input) {
-      const response = await clientFor(input.userId).ack({
-        userId: input.userId,
-        channelId: input.channelId,
-        messageId: input.messageId,
-        ...(input.mentionCount === undefined ? {} : { mentionCount: input.mentionCount }),
-        sessionId: input.sessionId ?? '',
-      });
-      const state = response.readState;
-      return { lastMessageId: state?.lastMessageId || null, mentionCount: state?.mentionCount ?? 0 };
-    },
     async entriesOf(userId) {
       const response = await clientFor(userId).getReadStates({ userId, channelIds: [] });
       return response.readStates.map((s) => ({

@@ -1,6 +1,6 @@
 /**
  * The data-service ring's membership as callers see it: the configured nodes
- * (CHAT_GATEWAY_DATA_NODES) minus those that stop answering gRPC health for
+ * (CHAT_API_DATA_NODES) minus those that stop answering gRPC health for
  * MessageService (CHAT_DATA_RING_*). A dead node's channels go to the
  * survivors after about CHAT_DATA_RING_PROBE_MS x CHAT_DATA_RING_PROBE_FAILURES
  * (1.5 s by default) and come back when it answers again. A survivor needs

@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const all: (FaultReport & { store: string })[] = [];
   for (const store of stores) {
     const dir = join(ROOT, 'data/chaos', store);
-    const state = await fleetUp({ dir, store, env: { CHAT_REST_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' } });
+    const state = await fleetUp({ dir, store, env: { CHAT_API_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' } });
     try {
       const world = await buildWorld(state, Number(values.users));
       for (const fault of faults) {

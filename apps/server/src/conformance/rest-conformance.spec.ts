@@ -10,7 +10,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@chat/modules';
-import { restRouteTable } from '@chat/gateway';
+import { restRouteTable } from '@chat/api';
 import { DiscordResponseSchemas } from './discord-response-schemas';
 import { startInProcessServer } from '../testing/in-process-server';
 import { implementedOperations } from '../testing/spec-operations';
@@ -138,7 +138,7 @@ async function ok(method: string, path: string, token: string | undefined, body?
 }
 
 beforeAll(async () => {
-  server = await startInProcessServer({ CHAT_REST_RATE_LIMITS: 'off' });
+  server = await startInProcessServer({ CHAT_API_RATE_LIMITS: 'off' });
   api = server.endpoints.api!;
   const register = (name: string) => ok('POST', '/auth/register', undefined, { username: name, password: 'correct horse battery', email: `${name}@example.com` });
   const alice = await register('alice');

@@ -4,7 +4,7 @@
 //   up [--gateways N] [--guilds N] [--data N] [--store sqlite|scylla] [--base-port P] [--dir D] [--rate-limits R]
 //        N of each service (defaults 2, 2, 2; one read-states, one search-indexer) on ports from P
 //        (default 21000); Kafka from scripts/infra (and Cassandra with --store scylla); SQLite in
-//        D/chat.db by default; R is CHAT_REST_RATE_LIMITS (discord, off or JSON).
+//        D/chat.db by default; R is CHAT_API_RATE_LIMITS (discord, off or JSON).
 //   status            every node: pid, state, ports
 //   kill <node>       SIGKILL (a crash)          stop <node>   SIGTERM (a drain)
 //   restart <node>    start a stopped or killed node again: same id, ports and data
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
         data: count('data', 1, 8),
         basePort: count('base-port', 1024, 60000),
         store: values.store as 'sqlite' | 'scylla',
-        env: { CHAT_REST_RATE_LIMITS: values['rate-limits'] },
+        env: { CHAT_API_RATE_LIMITS: values['rate-limits'] },
       };
       const state = await fleetUp(options);
       console.log('');

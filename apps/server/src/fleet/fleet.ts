@@ -33,7 +33,7 @@ export interface FleetNode {
   readonly id: string;
   readonly grpc: number;
   readonly ops: number;
-  /** The REST API and WebSocket port (gateways only). */
+  /** The REST API and WebSocket port (gateways only: a fleet gateway node runs the gateway and the API, CHAT_TARGET=gateway,api). */
   http?: number;
   readonly env: Record<string, string>;
   pid?: number;
@@ -49,7 +49,7 @@ export interface FleetOptions {
   data?: number;
   store?: 'sqlite' | 'scylla';
   basePort?: number;
-  /** Extra CHAT_* keys for every node (e.g. CHAT_REST_RATE_LIMITS). */
+  /** Extra CHAT_* keys for every node (e.g. CHAT_API_RATE_LIMITS). */
   env?: Record<string, string>;
   /** Kafka (and Cassandra) endpoints already running (KAFKA_BROKERS, CASSANDRA_*): the infra script is not asked. */
   endpoints?: Record<string, string>;
@@ -152,19 +152,25 @@ export function plan(options: Required<Omit<FleetOptions, 'log'>>): FleetNode[] 
     const node = add('gateway', `gateway-${i}`, {
       ...common,
       ...ids(),
+      CHAT_TARGET: 'gateway,api',
       CHAT_HTTP_HOST: HOST,
       CHAT_HTTP_PORT: String(http),
       CHAT_GATEWAY_NODE_ID: `gateway-${i}`,
       CHAT_GATEWAY_GUILD_NODES: ring(guilds),
-      CHAT_GATEWAY_DATA_NODES: ring(data),
       CHAT_GATEWAY_READ_STATES_NODES: ring([readStates]),
-      CHAT_GATEWAY_SEARCH_NODES: ring([search]),
+      CHAT_API_GUILD_NODES: ring(guilds),
+      CHAT_API_DATA_NODES: ring(data),
+      CHAT_API_READ_STATES_NODES: ring([readStates]),
+      CHAT_API_SEARCH_NODES: ring([search]),
     });
     node.http = http;
     gateways.push(node);
   }
-  // Each gateway knows the others, so a RESUME on any of them takes the session over.
-  for (const node of gateways) node.env.CHAT_GATEWAY_PEERS = ring(gateways);
+  // Each gateway knows the others, so a RESUME on any of them takes the session over; each API sends user events to all.
+  for (const node of gateways) {
+    node.env.CHAT_GATEWAY_PEERS = ring(gateways);
+    node.env.CHAT_API_GATEWAY_NODES = ring(gateways);
+  }
   return nodes;
 }
 
@@ -173,7 +179,9 @@ export function launch(dir: string, node: FleetNode): void {
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const log = join(dir, 'logs', `${node.id}.log`);
   const out = openSync(log, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${node.app}/src/main.ts`], { cwd: ROOT, env: { ...process.env, ...node.env }, stdio: ['ignore', out, out], detached: true });
+  // A node with a CHAT_TARGET runs several modules: the one binary (apps/server) runs them.
+  const main = node.env.CHAT_TARGET ? 'server' : node.app;
+  const child = spawn(process.execPath, ['--import', 'tsx', `apps/${main}/src/main.ts`], { cwd: ROOT, env: { ...process.env, ...node.env }, stdio: ['ignore', out, out], detached: true });
   child.unref();
   closeSync(out);
   node.pid = child.pid;

@@ -47,7 +47,7 @@ async function main(): Promise<number> {
   const processes = new ProcessSet();
   const log = (line: string) => console.log(`soak: ${line}`);
   try {
-    const server = await processes.startApp('server', { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_REST_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' }, ['api', 'gateway'], { timeoutMs: 60_000 });
+    const server = await processes.startApp('server', { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: join(dir, 'chat.db'), CHAT_API_RATE_LIMITS: 'off', CHAT_LOG_LEVEL: 'warn' }, ['api', 'gateway'], { timeoutMs: 60_000 });
     const api = server.lines.api!;
     const gateway = server.lines.gateway!;
     const pid = server.child.pid!;

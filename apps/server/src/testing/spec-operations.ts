@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { RestRouteEntry } from '@chat/gateway';
+import type { RestRouteEntry } from '@chat/api';
 
 /** Path of the copy kept in the repository. */
 export const DISCORD_OPENAPI_PATH = fileURLToPath(new URL('../../../../third_party/discord-api-spec/openapi.json', import.meta.url));

@@ -1,16 +1,14 @@
 /**
  * The other gateway nodes. A RESUME that landed on this node may name a
  * session any of them holds (a drained node, or the client reconnected
- * through a load balancer), and a user-addressed event (a DM, the
- * GUILD_CREATE of a guild just joined) must reach the user's sessions on all
- * of them. There is no directory of
+ * through a load balancer). There is no directory of
  * sessions, so BeginSessionHandoff goes to every peer at once; only the node
  * that holds the session answers it. A dead peer fails its call at once
  * (connection refused) or at the short deadline, so after a crash the client
  * gets op 9 within about a second.
  */
 import { gatewayV1 } from '@chat/proto';
-import { NodeClients, type ServiceClient } from '@chat/rpc';
+import { NodeClients } from '@chat/rpc';
 import type { Member } from '@chat/ring';
 import type { DispatchFrame, ShardFilter } from '../relay/local-sessions';
 
@@ -97,30 +95,6 @@ export class GatewayPeers {
       this.options.onError?.(error, `FinishSessionHandoff at ${peerId}`);
       return undefined;
     }
-  }
-
-  /** Delivers a user-addressed dispatch on every peer (each acts on the sessions it holds); answers how many sessions got it. */
-  async dispatchToUsers(request: gatewayV1.DispatchToUsersRequest): Promise<number> {
-    const counts = await this.everyPeer('DispatchToUsers', (client) => client.dispatchToUsers(request).then((r) => r.deliveredSessions));
-    return counts.reduce((a, b) => a + b, 0);
-  }
-
-  /** Attaches the user's sessions on every peer to a guild they joined; answers how many. */
-  async attachUserToGuild(userId: string, guildId: string): Promise<number> {
-    const counts = await this.everyPeer('AttachUserToGuild', (client) => client.attachUserToGuild({ userId, guildId }).then((r) => r.attachedSessions));
-    return counts.reduce((a, b) => a + b, 0);
-  }
-
-  /** One call per peer in parallel; a peer that fails is logged and counts 0 (it holds none of the user's sessions it can reach). */
-  private async everyPeer(method: string, call: (client: ServiceClient<typeof gatewayV1.GatewayServiceService>) => Promise<number>): Promise<number[]> {
-    return Promise.all(
-      this.peerIds.map((peerId) =>
-        call(this.clients.get(peerId)).catch((error: unknown) => {
-          this.options.onError?.(error, `${method} at ${peerId}`);
-          return 0;
-        }),
-      ),
-    );
   }
 
   close(): void {

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { parseRequestTarget } from '../request-target';
+import { parseRequestTarget } from '@chat/http-server';
 import type { UserStore } from '@chat/store';
 import type { SessionRelay } from '../relay/local-sessions';
 import { inShard } from '../session/shard';

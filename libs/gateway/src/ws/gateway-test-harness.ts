@@ -13,7 +13,7 @@ import { RingView, StaticMembership } from '@chat/ring';
 import { GrpcServer } from '@chat/rpc';
 import { openStore, type Store } from '@chat/store';
 import { wireGuildService } from '../guild-service-wiring';
-import { GatewayHttpServer } from '../http-server';
+import { HttpServer } from '@chat/http-server';
 import { GatewayServer, type GatewayServerOptions } from './gateway-server';
 import { ZLIB_SUFFIX } from './zlib-stream';
 
@@ -79,8 +79,9 @@ export async function startHarness(overrides: Partial<GatewayServerOptions> = {}
   });
   const log = { warn: () => undefined };
   const holder: { gateway?: GatewayServer } = {};
-  const http = new GatewayHttpServer((req, socket, head) => holder.gateway?.handleUpgrade(req, socket, head));
-  const port = await http.listen('127.0.0.1', 0);
+  const http = new HttpServer('127.0.0.1');
+  http.handleUpgrades((req, socket, head) => holder.gateway?.handleUpgrade(req, socket, head));
+  const port = await http.listen(0);
   const url = `ws://127.0.0.1:${port}`;
   const g = new GatewayServer({
     users: store.users,

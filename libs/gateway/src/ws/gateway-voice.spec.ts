@@ -13,7 +13,7 @@ import { GrpcServer, type AsyncHandlers } from '@chat/rpc';
 import { openStore, type Store } from '@chat/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { wireGuildService, type GuildServiceWiring } from '../guild-service-wiring';
-import { GatewayHttpServer } from '../http-server';
+import { HttpServer } from '@chat/http-server';
 import { GatewayServer } from './gateway-server';
 import { TestClient, type Frame } from './gateway-test-harness';
 
@@ -116,8 +116,9 @@ async function start() {
   });
   const warnings: { obj: object; msg: string }[] = [];
   const gatewayHolder: { gateway?: GatewayServer } = {};
-  const http = new GatewayHttpServer((req, socket, head) => gatewayHolder.gateway?.handleUpgrade(req, socket, head));
-  const httpPort = await http.listen('127.0.0.1', 0);
+  const http = new HttpServer('127.0.0.1');
+  http.handleUpgrades((req, socket, head) => gatewayHolder.gateway?.handleUpgrade(req, socket, head));
+  const httpPort = await http.listen(0);
   const gateway = new GatewayServer({
     users: store.users,
     guildIdsOf: (userId) => store.guilds.listGuildIdsForUser(userId),

@@ -8,3 +8,4 @@ export { UnknownModuleError, ModuleCycleError, ModuleFailedError, UndeclaredDepe
 export { grpcServiceModule } from './grpc-service.module';
 export { runMain } from './run-main';
 export { idsModule, IDS } from './infrastructure/ids.module';
+export { httpServerModule, HTTP_SERVER } from './infrastructure/http-server.module';

@@ -29,6 +29,17 @@ export class NodeClients<D extends ServiceShape> {
     return client;
   }
 
+  /** Closes and forgets the client of `nodeId` (a node that left); the next `get` makes a new one. */
+  drop(nodeId: string): void {
+    this.clients.get(nodeId)?.close();
+    this.clients.delete(nodeId);
+  }
+
+  /** Ids of the nodes that have a client now. */
+  nodeIds(): string[] {
+    return [...this.clients.keys()];
+  }
+
   /** Closes every client made so far. */
   close(): void {
     for (const client of this.clients.values()) client.close();

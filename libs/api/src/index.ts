@@ -1,0 +1,10 @@
+export { apiModule, apiConfigSchema, API_STORE, type ApiConfig } from './api.module';
+export { createRestApi, isRestPath, type RestHandler } from './create-rest-api';
+export { restRouteTable, restBuckets, type RestRouteEntry } from './route-table';
+export type { RestDeps, RestDispatch, RestLogger, RestReadStates, RestSearchService, RestVoice } from './rest-deps';
+export { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
+export type { RestMessageService, CreateMessageInput, EditMessageInput } from './messages/message-service.port';
+export { grpcMessageService, fromProto, type MessagesRpc, type GrpcMessageServiceOptions } from './messages/grpc-message-service';
+export { DEFAULT_RATE_LIMITS, RateLimiter, type RateLimit, type RateLimitConfig, type RateLimitDecision } from './rate-limiter';
+export { RestError, DiscordErrors, toRestError, invalidFormBody, type ErrorTree, type FieldError } from './errors';
+export { parseMentions, type ParsedMentions, type AllowedMentions } from './mentions';

@@ -1,0 +1,17 @@
+/** Every route of the API, in match order (literal segments before parameters). */
+import type { HttpMethod } from '../route-context';
+import type { RouteDefinition } from '../route-context';
+import { accountRoutes } from './accounts.routes';
+import { applicationRoutes } from './applications.routes';
+import { channelRoutes } from './channels.routes';
+import { guildRoutes } from './guilds.routes';
+import { inviteRoutes } from './invites.routes';
+import { memberRoutes } from './members.routes';
+import { messageRoutes } from './messages.routes';
+import { searchRoutes } from './search.routes';
+import { readStateRoutes } from './read-states.routes';
+
+/** All routes. */
+export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
+  return [...accountRoutes(), ...applicationRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes()];
+}

@@ -1,0 +1,160 @@
+/** Bot applications: create an application, give it a bot user and token, add the bot to a guild. */
+import { DuplicateEntityError, generateToken, type StoredApplication, type StoredUser } from '@chat/store';
+import { Permission, parsePermissions } from '@chat/permissions';
+import { z } from 'zod';
+import { loadGuildAccess, requirePermission } from '../access';
+import { toDiscordRole, toDiscordUser } from '@chat/discord';
+import { DiscordErrors, invalidFormBody } from '../errors';
+import type { HttpMethod } from '../route-context';
+import { dispatchOf, ok, publishToGuild, type ResolvedDeps, type RouteDefinition } from '../route-context';
+import { bitfieldSchema, parseBody, snowflakeParam } from '../validation';
+import { announceJoin } from './guild-events';
+
+const applicationBody = z.object({ name: z.string().min(2).max(32), description: z.string().max(400).optional() });
+const authorizeBody = z.object({ guild_id: z.string().regex(/^\d{1,20}$/), permissions: bitfieldSchema.optional(), authorize: z.boolean().optional() });
+
+function toDiscordApplication(application: StoredApplication, owner: StoredUser, bot?: StoredUser): Record<string, unknown> {
+  return {
+    id: application.id,
+    name: application.name,
+    icon: null,
+    description: application.description,
+    bot_public: application.botPublic,
+    bot_require_code_grant: application.botRequireCodeGrant,
+    owner: toDiscordUser(owner),
+    verify_key: '',
+    flags: application.flags,
+    // Discord's fields for what this server has no notion of yet (OAuth2 redirects, interactions, teams): their empty values.
+    type: null,
+    flags_new: String(application.flags),
+    redirect_uris: [],
+    interactions_endpoint_url: null,
+    role_connections_verification_url: null,
+    approximate_guild_count: 0,
+    approximate_user_install_count: 0,
+    approximate_user_authorization_count: 0,
+    explicit_content_filter: 0,
+    team: null,
+    eligible_oauth2_scopes: ['bot'],
+    ...(bot ? { bot: toDiscordUser(bot) } : {}),
+  };
+}
+
+async function ownedApplication(deps: ResolvedDeps, applicationId: string, userId: string): Promise<StoredApplication> {
+  const application = await deps.store.users.getApplication(snowflakeParam(applicationId, 'application_id'));
+  if (!application) throw DiscordErrors.unknownApplication();
+  if (application.ownerId !== userId) throw DiscordErrors.missingAccess();
+  return application;
+}
+
+async function createBotUser(deps: ResolvedDeps, name: string): Promise<StoredUser> {
+  const username = name.toLowerCase().replace(/[^a-z0-9_.]/g, '_').slice(0, 32).padEnd(2, '_');
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const discriminator = String(1 + Math.floor(Math.random() * 9999)).padStart(4, '0');
+    try {
+      return await deps.store.users.createUser({ id: deps.nextId(), username, discriminator, bot: true, globalName: name });
+    } catch (error) {
+      if (!(error instanceof DuplicateEntityError)) throw error;
+    }
+  }
+  throw invalidFormBody({ username: { _errors: [{ code: 'USERNAME_TOO_MANY_USERS', message: 'Too many users have this username, please try another.' }] } });
+}
+
+/** The application routes. */
+export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
+  return [
+    [
+      'POST',
+      '/applications',
+      {
+        auth: 'required',
+        bucket: 'applications.create',
+        callers: 'users',
+        handler: async ({ deps, caller, body }) => {
+          const input = parseBody(applicationBody, body);
+          const application = await deps.store.users.createApplication({ id: deps.nextId(), name: input.name, description: input.description ?? '', ownerId: caller.user.id });
+          return { status: 201, body: toDiscordApplication(application, caller.user) };
+        },
+      },
+    ],
+    [
+      'GET',
+      '/applications/:applicationId',
+      {
+        auth: 'required',
+        bucket: 'applications.get',
+        handler: async ({ deps, caller, params }) => {
+          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
+          const bot = application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined;
+          return ok(toDiscordApplication(application, caller.user, bot));
+        },
+      },
+    ],
+    [
+      'POST',
+      '/applications/:applicationId/bot',
+      {
+        auth: 'required',
+        bucket: 'applications.bot',
+        callers: 'users',
+        handler: async ({ deps, caller, params }) => {
+          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
+          let bot = application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined;
+          if (!bot) {
+            bot = await createBotUser(deps, application.name);
+            await deps.store.users.updateApplication(application.id, { botUserId: bot.id });
+          } else {
+            // A second call resets the token, as Discord's "Reset Token": the old one stops working.
+            await deps.store.users.revokeTokens(bot.id, 'bot');
+          }
+          const token = generateToken(bot.id);
+          await deps.store.users.addToken(bot.id, token, 'bot');
+          return ok({ token, user: toDiscordUser(bot), application_id: application.id });
+        },
+      },
+    ],
+    [
+      'POST',
+      '/oauth2/authorize',
+      {
+        auth: 'required',
+        bucket: 'oauth2.authorize',
+        callers: 'users',
+        handler: async ({ deps, caller, body, query }) => {
+          const clientId = snowflakeParam(query.get('client_id'), 'client_id');
+          const scopes = (query.get('scope') ?? 'bot').split(/[\s+]+/);
+          if (!scopes.includes('bot')) throw invalidFormBody({ scope: { _errors: [{ code: 'BASE_TYPE_CHOICES', message: 'Only the bot scope is supported.' }] } });
+          const input = parseBody(authorizeBody, body);
+          const permissionsText = input.permissions ?? query.get('permissions') ?? '0';
+          let permissions: bigint;
+          try {
+            permissions = parsePermissions(permissionsText);
+          } catch {
+            throw invalidFormBody({ permissions: { _errors: [{ code: 'BASE_TYPE_INVALID', message: 'Invalid permissions.' }] } });
+          }
+          if (input.authorize === false) return ok({ location: 'https://discord.com/oauth2/error?error=access_denied' });
+          const application = await deps.store.users.getApplication(clientId);
+          if (!application?.botUserId) throw DiscordErrors.unknownApplication();
+          if (!application.botPublic && application.ownerId !== caller.user.id) throw DiscordErrors.missingAccess();
+          const access = await loadGuildAccess(deps.store.guilds, input.guild_id, caller.user.id);
+          requirePermission(access.permissions, Permission.MANAGE_GUILD);
+          // Granting bits the caller lacks would escalate their own power through the bot.
+          if (!access.isOwner && (permissions & ~access.permissions) !== 0n) throw DiscordErrors.missingPermissions();
+          const bot = await deps.store.users.getUser(application.botUserId);
+          if (!bot) throw DiscordErrors.unknownUser();
+          const existing = await deps.store.guilds.getMember(access.guild.id, bot.id);
+          if (existing) return ok({ location: `https://discord.com/oauth2/authorized?guild_id=${access.guild.id}` });
+          const roleIds: string[] = [];
+          if (permissions !== 0n) {
+            const role = await deps.store.guilds.createRole({ id: deps.nextId(), guildId: access.guild.id, name: application.name, permissions: permissions.toString(), managed: true, position: 1 });
+            roleIds.push(role.id);
+            await publishToGuild(deps, access.guild.id, dispatchOf('GUILD_ROLE_CREATE', { guild_id: access.guild.id, role: toDiscordRole(role, bot.id) }));
+          }
+          const member = await deps.store.guilds.addMember({ guildId: access.guild.id, userId: bot.id, joinedAt: new Date(deps.clock()), roleIds });
+          await announceJoin(deps, access.guild.id, member, bot);
+          return ok({ location: `https://discord.com/oauth2/authorized?guild_id=${access.guild.id}` });
+        },
+      },
+    ],
+  ];
+}

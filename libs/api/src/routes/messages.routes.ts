@@ -1,0 +1,262 @@
+/** Messages: send, read history, read one, edit, delete, bulk delete, typing. */
+import { Permission, hasPermission } from '@chat/permissions';
+import { timestampOf } from '@chat/snowflake';
+import type { HistoryQuery } from '@chat/store';
+import { z } from 'zod';
+import { loadChannelAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
+import { toDiscordMember } from '@chat/discord';
+import { DiscordErrors, invalidFormBody } from '../errors';
+import type { HttpMethod } from '../route-context';
+import { parseMentions, type AllowedMentions } from '../mentions';
+import { noContent, ok, type ResolvedDeps, type RouteDefinition } from '../route-context';
+import { intQuery, parseBody, snowflakeParam } from '../validation';
+import { messageJsonWithMember, messagesJson, publishChannelEvent, publishMessageEvent } from './message-json';
+
+const MAX_CONTENT = 2000;
+const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+/** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS: the flags a client may set. */
+const CLIENT_FLAGS = (1 << 2) | (1 << 12);
+
+const allowedMentionsBody = z.object({
+  parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
+  users: z.array(z.string().regex(/^\d{1,20}$/)).max(100).optional(),
+  roles: z.array(z.string().regex(/^\d{1,20}$/)).max(100).optional(),
+});
+
+const createBody = z.object({
+  content: z.string().max(MAX_CONTENT).optional(),
+  nonce: z.union([z.string().max(25), z.number().int()]).optional(),
+  enforce_nonce: z.boolean().optional(),
+  tts: z.boolean().optional(),
+  embeds: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
+  allowed_mentions: allowedMentionsBody.optional(),
+  message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().regex(/^\d{1,20}$/).optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
+  flags: z.number().int().min(0).optional(),
+});
+
+const editBody = z.object({
+  content: z.string().max(MAX_CONTENT).nullable().optional(),
+  embeds: z.array(z.record(z.string(), z.unknown())).max(10).nullable().optional(),
+  allowed_mentions: allowedMentionsBody.nullable().optional(),
+  flags: z.number().int().min(0).nullable().optional(),
+});
+
+const bulkDeleteBody = z.object({ messages: z.array(z.string().regex(/^\d{1,20}$/)) });
+
+interface ResolvedMentions {
+  everyone: boolean;
+  userIds: string[];
+  roleIds: string[];
+}
+
+async function resolveMentions(deps: ResolvedDeps, access: ChannelAccess, content: string, allowed: AllowedMentions | undefined): Promise<ResolvedMentions> {
+  const parsed = parseMentions(content, allowed);
+  const users = parsed.userIds.length > 0 ? await deps.store.users.getUsers(parsed.userIds) : [];
+  const mayMentionAll = hasPermission(access.permissions, Permission.MENTION_EVERYONE);
+  const roles = access.guild
+    ? access.guild.roles.filter((role) => role.id !== access.guild?.guild.id && parsed.roleIds.includes(role.id) && (role.mentionable || mayMentionAll)).map((role) => role.id)
+    : [];
+  return { everyone: parsed.everyone && mayMentionAll && access.guild !== undefined, userIds: users.map((u) => u.id), roleIds: roles };
+}
+
+async function textChannel(deps: ResolvedDeps, channelId: string | undefined, userId: string): Promise<ChannelAccess> {
+  const access = await loadChannelAccess(deps.store.guilds, channelId ?? '', userId);
+  if (!TEXT_CHANNEL_TYPES.has(access.channel.type)) throw DiscordErrors.nonTextChannel();
+  return access;
+}
+
+/** The message routes. */
+export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
+  return [
+    [
+      'POST',
+      '/channels/:channelId/messages',
+      {
+        auth: 'required',
+        bucket: 'messages.create',
+        major: 'channelId',
+        handler: async ({ deps, caller, params, body }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          requirePermission(access.permissions, Permission.SEND_MESSAGES);
+          const input = parseBody(createBody, body);
+          if (!hasPermission(access.permissions, Permission.MANAGE_MESSAGES) && !hasPermission(access.permissions, Permission.MANAGE_CHANNELS)) {
+            deps.slowmode.check(access.channel.id, caller.user.id, access.channel.rateLimitPerUser, deps.clock());
+          }
+          const content = input.content ?? '';
+          const embeds = hasPermission(access.permissions, Permission.EMBED_LINKS) ? (input.embeds ?? []) : [];
+          if (content.trim() === '' && (input.embeds ?? []).length === 0) throw DiscordErrors.emptyMessage();
+          let reference: { messageId: string; channelId: string; guildId: string | null } | null = null;
+          if (input.message_reference) {
+            requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
+            const refChannel = input.message_reference.channel_id ?? access.channel.id;
+            const referenced = refChannel === access.channel.id ? await deps.messages.get(access.channel.id, input.message_reference.message_id) : undefined;
+            if (!referenced && input.message_reference.fail_if_not_exists !== false) {
+              throw invalidFormBody({ message_reference: { _errors: [{ code: 'MESSAGE_REFERENCE_UNKNOWN_MESSAGE', message: 'Unknown message' }] } });
+            }
+            if (referenced) reference = { messageId: referenced.id, channelId: referenced.channelId, guildId: referenced.guildId };
+          }
+          const mentions = await resolveMentions(deps, access, content, input.allowed_mentions);
+          const message = await deps.messages.create({
+            channelId: access.channel.id,
+            guildId: access.channel.guildId,
+            authorId: caller.user.id,
+            content,
+            tts: (input.tts ?? false) && hasPermission(access.permissions, Permission.SEND_TTS_MESSAGES),
+            nonce: input.nonce === undefined ? '' : String(input.nonce),
+            enforceNonce: input.enforce_nonce ?? false,
+            mentionEveryone: mentions.everyone,
+            mentionUserIds: mentions.userIds,
+            mentionRoleIds: mentions.roleIds,
+            embedsJson: JSON.stringify(embeds),
+            attachmentsJson: '[]',
+            type: reference ? 19 : 0,
+            flags: (input.flags ?? 0) & CLIENT_FLAGS,
+            reference,
+            recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
+          });
+          const json = await messageJsonWithMember(deps, message);
+          await publishMessageEvent(deps, access, 'MESSAGE_CREATE', message, json);
+          return ok(json);
+        },
+      },
+    ],
+    [
+      'GET',
+      '/channels/:channelId/messages',
+      {
+        auth: 'required',
+        bucket: 'messages.history',
+        major: 'channelId',
+        handler: async ({ deps, caller, params, query }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          if (!hasPermission(access.permissions, Permission.READ_MESSAGE_HISTORY)) return ok([]);
+          const limit = intQuery(query, 'limit', 1, 100, 50);
+          const history: HistoryQuery = { channelId: access.channel.id, limit };
+          const around = query.get('around');
+          const before = query.get('before');
+          const after = query.get('after');
+          if (around !== null) history.around = snowflakeParam(around, 'around');
+          else if (before !== null) history.before = snowflakeParam(before, 'before');
+          else if (after !== null) history.after = snowflakeParam(after, 'after');
+          return ok(await messagesJson(deps, await deps.messages.history(history)));
+        },
+      },
+    ],
+    [
+      'GET',
+      '/channels/:channelId/messages/:messageId',
+      {
+        auth: 'required',
+        bucket: 'messages.get',
+        major: 'channelId',
+        handler: async ({ deps, caller, params }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
+          const message = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
+          if (!message) throw DiscordErrors.unknownMessage();
+          const [json] = await messagesJson(deps, [message]);
+          return ok(json);
+        },
+      },
+    ],
+    [
+      'PATCH',
+      '/channels/:channelId/messages/:messageId',
+      {
+        auth: 'required',
+        bucket: 'messages.edit',
+        major: 'channelId',
+        handler: async ({ deps, caller, params, body }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const existing = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
+          if (!existing) throw DiscordErrors.unknownMessage();
+          const input = parseBody(editBody, body);
+          const isAuthor = existing.authorId === caller.user.id;
+          const onlyFlags = input.content === undefined && input.embeds === undefined;
+          if (!isAuthor && !(onlyFlags && hasPermission(access.permissions, Permission.MANAGE_MESSAGES))) throw DiscordErrors.cannotEditOthersMessage();
+          const content = input.content === undefined ? undefined : (input.content ?? '');
+          const embedsJson = input.embeds === undefined ? undefined : JSON.stringify(input.embeds ?? []);
+          const finalContent = content ?? existing.content;
+          const finalEmbeds = embedsJson ?? existing.embedsJson;
+          if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '')) throw DiscordErrors.emptyMessage();
+          const mentions = content === undefined ? undefined : await resolveMentions(deps, access, content, input.allowed_mentions ?? undefined);
+          const updated = await deps.messages.edit(access.channel.id, existing.id, {
+            ...(content !== undefined && mentions ? { content, mentionEveryone: mentions.everyone, mentionUserIds: mentions.userIds, mentionRoleIds: mentions.roleIds } : {}),
+            ...(embedsJson !== undefined ? { embedsJson } : {}),
+            ...(input.flags !== undefined && input.flags !== null ? { flags: (existing.flags & ~CLIENT_FLAGS) | (input.flags & CLIENT_FLAGS) } : {}),
+            recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
+          });
+          const json = await messageJsonWithMember(deps, updated);
+          await publishMessageEvent(deps, access, 'MESSAGE_UPDATE', updated, json);
+          return ok(json);
+        },
+      },
+    ],
+    [
+      'DELETE',
+      '/channels/:channelId/messages/:messageId',
+      {
+        auth: 'required',
+        bucket: 'messages.delete',
+        major: 'channelId',
+        handler: async ({ deps, caller, params }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const existing = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
+          if (!existing) throw DiscordErrors.unknownMessage();
+          if (existing.authorId !== caller.user.id) {
+            if (!access.guild) throw DiscordErrors.cannotExecuteOnDm();
+            requirePermission(access.permissions, Permission.MANAGE_MESSAGES);
+          }
+          const deleted = await deps.messages.delete(access.channel.id, existing.id, access.channel.guildId === null ? access.channel.recipientIds : []);
+          if (!deleted) throw DiscordErrors.unknownMessage();
+          await publishChannelEvent(deps, access, 'MESSAGE_DELETE', { id: existing.id, channel_id: access.channel.id, ...(access.channel.guildId ? { guild_id: access.channel.guildId } : {}) });
+          return noContent();
+        },
+      },
+    ],
+    [
+      'POST',
+      '/channels/:channelId/messages/bulk-delete',
+      {
+        auth: 'required',
+        bucket: 'messages.bulk-delete',
+        major: 'channelId',
+        handler: async ({ deps, caller, params, body }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          if (!access.guild) throw DiscordErrors.cannotExecuteOnDm();
+          requirePermission(access.permissions, Permission.MANAGE_MESSAGES);
+          const input = parseBody(bulkDeleteBody, body);
+          const ids = [...new Set(input.messages)];
+          if (ids.length < 2 || ids.length > 100) throw DiscordErrors.bulkDeleteCount();
+          const oldest = deps.clock() - BULK_DELETE_MAX_AGE_MS;
+          if (ids.some((id) => timestampOf(id) < oldest)) throw DiscordErrors.bulkDeleteTooOld();
+          const deleted = await deps.messages.bulkDelete(access.channel.id, ids);
+          if (deleted.length > 0) {
+            await publishChannelEvent(deps, access, 'MESSAGE_DELETE_BULK', { ids: deleted, channel_id: access.channel.id, guild_id: access.guild.guild.id });
+          }
+          return noContent();
+        },
+      },
+    ],
+    [
+      'POST',
+      '/channels/:channelId/typing',
+      {
+        auth: 'required',
+        bucket: 'channels.typing',
+        major: 'channelId',
+        handler: async ({ deps, caller, params }) => {
+          const access = await textChannel(deps, params.channelId, caller.user.id);
+          requirePermission(access.permissions, Permission.SEND_MESSAGES);
+          const payload: Record<string, unknown> = { channel_id: access.channel.id, user_id: caller.user.id, timestamp: Math.floor(deps.clock() / 1000) };
+          if (access.guild) {
+            payload.guild_id = access.guild.guild.id;
+            payload.member = toDiscordMember(access.guild.member, caller.user);
+          }
+          await publishChannelEvent(deps, access, 'TYPING_START', payload);
+          return noContent();
+        },
+      },
+    ],
+  ];
+}
