@@ -1,8 +1,12 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects:
- * - unit: every `*.spec.ts` beside the code, no outside servers.
+ * Three projects:
+ * - unit: every `*.spec.ts` beside the code, no outside servers, in-process.
+ * - processes: every `*.process.spec.ts`: specs that start the project's own
+ *   apps as child processes (a fleet on one machine, a crash, a drain), so
+ *   they are slower and can be run or left out on their own
+ *   (`vitest run --project processes`).
  * - integration: every `*.int.spec.ts`; its global setup resolves real Kafka,
  *   Cassandra, Elasticsearch and etcd endpoints (environment, testcontainers,
  *   or the local servers of scripts/infra) and fails loudly when it cannot.
@@ -14,8 +18,16 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['{apps,libs}/**/src/**/*.spec.ts'],
-          exclude: ['**/*.int.spec.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.spec.ts', '**/*.process.spec.ts', '**/node_modules/**'],
           testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'processes',
+          include: ['{apps,libs}/**/src/**/*.process.spec.ts'],
+          exclude: ['**/node_modules/**'],
+          testTimeout: 60_000,
         },
       },
       {

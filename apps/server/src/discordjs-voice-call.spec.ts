@@ -66,7 +66,7 @@ describe('two unmodified discord.js bots in a voice call through the gateway', (
     it(`${mode}: the listener hears the speaker's ${toneHz} Hz tone; a bot in another channel and a deafened bot receive nothing`, async () => {
       // @discordjs/voice dials wss:// with no TLS options and the voice module's certificate is self-signed:
       // trust it by turning verification off in this process for this test only (restored in afterEach),
-      // as discordjs-voice.spec.ts does. (NODE_EXTRA_CA_CERTS would need a child process: Node reads it at start-up.)
+      // as discordjs-voice.process.spec.ts does. (NODE_EXTRA_CA_CERTS would need a child process: Node reads it at start-up.)
       process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
       server = await startServer({
         definitions: allModules,
