@@ -15,7 +15,7 @@ export class InvalidMemberListError extends InvalidArgumentError {
 
 /**
  * Reads a static member list, `id=host:port` entries separated by commas
- * (CHAT_GUILD_NODES, CHAT_GATEWAY_GUILD_NODES, CHAT_GATEWAY_DATA_NODES), for a
+ * (CHAT_GUILD_NODES, CHAT_GATEWAY_GUILD_NODES, CHAT_API_DATA_NODES), for a
  * StaticMembership. Blank entries are ignored.
  *
  * @throws {InvalidMemberListError} on an entry without `=` or without a port.
