@@ -11,7 +11,7 @@ import { guildMembershipConfigSchema, guildRingMembership, GuildRouter } from '@
 import type { HttpServer } from '@chat/http-server';
 import { dataRingConfigSchema, dataRingMembership, MessagesRouter } from '@chat/messages-client';
 import { defineModule, GRPC_SERVER, HTTP_SERVER, IDS, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
-import { parseMemberList, type Member, type Membership } from '@chat/ring';
+import { memberListOrLocal, type Member, type Membership } from '@chat/ring';
 import type { Store } from '@chat/store';
 import { guildEvents } from './clients/guild-events';
 import { readStatesClient, type ReadStatesClient } from './clients/read-states-client';
@@ -82,7 +82,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         const store = context.get(API_STORE);
         if (!store.users || !store.guilds) throw new Error('the API needs the store module with users and guilds ports (@chat/store storeModule)');
         const grpcPort = context.get(GRPC_SERVER).port;
-        const nodes = (value: string, key: string, local: string): Member[] => (value === '' ? [{ id: local, address: `127.0.0.1:${grpcPort}` }] : parseMemberList(value, key));
+        const nodes = (value: string, key: string, localId: string): Member[] => memberListOrLocal(value, key, localId, `127.0.0.1:${grpcPort}`);
         const warn = (what: string) => (error: unknown, where: string) => context.logger.warn({ err: error, where }, `${what} call failed`);
 
         const guildRing = guildRingMembership(nodes(config.guildNodes, 'CHAT_API_GUILD_NODES', 'guild-0'), {

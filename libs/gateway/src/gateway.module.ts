@@ -11,7 +11,7 @@ import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMe
 import type { HttpServer } from '@chat/http-server';
 import { defineModule, GRPC_SERVER, HTTP_SERVER, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
-import { parseMemberList, type Member } from '@chat/ring';
+import { memberListOrLocal, parseMemberList } from '@chat/ring';
 import type { Store } from '@chat/store';
 import { RelayMetrics } from './relay/relay-metrics';
 import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
@@ -85,10 +85,10 @@ export const gatewayModule: ModuleDefinition<typeof gatewayConfigSchema, Gateway
         const store = context.get(GATEWAY_STORE);
         if (!store.users || !store.guilds) throw new Error('the gateway needs the store module with users and guilds ports (@chat/store storeModule)');
         const { users, guilds } = store;
-        const grpcPort = context.get(GRPC_SERVER).port;
+        const local = `127.0.0.1:${context.get(GRPC_SERVER).port ?? 0}`;
         guildWiring = await wireGuildService({
           nodeId: config.nodeId,
-          guildNodes: ringOrLocal(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES', 'guild-0', grpcPort),
+          guildNodes: memberListOrLocal(config.guildNodes, 'CHAT_GATEWAY_GUILD_NODES', 'guild-0', local),
           membership: {
             membership: config.membership ?? defaultGuildMembershipConfig.membership,
             probeIntervalMs: config.probeIntervalMs ?? defaultGuildMembershipConfig.probeIntervalMs,
@@ -98,7 +98,7 @@ export const gatewayModule: ModuleDefinition<typeof gatewayConfigSchema, Gateway
           onError: (error, where) => context.logger.warn({ err: error, where }, 'guild service call failed'),
         });
         readStates = await wireReadStates({
-          nodes: ringOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', grpcPort),
+          nodes: memberListOrLocal(config.readStatesNodes, 'CHAT_GATEWAY_READ_STATES_NODES', 'read-states-0', local),
           gatewayNodeId: config.nodeId,
           timeoutMs: config.guildTimeoutMs,
           bus: context.get(BUS),
@@ -143,8 +143,3 @@ export const gatewayModule: ModuleDefinition<typeof gatewayConfigSchema, Gateway
     };
   },
 });
-
-/** A configured ring (`id=host:port,...`), or, when the setting is empty, one node `localId` on this process's gRPC server. */
-function ringOrLocal(value: string, key: string, localId: string, grpcPort: number | undefined): Member[] {
-  return value === '' ? [{ id: localId, address: `127.0.0.1:${grpcPort ?? 0}` }] : parseMemberList(value, key);
-}

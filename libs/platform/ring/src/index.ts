@@ -35,5 +35,5 @@ export {
   type RingListener,
   type RingViewOptions,
 } from './ring-view';
-export { parseMemberList, InvalidMemberListError } from './member-list';
+export { parseMemberList, memberListOrLocal, InvalidMemberListError } from './member-list';
 export { ProbedMembership, type ProbedMembershipOptions, type MemberProbe } from './probed-membership';

@@ -31,3 +31,12 @@ export function parseMemberList(text: string, source: string): Member[] {
       return { id: match[1]!, address: match[2]! };
     });
 }
+
+/**
+ * A configured member list, or, when the setting is empty, the one member
+ * `localId` at `localAddress` (a service running in this same process: the
+ * all-in-one `npm start`).
+ */
+export function memberListOrLocal(text: string, source: string, localId: string, localAddress: string): Member[] {
+  return text.trim() === '' ? [{ id: localId, address: localAddress }] : parseMemberList(text, source);
+}
