@@ -7,11 +7,10 @@
 //   node --import tsx scripts/deploy/config-docs.mjs --check   # exit 1 when out of date
 //
 // The logic lives beside the tests that check the sections
-// (libs/platform/testing/src/deploy/config-docs.ts and app-readmes.ts), loaded through tsx.
+// (libs/deploy/src/config-docs.ts and app-readmes.ts, package @chat/deploy), loaded through tsx.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { collectHelp, REPO_ROOT, renderConfigDocs, SERVICE_APPS, spliceConfigDocs } from '../../libs/platform/testing/src/deploy/config-docs.ts';
-import { README_APPS, renderAppConfig, spliceAppConfig } from '../../libs/platform/testing/src/deploy/app-readmes.ts';
+import { collectHelp, README_APPS, renderAppConfig, REPO_ROOT, renderConfigDocs, SERVICE_APPS, spliceAppConfig, spliceConfigDocs } from '@chat/deploy';
 
 const check = process.argv.includes('--check');
 const helps = Object.fromEntries(await Promise.all(README_APPS.map(async (app) => [app, await collectHelp(app)])));

@@ -1,12 +1,11 @@
 // Writes apps/<app>/Dockerfile for every deployable from one template
-// (libs/platform/testing/src/deploy/dockerfiles.ts, loaded through tsx).
+// (libs/deploy/src/dockerfiles.ts, package @chat/deploy, loaded through tsx).
 //
 //   node --import tsx scripts/deploy/dockerfiles.mjs           # rewrite them
 //   node --import tsx scripts/deploy/dockerfiles.mjs --check   # exit 1 when one is out of date
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../libs/platform/testing/src/deploy/config-docs.ts';
-import { committedDockerfile, IMAGES, renderDockerfile } from '../../libs/platform/testing/src/deploy/dockerfiles.ts';
+import { committedDockerfile, IMAGES, renderDockerfile, REPO_ROOT } from '@chat/deploy';
 
 const check = process.argv.includes('--check');
 const stale = IMAGES.filter((image) => committedDockerfile(image.app) !== renderDockerfile(image)).map((image) => image.app);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # kustomize, kubeconform and yq (YAML to JSON) for the deploy/ validation
-# (tests/deploy), plus
+# (libs/deploy, @chat/deploy), plus
 # the Kubernetes JSON schemas kubeconform checks against. Tools, not servers:
 # built once with `go install` into the infra cache (like grpcurl.sh), never
 # into the repository.

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** Repository root (this file is libs/platform/testing/src/deploy/config-docs.ts). */
-export const REPO_ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), '../../../../..');
+/** Repository root (this file is libs/deploy/src/config-docs.ts). */
+export const REPO_ROOT: string = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /** The per-service deployables that the manifests run (apps/server is the all-in-one binary). */
 export const SERVICE_APPS: readonly string[] = ['gateway', 'guild', 'data-service', 'read-states', 'search-indexer', 'voice'];
