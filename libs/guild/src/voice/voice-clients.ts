@@ -3,8 +3,8 @@
  * voice nodes keyed by `${guildId}:${channelId}` (one call lives on one voice
  * node), and one VoiceService client per node, made on first use.
  */
-import { HashRing, type Member } from '@chat/ring';
-import { NodeClients } from '@chat/rpc';
+import { StaticMembership, type Member } from '@chat/ring';
+import { RingClients } from '@chat/rpc';
 import { VoiceServerUnavailableError } from '../errors';
 import { voiceV1 } from '@chat/proto';
 
@@ -35,31 +35,28 @@ export function callKey(guildId: string, channelId: string): string {
   return `${guildId}:${channelId}`;
 }
 
-/** Voice clients over a static list of voice nodes (CHAT_GUILD_VOICE_NODES). */
+/** Voice clients over a static list of voice nodes (CHAT_GUILD_VOICE_NODES), on @chat/rpc's RingClients like every ringed caller. */
 export class RingVoiceClients implements VoiceClients {
-  private readonly ring: HashRing;
-  private readonly clients: NodeClients<typeof voiceV1.VoiceServiceService>;
+  private readonly ring: RingClients<typeof voiceV1.VoiceServiceService>;
 
   constructor(members: readonly Member[], timeoutMs = 1_500) {
-    this.ring = new HashRing(members.map((m) => m.id));
-    const addresses = new Map(members.map((m) => [m.id, m.address]));
-    this.clients = new NodeClients(
-      voiceV1.VoiceServiceService,
-      (nodeId) => addresses.get(nodeId),
-      (nodeId) => new VoiceServerUnavailableError(nodeId, 'lookup (not on the voice ring)'),
-      { defaultTimeoutMs: timeoutMs },
-    );
+    this.ring = new RingClients({
+      definition: voiceV1.VoiceServiceService,
+      membership: new StaticMembership(members),
+      client: { defaultTimeoutMs: timeoutMs },
+      noNode: (what, cause) => new VoiceServerUnavailableError(what, `lookup (${cause instanceof Error ? cause.message : 'not on the voice ring'})`),
+    });
   }
 
   nodeFor(guildId: string, channelId: string): string {
-    return this.ring.owner(callKey(guildId, channelId));
+    return this.ring.ownerOf(callKey(guildId, channelId));
   }
 
   client(nodeId: string): VoiceApi {
-    return this.clients.get(nodeId);
+    return this.ring.clientForNode(nodeId);
   }
 
   close(): void {
-    this.clients.close();
+    this.ring.close();
   }
 }
