@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { Histogram, type Registry } from 'prom-client';
 import { parseRequestTarget } from './request-target';
 
 /** A Node request handler. */
@@ -20,14 +21,32 @@ interface Mount {
   readonly handler: HttpHandler;
 }
 
+/** Options of {@link HttpServer}. */
+export interface HttpServerOptions {
+  /**
+   * Where `chat_http_request_seconds` goes: one histogram of request
+   * durations by mount prefix (`/api`, or `none` for a path no mount claims)
+   * and status code (`aborted` when the client left before the answer).
+   * Omitted: no metric.
+   */
+  readonly registry?: Registry;
+}
+
+type RequestObserver = (mount: string, code: string, seconds: number) => void;
+
 /** The shared HTTP server: path-prefix mounts for requests, one handler for upgrades. */
 export class HttpServer {
   private readonly server: Server;
   private readonly mounts: Mount[] = [];
   private upgradeHandler: UpgradeHandler | undefined;
   private boundPort = 0;
+  private readonly observe: RequestObserver | undefined;
 
-  constructor(private readonly host: string) {
+  constructor(
+    private readonly host: string,
+    options: HttpServerOptions = {},
+  ) {
+    this.observe = options.registry ? durationObserver(options.registry) : undefined;
     this.server = createServer((req, res) => this.onRequest(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
     this.server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket));
@@ -86,6 +105,11 @@ export class HttpServer {
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const mount = this.mountOf(parseRequestTarget(req.url).path);
+    const observe = this.observe;
+    if (observe) {
+      const started = performance.now();
+      res.once('close', () => observe(mount?.prefix ?? 'none', res.writableFinished ? String(res.statusCode) : 'aborted', (performance.now() - started) / 1000));
+    }
     if (mount) {
       mount.handler(req, res);
       return;
@@ -109,6 +133,17 @@ export class HttpServer {
       socket.destroy();
     }
   }
+}
+
+function durationObserver(registry: Registry): RequestObserver {
+  const histogram = new Histogram({
+    name: 'chat_http_request_seconds',
+    help: 'Time from a request to the end of its answer, by mount prefix and status code',
+    labelNames: ['mount', 'code'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  return (mount, code, seconds) => histogram.observe({ mount, code }, seconds);
 }
 
 /**

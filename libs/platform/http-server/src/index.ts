@@ -1,2 +1,2 @@
-export { HttpServer, type HttpHandler, type UpgradeHandler } from './http-server';
+export { HttpServer, type HttpHandler, type HttpServerOptions, type UpgradeHandler } from './http-server';
 export { parseRequestTarget, type RequestTarget } from './request-target';

@@ -23,8 +23,8 @@ export const httpServerModule = defineModule({
   create: (config) => {
     let server: HttpServer | undefined;
     return {
-      async start() {
-        server = new HttpServer(config.host);
+      async start(context) {
+        server = new HttpServer(config.host, { registry: context.metrics });
         await server.listen(config.port);
         return server;
       },
