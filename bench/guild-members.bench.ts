@@ -31,7 +31,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { guildV1 } from '@chat/proto';
 import { GuildNode } from '@chat/guild';
 import { RingView, StaticMembership } from '@chat/ring';
-import { LargeGuildStore, memberIdOf } from '../libs/guild/src/member-worker/testing/large-guild-store';
+import { LargeGuildStore, memberIdOf } from '@chat/guild/testing';
 import { runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { loadAverage, machine, percentile, printTable, round } from './lib/stats';
