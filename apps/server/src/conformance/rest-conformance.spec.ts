@@ -53,6 +53,7 @@ const CASES: Case[] = [
   { method: 'GET', path: '/users/@me/guilds', token: (w) => w.alice, url: () => '/users/@me/guilds' },
   { method: 'POST', path: '/users/@me/channels', token: (w) => w.alice, url: () => '/users/@me/channels', body: (w) => ({ recipient_id: w.bobId }) },
   { method: 'GET', path: '/applications/{application_id}', token: (w) => w.alice, url: (w) => `/applications/${w.appId}` },
+  { method: 'GET', path: '/applications/@me', token: (w) => w.bot, url: () => '/applications/@me' },
   { method: 'GET', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}` },
   { method: 'PATCH', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}`, body: () => ({ name: 'Conformance', description: 'checked against the spec' }), echo: ['name', 'description'] },
   { method: 'GET', path: '/guilds/{guild_id}/channels', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/channels` },

@@ -66,4 +66,16 @@ describe('application routes', () => {
     const channels = await api.call('GET', `/guilds/${fx.guildId}/channels`, { token: bot.body.token, bot: true });
     expect(channels.body.map((c: { name: string }) => c.name)).toEqual(['general']);
   });
+
+  it('GET /applications/@me answers the calling bot its own application, and refuses a user token', async () => {
+    const owner = await api.user('maker');
+    const app = await api.call('POST', '/applications', { token: owner.token, body: { name: 'Self' } });
+    const bot = await api.call('POST', `/applications/${app.body.id as string}/bot`, { token: owner.token });
+    const mine = await api.call('GET', '/applications/@me', { token: bot.body.token, bot: true });
+    expect(mine.status).toBe(200);
+    expect(mine.body).toMatchObject({ id: app.body.id, name: 'Self', owner: { id: owner.id }, bot: { id: bot.body.user.id } });
+    const byUser = await api.call('GET', '/applications/@me', { token: owner.token });
+    expect(byUser.status).toBe(403);
+    expect(byUser.body.code).toBe(20002);
+  });
 });

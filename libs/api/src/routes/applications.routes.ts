@@ -78,6 +78,24 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
       },
     ],
     [
+      // discord.js's client.application.fetch(): the calling bot's own application. A literal beside
+      // /applications/{application.id}; the router matches it first whatever the order.
+      'GET',
+      '/applications/@me',
+      {
+        auth: 'required',
+        bucket: 'applications.get',
+        callers: 'bots',
+        handler: async ({ deps, caller }) => {
+          const application = await deps.store.users.getApplicationByBotUser(caller.user.id);
+          if (!application) throw DiscordErrors.unknownApplication();
+          const owner = await deps.store.users.getUser(application.ownerId);
+          if (!owner) throw DiscordErrors.unknownApplication();
+          return ok(toDiscordApplication(application, owner, caller.user));
+        },
+      },
+    ],
+    [
       'GET',
       '/applications/:applicationId',
       {
