@@ -11,7 +11,8 @@ import { defaultGuildMembershipConfig, guildMembershipConfigSchema, type GuildMe
 import type { HttpServer } from '@chat/http-server';
 import { defineModule, GRPC_SERVER, HTTP_SERVER, moduleKey, type Module, type ModuleDefinition } from '@chat/modules';
 import { gatewayV1 } from '@chat/proto';
-import { memberListOrLocal, parseMemberList } from '@chat/ring';
+import { parseGatewayNodeList } from '@chat/gateway-client';
+import { memberListOrLocal } from '@chat/ring';
 import type { Store } from '@chat/store';
 import { RelayMetrics } from './relay/relay-metrics';
 import { wireReadStates, type ReadStatesWiring } from './read-states-wiring';
@@ -42,7 +43,7 @@ export const gatewayConfigSchema = {
   peers: stringSetting('CHAT_GATEWAY_PEERS', {
     default: '',
     description:
-      "every gateway node's gRPC address, id=host:port,... (this node's own entry may be listed): a RESUME of a session another node holds moves the session here, so RESUME works on any node; empty: such a RESUME gets op 9",
+      "every gateway node's gRPC address, id=host:port,... or dns:host:port (every address of a headless Service, looked up again every 5 s; this node finds itself by its interface addresses); this node may be listed: a RESUME of a session another node holds moves the session here, so RESUME works on any node; empty: such a RESUME gets op 9",
   }),
   drainGraceMs: intSetting('CHAT_GATEWAY_DRAIN_GRACE_MS', {
     default: 3_000,
@@ -105,8 +106,13 @@ export const gatewayModule: ModuleDefinition<typeof gatewayConfigSchema, Gateway
           deliver: (userId, frame, exceptSessionId) => gateway?.hub.deliverToUsers([userId], frame, { exclude: [exceptSessionId] }),
           onError: (error, where) => context.logger.warn({ err: error, where }, 'read states call failed'),
         });
-        const peerList = config.peers === '' ? [] : parseMemberList(config.peers, 'CHAT_GATEWAY_PEERS');
-        if (peerList.length > 0) peers = new GatewayPeers(peerList, config.nodeId, { onError: (error, where) => context.logger.warn({ err: error, where }, 'gateway peer call failed') });
+        if (config.peers !== '') {
+          peers = new GatewayPeers(parseGatewayNodeList(config.peers, 'CHAT_GATEWAY_PEERS'), { id: config.nodeId, grpcPort: context.get(GRPC_SERVER).port }, {
+            onError: (error, where) => context.logger.warn({ err: error, where }, 'gateway peer call failed'),
+          });
+          // A first pod finds no peers (nothing behind the Service is ready yet): that is not an error; RESUMEs list them again.
+          await peers.refresh().catch((error: unknown) => context.logger.warn({ err: error }, 'listing the gateway peers failed; retried on the next RESUME'));
+        }
         const http: HttpServer = context.get(HTTP_SERVER);
         const gatewayUrl = config.publicUrl || http.url.replace(/^http/, 'ws');
         const server = new GatewayServer({

@@ -8,6 +8,8 @@
  * gets op 9 within about a second.
  */
 import { gatewayV1 } from '@chat/proto';
+import { networkInterfaces } from 'node:os';
+import { staticNodeList, type GatewayNodeList } from '@chat/gateway-client';
 import { NodeClients } from '@chat/rpc';
 import type { Member } from '@chat/ring';
 import type { DispatchFrame, ShardFilter } from '../relay/local-sessions';
@@ -37,27 +39,42 @@ export interface GatewayPeersOptions {
 /** Clients of the other gateway nodes' GatewayService. */
 export class GatewayPeers {
   private readonly clients: NodeClients<typeof gatewayV1.GatewayServiceService>;
-  private readonly peerIds: readonly string[];
+  private readonly list: GatewayNodeList;
+  private peerIds: readonly string[] = [];
+  private addresses = new Map<string, string>();
 
+  /**
+   * `peers` is every gateway node, this one may be among them: a fixed list
+   * (this node is the entry whose id is `self.id`) or a DNS list (this node
+   * is the address of one of this machine's interfaces with `self.grpcPort`).
+   */
   constructor(
-    peers: readonly Member[],
-    selfId: string,
+    peers: readonly Member[] | GatewayNodeList,
+    private readonly self: { id: string; grpcPort?: number },
     private readonly options: GatewayPeersOptions = {},
   ) {
-    const others = peers.filter((peer) => peer.id !== selfId);
-    const addresses = new Map(others.map((peer) => [peer.id, peer.address]));
-    this.peerIds = others.map((peer) => peer.id);
-    this.clients = new NodeClients(gatewayV1.GatewayServiceService, (id) => addresses.get(id), (id) => new Error(`unknown gateway peer ${id}`));
+    this.list = Array.isArray(peers) ? staticNodeList(peers) : (peers as GatewayNodeList);
+    this.clients = new NodeClients(gatewayV1.GatewayServiceService, (id) => this.addresses.get(id), (id) => new Error(`unknown gateway peer ${id}`));
   }
 
-  /** Number of other nodes. */
+  /** Number of other nodes, as last listed. */
   get size(): number {
     return this.peerIds.length;
+  }
+
+  /** Lists the nodes again (a DNS list only when its answer is stale) and closes the clients of nodes that left. */
+  async refresh(): Promise<void> {
+    const own = ownAddresses(this.self.grpcPort);
+    const others = (await this.list.current()).filter((peer) => peer.id !== this.self.id && !own.has(peer.address));
+    this.addresses = new Map(others.map((peer) => [peer.id, peer.address]));
+    this.peerIds = others.map((peer) => peer.id);
+    for (const id of this.clients.nodeIds()) if (!this.addresses.has(id)) this.clients.drop(id);
   }
 
   /** Asks every peer to start handing over `sessionId`; the one that holds it answers. */
   async begin(sessionId: string, userId: string, sequence: number): Promise<PeerLookup> {
     const timeoutMs = this.options.beginTimeoutMs ?? 1_000;
+    await this.refresh().catch((error: unknown) => this.options.onError?.(error, 'listing the gateway peers'));
     let sequenceAhead = false;
     const answers = await Promise.all(
       this.peerIds.map(async (peerId): Promise<PeerSession | undefined> => {
@@ -100,4 +117,14 @@ export class GatewayPeers {
   close(): void {
     this.clients.close();
   }
+}
+
+/** host:port of every address of this machine's interfaces with `port` (how a node finds itself in a DNS list). */
+function ownAddresses(port: number | undefined): Set<string> {
+  if (port === undefined) return new Set();
+  const own = new Set<string>();
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) own.add(entry.family === 'IPv6' ? `[${entry.address}]:${port}` : `${entry.address}:${port}`);
+  }
+  return own;
 }

@@ -128,6 +128,9 @@ export class GatewayServer {
 
   /** Drains, ends every session and closes every socket. */
   async close(): Promise<void> {
+    // The peers as they are now (a DNS list may have changed since the last RESUME asked); a slow lookup does not hold the drain up.
+    const peers = this.options.peers;
+    if (peers) await Promise.race([peers.refresh().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 500).unref())]);
     this.drain();
     // With peers, drained sessions RESUME on another node, which takes them over from here: give them the grace to.
     if (this.hasPeers && this.hub.size > 0) await this.hub.whenEmpty(this.options.drainGraceMs ?? 3_000);
