@@ -218,14 +218,16 @@ describe('Compose start order', () => {
 });
 
 describe('.github/CODEOWNERS', () => {
-  it('names a team for every app and every proto package, beyond the default rule', () => {
+  it('names a team for every app, every service-level lib and every proto package, beyond the default rule', () => {
     const rules = readFileSync(join(repoRoot, '.github/CODEOWNERS'), 'utf8')
       .split('\n')
       .filter((line) => line.trim() !== '' && !line.startsWith('#'))
       .map((line) => line.trim().split(/\s+/));
     const owned = new Map(rules.map(([path, ...owners]) => [path!, owners]));
+    // libs/platform/* fall to the default rule (the platform team) unless a rule names them.
     const dirs = [
       ...readdirSync(join(repoRoot, 'apps')).map((app) => `/apps/${app}/`),
+      ...readdirSync(join(repoRoot, 'libs')).filter((lib) => lib !== 'platform').map((lib) => `/libs/${lib}/`),
       ...readdirSync(join(repoRoot, 'proto/chat')).map((pkg) => `/proto/chat/${pkg}/`),
     ];
     for (const dir of dirs) {

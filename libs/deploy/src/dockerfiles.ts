@@ -1,10 +1,10 @@
 /**
- * The seven app Dockerfiles from one template: every deployable is built
+ * The eight app Dockerfiles from one template: every deployable is built
  * the same way (prune, install, non-root runtime); only its name, its health
  * service, whether it serves HTTP and whether it serves voice differ. `scripts/deploy/dockerfiles.mjs`
  * writes them; the deploy test fails when a committed one differs.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT } from './config-docs';
 
@@ -12,9 +12,13 @@ import { REPO_ROOT } from './config-docs';
 export interface ImageSpec {
   /** apps/<app>. */
   app: string;
-  /** The gRPC service the HEALTHCHECK asks about ('' = the whole server). */
+  /**
+   * The gRPC service the HEALTHCHECK asks about; '' asks for the whole
+   * server, SERVING once every module of the process runs (for an app with
+   * no gRPC service of its own, such as the API, or with several).
+   */
   healthService: string;
-  /** Serves the REST API and the WebSocket gateway on CHAT_HTTP_PORT (8080). */
+  /** Serves HTTP on CHAT_HTTP_PORT (8080): the REST API (/api), the WebSocket gateway, or both. */
   http: boolean;
   /** Runs the voice module: its voice gateway (WSS) on CHAT_VOICE_WS_PORT (8443/tcp) and its media socket on CHAT_VOICE_UDP_PORT (50000/udp). */
   voice: boolean;
@@ -23,6 +27,7 @@ export interface ImageSpec {
 /** Every deployable's image. */
 export const IMAGES: readonly ImageSpec[] = [
   { app: 'server', healthService: '', http: true, voice: true },
+  { app: 'api', healthService: '', http: true, voice: false },
   { app: 'gateway', healthService: 'chat.gateway.v1.GatewayService', http: true, voice: false },
   { app: 'guild', healthService: 'chat.guild.v1.GuildService', http: false, voice: false },
   { app: 'data-service', healthService: 'chat.messages.v1.MessageService', http: false, voice: false },
@@ -74,7 +79,8 @@ ENTRYPOINT ["node", "--import", "tsx", "apps/${app}/src/main.ts"]
 `;
 }
 
-/** The committed Dockerfile of an app. */
+/** The committed Dockerfile of an app ('' while a new app has none, so the generator writes it). */
 export function committedDockerfile(app: string): string {
-  return readFileSync(join(REPO_ROOT, 'apps', app, 'Dockerfile'), 'utf8');
+  const path = join(REPO_ROOT, 'apps', app, 'Dockerfile');
+  return existsSync(path) ? readFileSync(path, 'utf8') : '';
 }
