@@ -69,6 +69,7 @@ describe('metric names from the code', () => {
     expect(shapes.get('chat_gateway_fanout_seconds')).toBe('histogram');
     expect(shapes.get('chat_guild_batch_flush_items')).toBe('histogram');
     expect(shapes.get('chat_grpc_server_handled_seconds')).toBe('histogram');
+    expect(shapes.get('chat_http_request_seconds')).toBe('histogram');
     expect(shapes.get('chat_bus_consumer_lag')).toBe('single');
     expect(shapes.get('chat_voice_media_packets_dropped_total')).toBe('single');
     expect(shapes.get('chat_data_read_executions_total')).toBe('single');
@@ -133,6 +134,7 @@ describe('dashboards', () => {
 
   it('each service dashboard shows that service\'s own metrics', () => {
     const own: Record<string, RegExp> = {
+      api: /chat_http_request_seconds_bucket\{[^}]*mount=\\"\/api\\"/,
       gateway: /chat_gateway_fanout_seconds_bucket/,
       guild: /chat_guild_batch_flush_items_bucket/,
       'data-service': /chat_data_read_executions_total/,
