@@ -208,12 +208,30 @@ describe('Compose file', () => {
 });
 
 describe('Compose start order', () => {
-  it('stores wait for the migration, the gateway for every back end, everything through health checks', () => {
+  it('stores wait for the migration, the gateway and the api for the back ends they call, everything through health checks', () => {
     const deps = (name: string) => (compose.services[name] as unknown as { depends_on?: Record<string, { condition: string }> }).depends_on ?? {};
-    for (const app of ['guild', 'data-service', 'read-states', 'gateway']) expect(deps(app)['scylla-migrate']?.condition, app).toBe('service_completed_successfully');
-    for (const app of ['guild', 'data-service', 'read-states', 'search-indexer', 'voice']) expect(deps('gateway')[app]?.condition, app).toBe('service_healthy');
+    for (const app of ['guild', 'data-service', 'read-states', 'gateway', 'api']) expect(deps(app)['scylla-migrate']?.condition, app).toBe('service_completed_successfully');
+    for (const app of ['guild', 'read-states']) expect(deps('gateway')[app]?.condition, app).toBe('service_healthy');
+    for (const app of ['guild', 'data-service', 'read-states', 'search-indexer', 'gateway']) expect(deps('api')[app]?.condition, app).toBe('service_healthy');
     expect(Object.keys(deps('search-indexer')).sort()).toEqual(['es-cell-a', 'es-cell-b', 'kafka']);
     for (const infra of ['kafka', 'scylla', 'es-cell-a', 'es-cell-b', 'etcd']) expect(compose.services[infra]?.healthcheck?.test, infra).toBeDefined();
+  });
+});
+
+describe('Compose public ports', () => {
+  it('the API on host port 8080, the gateway\'s WebSocket on 8081, and the API hands out the gateway\'s URL', () => {
+    expect(compose.services['api']!.ports).toEqual(['8080:8080']);
+    expect(compose.services['gateway']!.ports).toEqual(['8081:8080']);
+    const gatewayUrl = compose.services['gateway']!.environment?.['CHAT_GATEWAY_PUBLIC_URL'];
+    expect(gatewayUrl).toBe('ws://localhost:8081');
+    expect(compose.services['api']!.environment?.['CHAT_API_GATEWAY_URL']).toBe(gatewayUrl);
+    expect(compose.services['api']!.environment?.['CHAT_API_GATEWAY_NODES']).toBe('gateway-0=gateway:50051');
+  });
+
+  it('no two services that issue snowflakes share a worker id', () => {
+    const workers = SERVICE_APPS.map((app) => compose.services[app]!.environment?.['CHAT_SNOWFLAKE_WORKER_ID']).filter((id) => id !== undefined).map(String);
+    expect(workers.length).toBe(4);
+    expect(new Set(workers).size).toBe(workers.length);
   });
 });
 
