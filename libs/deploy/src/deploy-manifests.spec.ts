@@ -1,6 +1,7 @@
 // The Kubernetes manifests validate against the Kubernetes API schemas
 // (kubeconform, strict), and images, Compose and Kubernetes agree on ports,
-// health checks, rings and the gateway's drain.
+// health checks, rings, snowflake ids, the public entry points and the
+// gateway's drain.
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,8 @@ import { deployTools, dockerfileExpose, dockerfileHealthService, kustomizeBuild,
 const KUSTOMIZATIONS = ['deploy/k8s/base', 'deploy/k8s/overlays/small', 'deploy/k8s/overlays/large'];
 /** Services whose instances form a ring under stable ids, so they run as StatefulSets. */
 const RING_APPS = ['guild', 'data-service', 'read-states', 'voice', 'gateway'];
+/** The label a StatefulSet gives each pod: its ordinal, the only per-pod number Kubernetes hands out. */
+const POD_INDEX = "fieldRef:metadata.labels['apps.kubernetes.io/pod-index']";
 const PORT_KEYS = ['CHAT_GRPC_PORT', 'CHAT_OPS_PORT', 'CHAT_HTTP_PORT', 'CHAT_VOICE_WS_PORT', 'CHAT_VOICE_UDP_PORT'];
 /** "50000/udp" -> "50000/udp", "8443" -> "8443/tcp": a port with its protocol, as Dockerfile EXPOSE and Compose write it. */
 const withProtocol = (port: string | number): string => (String(port).includes('/') ? String(port).toLowerCase() : `${String(port)}/tcp`);
@@ -129,12 +132,15 @@ describe.each(KUSTOMIZATIONS)('%s: rings, autoscaling, drain', (dir) => {
   it('each ring list names exactly the pods of its StatefulSet, by their stable DNS names', () => {
     const objects = rendered[dir]!;
     const gatewayEnv = workloadEnv(objects, findWorkload(objects, 'gateway')!);
+    const apiEnv = workloadEnv(objects, findWorkload(objects, 'api')!);
     const lists: Array<[string, string, Map<string, string>]> = [
       ['guild', 'CHAT_GUILD_NODES', workloadEnv(objects, findWorkload(objects, 'guild')!)],
       ['guild', 'CHAT_GATEWAY_GUILD_NODES', gatewayEnv],
-      ['data-service', 'CHAT_GATEWAY_DATA_NODES', gatewayEnv],
+      ['guild', 'CHAT_API_GUILD_NODES', apiEnv],
+      ['data-service', 'CHAT_API_DATA_NODES', apiEnv],
       ['read-states', 'CHAT_READ_STATES_NODES', workloadEnv(objects, findWorkload(objects, 'read-states')!)],
       ['read-states', 'CHAT_GATEWAY_READ_STATES_NODES', gatewayEnv],
+      ['read-states', 'CHAT_API_READ_STATES_NODES', apiEnv],
     ];
     for (const [app, key, env] of lists) {
       const replicas = (findWorkload(objects, app)!.spec as { replicas: number }).replicas;
@@ -143,13 +149,66 @@ describe.each(KUSTOMIZATIONS)('%s: rings, autoscaling, drain', (dir) => {
     }
   });
 
-  it('HorizontalPodAutoscalers scale the gateway and the search indexer only, and the gateway stays within 32 snowflake process ids', () => {
+  it('HorizontalPodAutoscalers scale the api, the gateway and the search indexer only, and the api and the gateway stay within 32 snowflake process ids', () => {
     const objects = rendered[dir]!;
     const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler');
-    expect(hpas.map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(['gateway', 'search-indexer']);
-    const gateway = findObject(objects, 'HorizontalPodAutoscaler', 'gateway')!.spec as { maxReplicas: number; scaleTargetRef: { kind: string } };
-    expect(gateway.maxReplicas).toBeLessThanOrEqual(32);
-    expect(gateway.scaleTargetRef.kind).toBe('StatefulSet');
+    expect(hpas.map((h) => (h.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name).sort()).toEqual(['api', 'gateway', 'search-indexer']);
+    for (const app of ['api', 'gateway']) {
+      const hpa = findObject(objects, 'HorizontalPodAutoscaler', app)!.spec as { minReplicas: number; maxReplicas: number; scaleTargetRef: { kind: string } };
+      expect(hpa.maxReplicas, app).toBeLessThanOrEqual(32);
+      expect(hpa.minReplicas, app).toBeGreaterThanOrEqual(app === 'api' ? 2 : 1);
+      expect(hpa.scaleTargetRef.kind, app).toBe('StatefulSet');
+    }
+  });
+
+  it('every pod that issues snowflakes has a worker id of its service\'s own and a process id no other pod of it has', () => {
+    const objects = rendered[dir]!;
+    const workers = new Map<string, string>();
+    for (const app of SERVICE_APPS) {
+      const workload = findWorkload(objects, app)!;
+      const env = workloadEnv(objects, workload);
+      if (!env.has('CHAT_SNOWFLAKE_WORKER_ID')) continue;
+      const worker = env.get('CHAT_SNOWFLAKE_WORKER_ID')!;
+      expect(workers.get(worker), `${app} and ${workers.get(worker)} share worker id ${worker}`).toBeUndefined();
+      workers.set(worker, app);
+      // A Deployment gives its pods no distinct small number; the StatefulSet's pod index is 0..31 up to 32 pods.
+      expect(workload.kind, app).toBe('StatefulSet');
+      expect(env.get('CHAT_SNOWFLAKE_PROCESS_ID'), app).toBe(POD_INDEX);
+    }
+    expect([...workers.values()].sort()).toEqual(['api', 'data-service', 'gateway', 'read-states']);
+  });
+
+  it('the API reaches every gateway pod through the gateway StatefulSet\'s headless Service and hands out the gateway\'s public URL', () => {
+    const objects = rendered[dir]!;
+    const apiEnv = workloadEnv(objects, findWorkload(objects, 'api')!);
+    expect(apiEnv.get('CHAT_API_GATEWAY_NODES')).toBe('dns:gateway:50051');
+    const gatewayService = findObject(objects, 'Service', 'gateway')!.spec as { clusterIP?: string; ports: Array<{ port: number }> };
+    expect(gatewayService.clusterIP).toBe('None');
+    expect(gatewayService.ports.map((p) => p.port)).toContain(50051);
+    const gatewayUrl = workloadEnv(objects, findWorkload(objects, 'gateway')!).get('CHAT_GATEWAY_PUBLIC_URL');
+    expect(gatewayUrl).toMatch(/^wss:\/\//);
+    expect(apiEnv.get('CHAT_API_GATEWAY_URL')).toBe(gatewayUrl);
+  });
+
+  it('two public entry points: api-public to the api pods\' HTTP port, gateway-public to the gateways\'', () => {
+    const objects = rendered[dir]!;
+    const publics = objects.filter((o) => o.kind === 'Service' && (o.spec as { type?: string }).type === 'LoadBalancer');
+    expect(publics.map((o) => o.metadata.name).sort()).toEqual(['api-public', 'gateway-public']);
+    for (const [name, app] of [['api-public', 'api'], ['gateway-public', 'gateway']] as const) {
+      const spec = findObject(objects, 'Service', name)!.spec as { selector: Record<string, string>; ports: Array<{ targetPort: string | number }> };
+      expect(spec.selector).toEqual({ 'app.kubernetes.io/name': app });
+      expect(spec.ports.map((p) => p.targetPort)).toEqual(['http']);
+      expect((firstContainer(findWorkload(objects, app)!).ports ?? []).find((p) => p.name === 'http')?.containerPort).toBe(8080);
+    }
+  });
+
+  it('api pods leave the endpoints before SIGTERM and stop within their grace period', () => {
+    const objects = rendered[dir]!;
+    const workload = findWorkload(objects, 'api')!;
+    const command = firstContainer(workload).lifecycle?.preStop?.exec?.command ?? [];
+    expect(command[0]).toBe('sleep');
+    const stopMs = Number(workloadEnv(objects, workload).get('CHAT_STOP_TIMEOUT_MS'));
+    expect(podSpec(workload).terminationGracePeriodSeconds).toBeGreaterThanOrEqual(Number(command[1]) + stopMs / 1000 + 10);
   });
 
   it('gateway pods leave the endpoints, then drain with RECONNECT within their grace period', () => {
