@@ -8,7 +8,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Histogram, type Registry } from 'prom-client';
-import { parseRequestTarget } from './request-target';
 
 /** A Node request handler. */
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -104,7 +103,7 @@ export class HttpServer {
   }
 
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
-    const mount = this.mountOf(parseRequestTarget(req.url).path);
+    const mount = this.mountOf(pathOf(req.url));
     const observe = this.observe;
     if (observe) {
       const started = performance.now();
@@ -121,7 +120,7 @@ export class HttpServer {
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const mount = this.mountOf(parseRequestTarget(req.url).path);
+    const mount = this.mountOf(pathOf(req.url));
     if ((mount && mount.prefix !== '/') || !this.upgradeHandler) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
       return;
@@ -162,4 +161,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       ? ['431 Request Header Fields Too Large', '{"message": "431: Request Header Fields Too Large", "code": 0}']
       : ['400 Bad Request', '{"message": "400: Bad Request", "code": 0}'];
   socket.end(`HTTP/1.1 ${status}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+/** The path of a request target (everything before `?`), without parsing the query: the mount lookup needs no more. */
+function pathOf(target: string | undefined): string {
+  const raw = target ?? '/';
+  const at = raw.indexOf('?');
+  return at < 0 ? raw : raw.slice(0, at);
 }
