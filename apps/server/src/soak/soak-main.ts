@@ -4,7 +4,8 @@
  * guild of `sessions` distinct users, each connected by its own gateway session, and one message
  * posted every `interval-ms` by a user in turn for `minutes`. At the end it checks that every
  * accepted message is in history and reached every session, and reports the server's RSS: after a
- * warm-up of the first fifth of the run, how much it grew to the end. Prints a table, writes JSON
+ * warm-up (until the guild's replay log is full, at least the first fifth of the run), how much it
+ * grew to the end. Prints a table, writes JSON
  * (default data/soak/soak-<time>.json), exits 1 on a lost message or a missed delivery.
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -101,8 +102,15 @@ async function main(): Promise<number> {
     if (notActive > 0) throw new Error(`${notActive} sessions never received the first message: not subscribed`);
 
     const durationMs = minutes * 60_000;
-    const warmupMs = durationMs / 5;
-    log(`posting one message every ${intervalMs} ms for ${minutes} min (RSS warm-up: the first ${(warmupMs / 60_000).toFixed(1)} min)`);
+    // Warm-up lasts until the largest bounded buffer is full: the guild's replay log keeps the last
+    // CHAT_GUILD_REPLAY_ITEMS (4096) stream items, one per message, so it fills after that many
+    // intervals (13.7 min at 200 ms); memory that grows until then is a cache filling, not a leak.
+    // At least the first fifth of the run, and 10% past the fill.
+    const replayItems = Number(process.env.CHAT_GUILD_REPLAY_ITEMS ?? 4096);
+    const fillMs = replayItems * intervalMs * 1.1;
+    const warmupMs = fillMs < durationMs * 0.8 ? Math.max(durationMs / 5, fillMs) : durationMs / 5;
+    if (warmupMs < fillMs) log(`note: the replay log fills after ${((replayItems * intervalMs) / 60_000).toFixed(1)} min, later than this run's warm-up: the RSS growth below includes it filling`);
+    log(`posting one message every ${intervalMs} ms for ${minutes} min (RSS warm-up: the first ${(warmupMs / 60_000).toFixed(1)} min, until the guild's replay log of ${replayItems} items is full)`);
     const accepted: string[] = [];
     const failed: Record<string, number> = {};
     const rss: { at: number; bytes: number }[] = [];
