@@ -99,7 +99,11 @@ function buildApp(deps: ResolvedDeps): FastifyInstance {
   });
   // The body is read as bytes whatever its type; routes parse it (JSON today, multipart later) so errors are Discord's.
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  const asBytes = (_request: FastifyRequest, body: Buffer, done: (error: Error | null, body?: Buffer) => void) => done(null, body);
+  // application/json by name as well as the catch-all: Fastify caches the parser of an exact type, while every
+  // request that falls through to '*' has its content type parsed again (a measurable share of the message path).
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBytes);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
 
   const limiter = new RateLimiter(deps.rateLimits, deps.clock);
   const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
