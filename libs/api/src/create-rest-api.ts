@@ -27,14 +27,8 @@ export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
 /** /api/v9/x and /api/v10/x are served as /api/x. */
 const VERSION_PREFIX = /^\/api\/v(?:9|10)(?=[/?]|$)/;
-const API_PREFIX = /^\/api(?:\/v(9|10))?(?=\/|$)/;
 const BODY_METHODS = new Set<string>(['POST', 'PUT', 'PATCH']);
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-
-/** True when the path belongs to the REST API. */
-export function isRestPath(path: string): boolean {
-  return API_PREFIX.test(path);
-}
 
 /** Creates the REST API handler (ready for requests at once; the first ones wait for Fastify to boot). */
 export function createRestApi(deps: RestDeps): RestHandler {
@@ -92,9 +86,8 @@ function buildApp(deps: ResolvedDeps): FastifyInstance {
     rewriteUrl: (req) => (req.url ?? '/').replace(VERSION_PREFIX, '/api'),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, querystringParser: (query: string) => new URLSearchParams(query) as unknown as Record<string, string> },
     // A URL Fastify cannot decode is the client's error, answered as Discord's edge would.
-    frameworkErrors: (error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
-      void reply.code(400).header('content-type', 'application/json').send(JSON.stringify({ message: '400: Bad Request', code: 0 }));
-      void error;
+    frameworkErrors: (_error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {
+      sendJson(reply, 400, { message: '400: Bad Request', code: 0 });
     },
   });
   // The body is read as bytes whatever its type; routes parse it (JSON today, multipart later) so errors are Discord's.
@@ -174,9 +167,7 @@ function sendJson(reply: FastifyReply, status: number, body: unknown, headers?: 
     res.end();
     return reply;
   }
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
+  writeJson(res, status, body);
   return reply;
 }
 
@@ -184,6 +175,7 @@ function sendError(reply: FastifyReply, error: RestError): FastifyReply {
   return sendJson(reply, error.status, error.toBody());
 }
 
+/** Ends a raw response with `body` as JSON: headers and body in one write. */
 function writeJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });

@@ -1,5 +1,5 @@
 export { apiModule, apiConfigSchema, API_STORE, type ApiConfig } from './api.module';
-export { createRestApi, isRestPath, type RestHandler } from './create-rest-api';
+export { createRestApi, type RestHandler } from './create-rest-api';
 export { restRouteTable, restBuckets, type RestRouteEntry } from './route-table';
 export type { RestDeps, RestDispatch, RestLogger, RestReadStates, RestSearchService, RestVoice } from './rest-deps';
 export { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
