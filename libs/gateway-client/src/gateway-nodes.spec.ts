@@ -50,4 +50,20 @@ describe('GatewayNodes', () => {
       nodes.close();
     }
   });
+
+  it('hands out the client of a node of the last listing, and refuses one the list dropped', async () => {
+    let answer = ['10.0.0.1', '10.0.0.2'];
+    const nodes = new GatewayNodes(dnsNodeList('gateway', 50051, { refreshMs: 0, resolve: async () => answer }));
+    try {
+      expect(() => nodes.client('10.0.0.1:50051')).toThrow(/unknown gateway node/);
+      await nodes.nodes();
+      const client = nodes.client('10.0.0.1:50051');
+      expect(nodes.client('10.0.0.1:50051')).toBe(client);
+      answer = ['10.0.0.2'];
+      await nodes.nodes();
+      expect(() => nodes.client('10.0.0.1:50051')).toThrow(/unknown gateway node 10.0.0.1:50051/);
+    } finally {
+      nodes.close();
+    }
+  });
 });

@@ -40,6 +40,15 @@ export class GatewayNodes {
     return nodes;
   }
 
+  /**
+   * The client of one node of the last listing (`nodes()`), for calls other
+   * than the broadcasts below (a gateway's handoff to its peers); throws for
+   * a node that was not listed.
+   */
+  client(nodeId: string): ServiceClient<typeof gatewayV1.GatewayServiceService> {
+    return this.clients.get(nodeId);
+  }
+
   /** Delivers a user-addressed dispatch on every node; answers how many sessions got it. */
   async dispatchToUsers(request: gatewayV1.DispatchToUsersRequest): Promise<number> {
     const counts = await this.everyNode('DispatchToUsers', (client, timeoutMs) => client.dispatchToUsers(request, { timeoutMs }).then((r) => r.deliveredSessions));
@@ -64,7 +73,7 @@ export class GatewayNodes {
     return Promise.all(
       nodes.map(async ({ id: nodeId }) => {
         try {
-          return await call(this.clients.get(nodeId), timeoutMs);
+          return await call(this.client(nodeId), timeoutMs);
         } catch (error) {
           this.options.onError?.(error, `${method} at ${nodeId}`);
           return 0;

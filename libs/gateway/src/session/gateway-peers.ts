@@ -5,12 +5,13 @@
  * sessions, so BeginSessionHandoff goes to every peer at once; only the node
  * that holds the session answers it. A dead peer fails its call at once
  * (connection refused) or at the short deadline, so after a crash the client
- * gets op 9 within about a second.
+ * gets op 9 within about a second. The list and the clients are
+ * `@chat/gateway-client`'s GatewayNodes, the same the API reaches the
+ * gateways through; this class only leaves this node out and speaks the
+ * handoff.
  */
-import { gatewayV1 } from '@chat/proto';
 import { networkInterfaces } from 'node:os';
-import { staticNodeList, type GatewayNodeList } from '@chat/gateway-client';
-import { NodeClients } from '@chat/rpc';
+import { GatewayNodes, type GatewayNodeList } from '@chat/gateway-client';
 import type { Member } from '@chat/ring';
 import type { DispatchFrame, ShardFilter } from '../relay/local-sessions';
 
@@ -38,10 +39,8 @@ export interface GatewayPeersOptions {
 
 /** Clients of the other gateway nodes' GatewayService. */
 export class GatewayPeers {
-  private readonly clients: NodeClients<typeof gatewayV1.GatewayServiceService>;
-  private readonly list: GatewayNodeList;
+  private readonly nodes: GatewayNodes;
   private peerIds: readonly string[] = [];
-  private addresses = new Map<string, string>();
 
   /**
    * `peers` is every gateway node, this one may be among them: a fixed list
@@ -53,8 +52,7 @@ export class GatewayPeers {
     private readonly self: { id: string; grpcPort?: number },
     private readonly options: GatewayPeersOptions = {},
   ) {
-    this.list = Array.isArray(peers) ? staticNodeList(peers) : (peers as GatewayNodeList);
-    this.clients = new NodeClients(gatewayV1.GatewayServiceService, (id) => this.addresses.get(id), (id) => new Error(`unknown gateway peer ${id}`));
+    this.nodes = new GatewayNodes(peers);
   }
 
   /** Number of other nodes, as last listed. */
@@ -65,10 +63,8 @@ export class GatewayPeers {
   /** Lists the nodes again (a DNS list only when its answer is stale) and closes the clients of nodes that left. */
   async refresh(): Promise<void> {
     const own = ownAddresses(this.self.grpcPort);
-    const others = (await this.list.current()).filter((peer) => peer.id !== this.self.id && !own.has(peer.address));
-    this.addresses = new Map(others.map((peer) => [peer.id, peer.address]));
+    const others = (await this.nodes.nodes()).filter((peer) => peer.id !== this.self.id && !own.has(peer.address));
     this.peerIds = others.map((peer) => peer.id);
-    for (const id of this.clients.nodeIds()) if (!this.addresses.has(id)) this.clients.drop(id);
   }
 
   /** Asks every peer to start handing over `sessionId`; the one that holds it answers. */
@@ -79,7 +75,7 @@ export class GatewayPeers {
     const answers = await Promise.all(
       this.peerIds.map(async (peerId): Promise<PeerSession | undefined> => {
         try {
-          const response = await this.clients.get(peerId).beginSessionHandoff({ sessionId, userId, sequence: String(sequence) }, { timeoutMs });
+          const response = await this.nodes.client(peerId).beginSessionHandoff({ sessionId, userId, sequence: String(sequence) }, { timeoutMs });
           return {
             peerId,
             intents: response.intents,
@@ -103,8 +99,8 @@ export class GatewayPeers {
   /** Finishes the handoff: the dispatches after `sequence` from the node that held the session, or undefined when it could not. */
   async finish(peerId: string, sessionId: string, sequence: number, movedGuildIds: readonly string[]): Promise<DispatchFrame[] | undefined> {
     try {
-      const response = await this.clients
-        .get(peerId)
+      const response = await this.nodes
+        .client(peerId)
         .finishSessionHandoff({ sessionId, sequence: String(sequence), movedGuildIds: [...movedGuildIds] }, { timeoutMs: this.options.finishTimeoutMs ?? 4_000 });
       if (response.unfencedGuildIds.length > 0) this.options.onError?.(new Error(`guilds ${response.unfencedGuildIds.join(',')} did not fence session ${sessionId}`), `FinishSessionHandoff at ${peerId}`);
       return response.dispatches.map((d) => (d.guildId === '' ? { type: d.type, body: Buffer.from(d.body) } : { type: d.type, body: Buffer.from(d.body), guildId: d.guildId }));
@@ -114,8 +110,9 @@ export class GatewayPeers {
     }
   }
 
+  /** Closes the clients of every peer. */
   close(): void {
-    this.clients.close();
+    this.nodes.close();
   }
 }
 
