@@ -124,7 +124,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
               await gatewayNodes.attachUserToGuild(userId, guildId);
             },
             voice: events.voice,
-            gatewayUrl: config.gatewayUrl || http.url.replace(/^http/, 'ws'),
+            gatewayUrl: config.gatewayUrl || http.wsUrl,
             logger: context.logger,
             rateLimits: parseRateLimits(config.rateLimits, restBuckets()),
             bodyLimitBytes: config.bodyLimitBytes,

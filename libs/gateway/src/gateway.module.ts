@@ -114,7 +114,7 @@ export const gatewayModule: ModuleDefinition<typeof gatewayConfigSchema, Gateway
           await peers.refresh().catch((error: unknown) => context.logger.warn({ err: error }, 'listing the gateway peers failed; retried on the next RESUME'));
         }
         const http: HttpServer = context.get(HTTP_SERVER);
-        const gatewayUrl = config.publicUrl || http.url.replace(/^http/, 'ws');
+        const gatewayUrl = config.publicUrl || http.wsUrl;
         const server = new GatewayServer({
           users,
           guildIdsOf: (userId) => guilds.listGuildIdsForUser(userId),

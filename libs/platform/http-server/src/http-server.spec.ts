@@ -1,3 +1,4 @@
+import { request } from 'node:http';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HttpServer } from './http-server';
@@ -37,5 +38,25 @@ describe('HttpServer request metric', () => {
     const response = await fetch(`${http.url}/api/v10/gateway`);
     expect(response.status).toBe(200);
     await response.text();
+  });
+});
+
+describe('HttpServer addresses', () => {
+  it('gives the WebSocket URL of the bound port, and an upgrade sent there reaches the upgrade handler', async () => {
+    const http = await start();
+    expect(http.wsUrl).toBe(`ws://127.0.0.1:${http.port}`);
+    expect(http.wsUrl).toBe(http.url.replace(/^http/, 'ws'));
+    http.handleUpgrades((_req, socket) => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+    const { hostname, port } = new URL(http.wsUrl);
+    const status = await new Promise<number | undefined>((resolve, reject) => {
+      const req = request({ hostname, port, path: '/?v=10', headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+      req.on('upgrade', (response, socket) => {
+        socket.destroy();
+        resolve(response.statusCode);
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(status).toBe(101);
   });
 });

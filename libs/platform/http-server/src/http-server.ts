@@ -90,6 +90,11 @@ export class HttpServer {
     return `http://${this.host}:${this.boundPort}`;
   }
 
+  /** `ws://host:port`: the same address for WebSocket clients (the gateway URL when no public one is configured). */
+  get wsUrl(): string {
+    return `ws://${this.host}:${this.boundPort}`;
+  }
+
   /** Stops accepting and closes idle keep-alive connections. */
   async close(): Promise<void> {
     await new Promise<void>((resolve) => {
