@@ -12,6 +12,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { logTail } from './log-tail';
 
 /** The repository root (apps/<app> are started from here). */
 export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -19,9 +20,20 @@ export const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Every node listens here and nowhere else. */
 export const HOST = '127.0.0.1';
 
-/** Something the operator must fix (bad option, a node that would not start). */
+/**
+ * Something the operator must fix (bad option, a node that would not start).
+ * For a node that died, the message ends with the last lines of its log
+ * (`logTail`): the fleet's directory may be gone by the time anyone reads it.
+ */
 export class FleetError extends Error {
   override readonly name = 'FleetError';
+  /** The end of the failed node's log, when a node died (also at the end of the message). */
+  readonly logTail: string | undefined;
+
+  constructor(message: string, options: { logTail?: string; cause?: unknown } = {}) {
+    super(options.logTail === undefined ? message : `${message}\n--- last lines of its log ---\n${options.logTail}`, options.cause === undefined ? undefined : { cause: options.cause });
+    this.logTail = options.logTail;
+  }
 }
 
 /** The apps a fleet runs. */
@@ -195,7 +207,7 @@ export async function waitReady(nodes: readonly FleetNode[], timeoutMs = 120_000
   const pending = new Set(nodes);
   while (pending.size > 0) {
     for (const node of [...pending]) {
-      if (!alive(node.pid)) throw new FleetError(`${node.id} exited while starting; see ${node.log}`);
+      if (!alive(node.pid)) throw new FleetError(`${node.id} exited while starting; see ${node.log}`, { logTail: node.log ? logTail(node.log) : '(no log: the node was not launched)' });
       const ready = await fetch(`http://${HOST}:${node.ops}/ready`).then(
         (response) => response.ok,
         () => false,
