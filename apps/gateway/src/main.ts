@@ -2,7 +2,7 @@
 import { storeModule } from '@chat/store';
 import { busModule } from '@chat/bus';
 import { gatewayModule } from '@chat/gateway';
-import { grpcServerModule, httpServerModule, idsModule, runMain, type ModuleDefinition } from '@chat/modules';
+import { grpcServerModule, httpServerModule, runMain, type ModuleDefinition } from '@chat/modules';
 import { loadDescriptorSet } from '@chat/proto';
 
-await runMain([grpcServerModule(loadDescriptorSet), httpServerModule, idsModule, busModule, storeModule, gatewayModule] as ModuleDefinition[], 'gateway');
+await runMain([grpcServerModule(loadDescriptorSet), httpServerModule, busModule, storeModule, gatewayModule] as ModuleDefinition[], 'gateway');
