@@ -24,7 +24,7 @@ import { restBuckets } from './route-table';
 import { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 
 /** The `store` module's value as the API sees it. */
-export const API_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds'>>>('store');
+export const API_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds' | 'records'>>>('store');
 
 const ring = (key: string, what: string, local: string) =>
   stringSetting(key, { default: '', description: `${what}, id=host:port,...; empty: one node ${local} on this process's gRPC server` });
@@ -80,7 +80,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
     return {
       async start(context) {
         const store = context.get(API_STORE);
-        if (!store.users || !store.guilds) throw new Error('the API needs the store module with users and guilds ports (@chat/store storeModule)');
+        if (!store.users || !store.guilds || !store.records) throw new Error('the API needs the store module with users, guilds and records ports (@chat/store storeModule)');
         const grpcPort = context.get(GRPC_SERVER).port;
         const nodes = (value: string, key: string, localId: string): Member[] => memberListOrLocal(value, key, localId, `127.0.0.1:${grpcPort}`);
         const warn = (what: string) => (error: unknown, where: string) => context.logger.warn({ err: error, where }, `${what} call failed`);
@@ -111,7 +111,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         http.mount(
           '/api',
           createRestApi({
-            store: { users: store.users, guilds: store.guilds },
+            store: { users: store.users, guilds: store.guilds, records: store.records },
             nextId: () => ids.next(),
             messages: grpcMessageService(messages, { timeoutMs: config.dataTimeoutMs }),
             search,

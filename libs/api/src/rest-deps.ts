@@ -52,8 +52,8 @@ export interface RestVoice {
 
 /** Dependencies of the REST API. */
 export interface RestDeps {
-  /** The store (users, guilds; messages go through `messages`). */
-  store: Pick<Store, 'users' | 'guilds'>;
+  /** The store (users, guilds, records; messages go through `messages`). */
+  store: Pick<Store, 'users' | 'guilds' | 'records'>;
   /** The message service. */
   messages: RestMessageService;
   /** Publishes a dispatch to every session in a guild (GuildService.PublishEvent). */

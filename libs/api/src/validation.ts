@@ -79,6 +79,8 @@ export function intQuery(query: URLSearchParams, name: string, min: number, max:
 }
 
 function fieldError(issue: z.core.$ZodIssue, value: unknown): FieldError {
+  // A rule between fields (a superRefine) names Discord's code itself.
+  if (issue.code === 'custom' && typeof issue.params?.discordCode === 'string') return { code: issue.params.discordCode, message: issue.message };
   if (value === undefined && issue.code === 'invalid_type') return { code: 'BASE_TYPE_REQUIRED', message: 'This field is required' };
   if (issue.code === 'too_big' && issue.origin === 'string') return { code: 'BASE_TYPE_MAX_LENGTH', message: `Must be ${String(issue.maximum)} or fewer in length.` };
   if (issue.code === 'too_small' && issue.origin === 'string') return { code: 'BASE_TYPE_MIN_LENGTH', message: `Must be ${String(issue.minimum)} or more in length.` };

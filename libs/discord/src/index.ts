@@ -13,3 +13,11 @@ export {
 } from './guild-json';
 export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message-json';
 export { toDiscordInvite, type DiscordInvite } from './invite-json';
+export {
+  toDiscordApplicationCommand,
+  toDiscordCommandPermissions,
+  type CommandDefinition,
+  type CommandOptionDefinition,
+  type CommandIdentity,
+  type CommandPermission,
+} from './application-command-json';

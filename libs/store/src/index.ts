@@ -51,6 +51,8 @@ export type {
   UserStore,
 } from './users/user-store.port';
 export type { ReadState, ReadStateStore } from './read-states/read-state-store.port';
+export type { StoredRecord, RecordWriteOptions, RecordStore } from './records/record-store.port';
+export { MAX_RECORD_ID_LENGTH } from './records/record-store.port';
 export type { OutboxEntry, OutboxEventKind, OutboxStore } from './outbox/outbox-store.port';
 export { MAX_OUTBOX_PAGE } from './outbox/outbox-records';
 export { hashPassword, verifyPassword, DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './credentials/password-hash';

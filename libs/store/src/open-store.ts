@@ -9,6 +9,7 @@ import { ScyllaGuildStore } from './scylla/scylla-guild-store';
 import { ScyllaMessageStore } from './scylla/scylla-message-store';
 import { ScyllaOutboxStore } from './scylla/scylla-outbox-store';
 import { ScyllaReadStateStore } from './scylla/scylla-read-state-store';
+import { ScyllaRecordStore } from './scylla/scylla-record-store';
 import { createScyllaClient, ScyllaSession } from './scylla/scylla-session';
 import { ScyllaUserStore } from './scylla/scylla-user-store';
 import { openSqliteDatabase } from './sqlite/sqlite-database';
@@ -16,6 +17,7 @@ import { SqliteGuildStore } from './sqlite/sqlite-guild-store';
 import { SqliteMessageStore } from './sqlite/sqlite-message-store';
 import { SqliteOutboxStore } from './sqlite/sqlite-outbox-store';
 import { SqliteReadStateStore } from './sqlite/sqlite-read-state-store';
+import { SqliteRecordStore } from './sqlite/sqlite-record-store';
 import { SqliteUserStore } from './sqlite/sqlite-user-store';
 import type { Store, StoreOptions } from './store-options';
 
@@ -40,6 +42,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       users: new SqliteUserStore(db),
       readStates: new SqliteReadStateStore(db),
       outbox: new SqliteOutboxStore(db),
+      records: new SqliteRecordStore(db),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -71,6 +74,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       users: new ScyllaUserStore(session),
       readStates: new ScyllaReadStateStore(session),
       outbox: new ScyllaOutboxStore(session),
+      records: new ScyllaRecordStore(session),
       close: async () => {
         if (closed) return;
         closed = true;

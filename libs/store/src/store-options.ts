@@ -5,6 +5,7 @@ import type { GuildStore } from './guilds/guild-store.port';
 import type { MessageStore } from './messages/message-store.port';
 import type { OutboxStore } from './outbox/outbox-store.port';
 import type { ReadStateStore } from './read-states/read-state-store.port';
+import type { RecordStore } from './records/record-store.port';
 import type { ConsistencyName } from './scylla/scylla-session';
 import type { UserStore } from './users/user-store.port';
 
@@ -44,6 +45,8 @@ export interface Store {
   readonly readStates: ReadStateStore;
   /** The data service's event outbox (intents recorded before writes). */
   readonly outbox: OutboxStore;
+  /** Small JSON documents beside the main tables (application commands, webhooks, interactions). */
+  readonly records: RecordStore;
   /** Closes the shared connection; the ports must not be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -29,6 +29,8 @@ interface World {
   code: string;
   extraChannel: string;
   bulk: string[];
+  command: string;
+  guildCommand: string;
 }
 
 /** One call: the operation (spec method and path), who calls, the path filled in, the body, and the fields that must come back. */
@@ -54,6 +56,58 @@ const CASES: Case[] = [
   { method: 'POST', path: '/users/@me/channels', token: (w) => w.alice, url: () => '/users/@me/channels', body: (w) => ({ recipient_id: w.bobId }) },
   { method: 'GET', path: '/applications/{application_id}', token: (w) => w.alice, url: (w) => `/applications/${w.appId}` },
   { method: 'GET', path: '/applications/@me', token: (w) => w.bot, url: () => '/applications/@me' },
+  {
+    method: 'POST',
+    path: '/applications/{application_id}/commands',
+    token: (w) => w.bot,
+    url: (w) => `/applications/${w.appId}/commands`,
+    body: () => ({ name: 'echo', description: 'Echoes', options: [{ type: 3, name: 'text', description: 'What to echo', required: true, max_length: 100 }], contexts: [0], nsfw: false }),
+    echo: ['name', 'description', 'options', 'contexts', 'nsfw'],
+    then: (w, body) => void (w.command = body.id),
+  },
+  { method: 'GET', path: '/applications/{application_id}/commands', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/commands` },
+  { method: 'GET', path: '/applications/{application_id}/commands/{command_id}', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/commands/${w.command}` },
+  {
+    method: 'PATCH',
+    path: '/applications/{application_id}/commands/{command_id}',
+    token: (w) => w.bot,
+    url: (w) => `/applications/${w.appId}/commands/${w.command}`,
+    body: () => ({ description: 'Echoes back', default_member_permissions: '2048' }),
+    echo: ['description', 'default_member_permissions'],
+  },
+  {
+    method: 'PUT',
+    path: '/applications/{application_id}/commands',
+    token: (w) => w.bot,
+    url: (w) => `/applications/${w.appId}/commands`,
+    body: () => [{ name: 'echo', description: 'Echoes' }, { name: 'Quote', type: 3 }],
+    then: (w, body) => void (w.command = body.find((c: { name: string }) => c.name === 'echo').id),
+  },
+  {
+    method: 'POST',
+    path: '/applications/{application_id}/guilds/{guild_id}/commands',
+    token: (w) => w.bot,
+    url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands`,
+    body: () => ({ name: 'Profile', type: 2, default_member_permissions: null }),
+    echo: ['name', 'type'],
+    then: (w, body) => void (w.guildCommand = body.id),
+  },
+  { method: 'GET', path: '/applications/{application_id}/guilds/{guild_id}/commands', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands` },
+  { method: 'GET', path: '/applications/{application_id}/guilds/{guild_id}/commands/{command_id}', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/${w.guildCommand}` },
+  { method: 'PATCH', path: '/applications/{application_id}/guilds/{guild_id}/commands/{command_id}', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/${w.guildCommand}`, body: () => ({ name: 'Show profile' }), echo: ['name'] },
+  { method: 'PUT', path: '/applications/{application_id}/guilds/{guild_id}/commands', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands`, body: () => [{ name: 'Show profile', type: 2 }], then: (w, body) => void (w.guildCommand = body[0].id) },
+  {
+    method: 'PUT',
+    path: '/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions',
+    token: (w) => w.alice,
+    url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/${w.command}/permissions`,
+    body: (w) => ({ permissions: [{ id: w.bobId, type: 2, permission: true }] }),
+    echo: ['permissions'],
+  },
+  { method: 'GET', path: '/applications/{application_id}/guilds/{guild_id}/commands/{command_id}/permissions', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/${w.command}/permissions` },
+  { method: 'GET', path: '/applications/{application_id}/guilds/{guild_id}/commands/permissions', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/permissions` },
+  { method: 'DELETE', path: '/applications/{application_id}/guilds/{guild_id}/commands/{command_id}', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/guilds/${w.guild}/commands/${w.guildCommand}` },
+  { method: 'DELETE', path: '/applications/{application_id}/commands/{command_id}', token: (w) => w.bot, url: (w) => `/applications/${w.appId}/commands/${w.command}` },
   { method: 'GET', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}` },
   { method: 'PATCH', path: '/guilds/{guild_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}`, body: () => ({ name: 'Conformance', description: 'checked against the spec' }), echo: ['name', 'description'] },
   { method: 'GET', path: '/guilds/{guild_id}/channels', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/channels` },

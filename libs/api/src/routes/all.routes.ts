@@ -4,6 +4,7 @@ import type { RouteDefinition } from '../route-context';
 import { accountRoutes } from './accounts.routes';
 import { applicationRoutes } from './applications.routes';
 import { channelRoutes } from './channels.routes';
+import { commandRoutes } from './commands.routes';
 import { guildRoutes } from './guilds.routes';
 import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
@@ -13,5 +14,5 @@ import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes()];
 }

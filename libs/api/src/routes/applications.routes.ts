@@ -3,6 +3,7 @@ import { DuplicateEntityError, generateToken, type StoredApplication, type Store
 import { Permission, parsePermissions } from '@chat/permissions';
 import { z } from 'zod';
 import { loadGuildAccess, requirePermission } from '../access';
+import { CommandRecords } from '../commands/command-records';
 import { toDiscordRole, toDiscordUser } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
@@ -170,6 +171,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
           }
           const member = await deps.store.guilds.addMember({ guildId: access.guild.id, userId: bot.id, joinedAt: new Date(deps.clock()), roleIds });
           await announceJoin(deps, access.guild.id, member, bot);
+          await new CommandRecords(deps.store.records).addToGuildIndex(access.guild.id, application.id);
           return ok({ location: `https://discord.com/oauth2/authorized?guild_id=${access.guild.id}` });
         },
       },

@@ -203,4 +203,17 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
     name: 'read_states_last_mention',
     sql: `ALTER TABLE read_states ADD COLUMN last_mention_id INTEGER;`,
   },
+  {
+    version: 7,
+    name: 'records',
+    sql: `
+      CREATE TABLE records (
+        kind       TEXT    NOT NULL,
+        partition  TEXT    NOT NULL,
+        key        TEXT    NOT NULL,
+        value      TEXT    NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (kind, partition, key)
+      ) WITHOUT ROWID;`,
+  },
 ];
