@@ -30,5 +30,10 @@ export function toProtoMessage(message: StoredMessage, nonce = ''): messagesV1.M
     messageReference: message.reference
       ? { messageId: message.reference.messageId, channelId: message.reference.channelId, guildId: message.reference.guildId ?? undefined }
       : undefined,
+    componentsJson: jsonBytes(message.componentsJson),
+    webhookId: message.origin?.webhookId,
+    applicationId: message.origin?.applicationId,
+    interactionMetadataJson: message.origin?.interactionMetadataJson ? Buffer.from(message.origin.interactionMetadataJson, 'utf8') : EMPTY,
+    authorOverrideJson: message.origin?.authorOverride ? Buffer.from(JSON.stringify(message.origin.authorOverride), 'utf8') : EMPTY,
   };
 }

@@ -293,5 +293,7 @@ function asStored(message: NewMessage): StoredMessage {
     createdAt: dateOf(message.id),
     editedAt: null,
     pinned: message.pinned ?? false,
+    componentsJson: message.componentsJson ?? '[]',
+    origin: message.origin ?? null,
   };
 }

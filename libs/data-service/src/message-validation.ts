@@ -1,7 +1,7 @@
 import type { messagesV1 } from '@chat/proto';
 import { isSnowflake, timestampOf } from '@chat/snowflake';
 import { ContentTooLongError, EmptyMessageError, InvalidFieldError } from './errors';
-import type { HistoryQuery, MessagePatch, NewMessage } from './store.types';
+import type { HistoryQuery, MessageOrigin, MessagePatch, NewMessage } from './store.types';
 
 /** Discord's content limit, in Unicode code points. */
 export const MAX_CONTENT_CHARACTERS = 2000;
@@ -115,7 +115,8 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
   const content = contentField(request.content);
   const attachments = jsonArray('attachments_json', request.attachmentsJson);
   const embeds = jsonArray('embeds_json', request.embedsJson);
-  if (content.trim() === '' && attachments.items === 0 && embeds.items === 0) throw new EmptyMessageError();
+  const components = jsonArray('components_json', request.componentsJson);
+  if (content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
   if (characterCount(request.nonce) > MAX_NONCE_LENGTH) throw new InvalidFieldError('nonce', `must be at most ${MAX_NONCE_LENGTH} characters`);
   if (request.enforceNonce && request.nonce === '') throw new InvalidFieldError('nonce', 'is required when enforce_nonce is set');
   const reference = request.messageReference;
@@ -141,10 +142,39 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
             guildId: optionalSnowflake('message_reference.guild_id', reference.guildId),
           }
         : null,
+      componentsJson: components.json,
+      origin: originOf(request),
     },
     enforceNonce: request.enforceNonce,
     recipientUserIds: snowflakeList('recipient_user_ids', request.recipientUserIds),
   };
+}
+
+/** Who the message is posted for: a webhook, an application's interaction; null for a user's own message. */
+function originOf(request: messagesV1.CreateMessageRequest): MessageOrigin | null {
+  const origin: MessageOrigin = {};
+  if (request.webhookId !== undefined) origin.webhookId = snowflakeField('webhook_id', request.webhookId);
+  if (request.applicationId !== undefined) origin.applicationId = snowflakeField('application_id', request.applicationId);
+  if (request.interactionMetadataJson.length > 0) origin.interactionMetadataJson = jsonObjectText('interaction_metadata_json', request.interactionMetadataJson);
+  if (request.authorOverrideJson.length > 0) {
+    const override = JSON.parse(jsonObjectText('author_override_json', request.authorOverrideJson)) as { username?: unknown; avatar?: unknown };
+    if (typeof override.username !== 'string' || override.username.length === 0 || override.username.length > 80) throw new InvalidFieldError('author_override_json', 'username must be 1 to 80 characters');
+    if (override.avatar !== null && override.avatar !== undefined && typeof override.avatar !== 'string') throw new InvalidFieldError('author_override_json', 'avatar must be a string or null');
+    origin.authorOverride = { username: override.username, avatar: (override.avatar as string | null | undefined) ?? null };
+  }
+  return Object.keys(origin).length === 0 ? null : origin;
+}
+
+function jsonObjectText(field: string, bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InvalidFieldError(field, 'must be a JSON object');
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new InvalidFieldError(field, 'must be a JSON object');
+  return text;
 }
 
 /** @throws {InvalidFieldError} */
@@ -185,6 +215,7 @@ export function validateEdit(request: messagesV1.EditMessageRequest): EditComman
   }
   if (request.embedsJson !== undefined) patch.embedsJson = jsonArrayField('embeds_json', request.embedsJson);
   if (request.attachmentsJson !== undefined) patch.attachmentsJson = jsonArrayField('attachments_json', request.attachmentsJson);
+  if (request.componentsJson !== undefined) patch.componentsJson = jsonArrayField('components_json', request.componentsJson);
   if (request.flags !== undefined) patch.flags = uint32Field('flags', request.flags);
   return { channelId, messageId, patch, recipientUserIds: snowflakeList('recipient_user_ids', request.recipientUserIds) };
 }

@@ -3,4 +3,4 @@
  * (libs/store/src/messages/message-store.port.ts). One file so the service
  * has a single place that names the port.
  */
-export type { MessageStore, StoredMessage, NewMessage, HistoryQuery, MessagePatch, StoreCallOptions } from '@chat/store';
+export type { MessageStore, StoredMessage, NewMessage, HistoryQuery, MessagePatch, StoreCallOptions, MessageOrigin } from '@chat/store';

@@ -22,8 +22,11 @@ export interface DiscordMessage {
   embeds: unknown[];
   pinned: boolean;
   flags: number;
-  components: never[];
+  components: unknown[];
   nonce?: string;
+  webhook_id?: string;
+  application_id?: string;
+  interaction_metadata?: unknown;
   message_reference?: { type: 0; message_id: string; channel_id: string; guild_id?: string };
 }
 
@@ -42,7 +45,7 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
     id: message.id,
     type: message.type,
     channel_id: message.channelId,
-    author: toDiscordUser(parts.author),
+    author: message.origin?.authorOverride ? webhookAuthor(message.authorId, message.origin.authorOverride) : toDiscordUser(parts.author),
     content: message.content,
     timestamp: message.createdAt.toISOString(),
     edited_timestamp: message.editedAt ? message.editedAt.toISOString() : null,
@@ -55,8 +58,11 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
     embeds: parseArray(message.embedsJson).map((embed) => (embed !== null && typeof embed === 'object' ? { type: 'rich', ...(embed as object) } : embed)),
     pinned: message.pinned,
     flags: message.flags,
-    components: [],
+    components: parseArray(message.componentsJson),
   };
+  if (message.origin?.webhookId) json.webhook_id = message.origin.webhookId;
+  if (message.origin?.applicationId) json.application_id = message.origin.applicationId;
+  if (message.origin?.interactionMetadataJson) json.interaction_metadata = JSON.parse(message.origin.interactionMetadataJson) as unknown;
   if (message.guildId !== null) json.guild_id = message.guildId;
   if (parts.member) json.member = toDiscordMember(parts.member);
   if (message.nonce !== null && message.nonce !== '') json.nonce = message.nonce;
@@ -67,9 +73,14 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
   return json;
 }
 
-/** The same message with content, embeds and attachments emptied (for sessions without MESSAGE_CONTENT). */
+/** A webhook's message author: the webhook's id with the name and avatar it posted under (Discord's shape). */
+function webhookAuthor(webhookId: string, override: { username: string; avatar: string | null }): DiscordUser {
+  return { id: webhookId, username: override.username, discriminator: '0000', global_name: null, avatar: override.avatar, bot: true, public_flags: 0, flags: 0, primary_guild: null };
+}
+
+/** The same message with content, embeds, attachments and components emptied (for sessions without MESSAGE_CONTENT). */
 export function redactMessage(message: DiscordMessage): DiscordMessage {
-  return { ...message, content: '', embeds: [], attachments: [] };
+  return { ...message, content: '', embeds: [], attachments: [], components: [] };
 }
 
 function parseArray(text: string): unknown[] {

@@ -147,7 +147,7 @@ describe('read states', () => {
     const handler = mentionConsumer(service);
     const record = (value: Uint8Array): BusRecord => ({ topic: MESSAGES_TOPIC, partition: 0, offset: '0', key: channel, value, headers: {}, timestamp: new Date(), attempt: 1 });
     const created = createEnvelope(
-      { $case: 'messageCreated', messageCreated: { message: { id: id(), channelId: channel, authorId: author, content: 'hi', tts: false, mentionEveryone: false, mentionUserIds: [mentioned], mentionRoleIds: [], attachmentsJson: Buffer.alloc(0), embedsJson: Buffer.alloc(0), nonce: '', pinned: false, type: 0, flags: 0 }, recipientUserIds: [author, mentioned] } },
+      { $case: 'messageCreated', messageCreated: { message: { id: id(), channelId: channel, authorId: author, content: 'hi', tts: false, mentionEveryone: false, mentionUserIds: [mentioned], mentionRoleIds: [], attachmentsJson: Buffer.alloc(0), embedsJson: Buffer.alloc(0), nonce: '', pinned: false, type: 0, flags: 0, componentsJson: Buffer.alloc(0), interactionMetadataJson: Buffer.alloc(0), authorOverrideJson: Buffer.alloc(0) }, recipientUserIds: [author, mentioned] } },
       { eventId: id(), occurredAt: new Date() },
     );
     await handler(record(encodeEnvelope(created)));

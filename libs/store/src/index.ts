@@ -11,6 +11,7 @@ export {
 } from './errors';
 export type {
   StoredMessage,
+  MessageOrigin,
   NewMessage,
   HistoryQuery,
   MessagePatch,

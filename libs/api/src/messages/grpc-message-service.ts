@@ -7,7 +7,7 @@ import { errorKindOf } from '@chat/errors';
 import type { MessagesRouter } from '@chat/messages-client';
 import type { messagesV1 } from '@chat/proto';
 import { dateOf } from '@chat/snowflake';
-import type { StoredMessage } from '@chat/store';
+import type { MessageOrigin, StoredMessage } from '@chat/store';
 import type { RestMessageService } from './message-service.port';
 
 /** The router methods the adapter calls. */
@@ -42,6 +42,11 @@ export function grpcMessageService(rpc: MessagesRpc, options: GrpcMessageService
           flags: input.flags,
           ...(input.reference ? { messageReference: { messageId: input.reference.messageId, channelId: input.reference.channelId, ...(input.reference.guildId !== null ? { guildId: input.reference.guildId } : {}) } } : {}),
           recipientUserIds: input.recipientUserIds,
+          componentsJson: jsonBytes(input.componentsJson),
+          ...(input.origin?.webhookId ? { webhookId: input.origin.webhookId } : {}),
+          ...(input.origin?.applicationId ? { applicationId: input.origin.applicationId } : {}),
+          interactionMetadataJson: Buffer.from(input.origin?.interactionMetadataJson ?? ''),
+          authorOverrideJson: Buffer.from(input.origin?.authorOverride ? JSON.stringify(input.origin.authorOverride) : ''),
         },
         call(),
       );
@@ -78,6 +83,7 @@ export function grpcMessageService(rpc: MessagesRpc, options: GrpcMessageService
           mentionUserIds: patch.mentionUserIds ?? [],
           mentionRoleIds: patch.mentionRoleIds ?? [],
           ...(patch.embedsJson !== undefined ? { embedsJson: Buffer.from(patch.embedsJson) } : {}),
+          ...(patch.componentsJson !== undefined ? { componentsJson: Buffer.from(patch.componentsJson) } : {}),
           ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
           recipientUserIds: patch.recipientUserIds,
         },
@@ -128,5 +134,18 @@ export function fromProto(message: messagesV1.Message): StoredMessage {
     type: message.type,
     flags: message.flags,
     reference: message.messageReference ? { messageId: message.messageReference.messageId, channelId: message.messageReference.channelId, guildId: message.messageReference.guildId ?? null } : null,
+    componentsJson: json(message.componentsJson),
+    origin: originFromProto(message),
   };
+}
+
+const jsonBytes = (json: string | undefined): Buffer => Buffer.from(json === undefined || json === '[]' ? '' : json);
+
+function originFromProto(message: messagesV1.Message): MessageOrigin | null {
+  const origin: MessageOrigin = {};
+  if (message.webhookId) origin.webhookId = message.webhookId;
+  if (message.applicationId) origin.applicationId = message.applicationId;
+  if (message.interactionMetadataJson.length > 0) origin.interactionMetadataJson = message.interactionMetadataJson.toString('utf8');
+  if (message.authorOverrideJson.length > 0) origin.authorOverride = JSON.parse(message.authorOverrideJson.toString('utf8')) as MessageOrigin['authorOverride'];
+  return Object.keys(origin).length === 0 ? null : origin;
 }

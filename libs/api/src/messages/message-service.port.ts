@@ -3,7 +3,7 @@
  * in production, through @chat/messages-client; a store-backed fake in
  * tests). Shapes follow the store's StoredMessage; the service issues ids.
  */
-import type { HistoryQuery, StoredMessage } from '@chat/store';
+import type { HistoryQuery, MessageOrigin, StoredMessage } from '@chat/store';
 
 /** A message to create; the service assigns the id and timestamp. */
 export interface CreateMessageInput {
@@ -25,6 +25,10 @@ export interface CreateMessageInput {
   reference: { messageId: string; channelId: string; guildId: string | null } | null;
   /** DM channels: every recipient, for bus events; empty for guild channels. */
   recipientUserIds: string[];
+  /** Message components as a JSON array ("[]" or unset for none). */
+  componentsJson?: string;
+  /** A webhook's or an application's message. */
+  origin?: MessageOrigin | null;
 }
 
 /** An edit; unset fields stay. Mentions are replaced when content is set. */
@@ -34,6 +38,7 @@ export interface EditMessageInput {
   mentionUserIds?: string[];
   mentionRoleIds?: string[];
   embedsJson?: string;
+  componentsJson?: string;
   flags?: number;
   recipientUserIds: string[];
 }

@@ -1,6 +1,6 @@
 import { Permission } from '@chat/permissions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { guildFixture, type GuildFixture } from '../testing/guild-fixture';
+import { botInGuild, guildFixture, type GuildFixture } from '../testing/guild-fixture';
 import { startRestHarness, type RestHarness } from '../testing/rest-harness';
 
 const ping = { name: 'ping', description: 'Replies with pong' };
@@ -15,10 +15,7 @@ describe('application command routes', () => {
   beforeEach(async () => {
     api = await startRestHarness();
     fx = await guildFixture(api);
-    appId = (await api.call('POST', '/applications', { token: fx.owner.token, body: { name: 'Helper' } })).body.id;
-    const created = await api.call('POST', `/applications/${appId}/bot`, { token: fx.owner.token });
-    bot = { token: created.body.token, id: created.body.user.id };
-    await api.call('POST', `/oauth2/authorize?client_id=${appId}&scope=bot`, { token: fx.owner.token, body: { guild_id: fx.guildId, permissions: '0', authorize: true } });
+    ({ appId, bot } = await botInGuild(api, fx));
   });
   afterEach(async () => {
     await api.close();

@@ -3,6 +3,7 @@ import { Permission, hasPermission } from '@chat/permissions';
 import { timestampOf } from '@chat/snowflake';
 import type { HistoryQuery } from '@chat/store';
 import { z } from 'zod';
+import { componentsJsonOf, messageComponentsSchema } from '../components/component-schema';
 import { loadChannelAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
 import { toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
@@ -32,6 +33,7 @@ const createBody = z.object({
   allowed_mentions: allowedMentionsBody.optional(),
   message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().regex(/^\d{1,20}$/).optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
   flags: z.number().int().min(0).optional(),
+  components: messageComponentsSchema.optional(),
 });
 
 const editBody = z.object({
@@ -39,7 +41,11 @@ const editBody = z.object({
   embeds: z.array(z.record(z.string(), z.unknown())).max(10).nullable().optional(),
   allowed_mentions: allowedMentionsBody.nullable().optional(),
   flags: z.number().int().min(0).nullable().optional(),
+  components: messageComponentsSchema.nullable().optional(),
 });
+
+/** Interactive components are an application's: a user account sending them is refused, as Discord refuses it. */
+const componentsNeedAnApplication = () => DiscordErrors.invalidField('components', 'COMPONENT_INVALID_SENDER', 'Only bots and applications can send message components');
 
 const bulkDeleteBody = z.object({ messages: z.array(z.string().regex(/^\d{1,20}$/)) });
 
@@ -84,7 +90,9 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           }
           const content = input.content ?? '';
           const embeds = hasPermission(access.permissions, Permission.EMBED_LINKS) ? (input.embeds ?? []) : [];
-          if (content.trim() === '' && (input.embeds ?? []).length === 0) throw DiscordErrors.emptyMessage();
+          const components = input.components ?? [];
+          if (components.length > 0 && !caller.user.bot) throw componentsNeedAnApplication();
+          if (content.trim() === '' && (input.embeds ?? []).length === 0 && components.length === 0) throw DiscordErrors.emptyMessage();
           let reference: { messageId: string; channelId: string; guildId: string | null } | null = null;
           if (input.message_reference) {
             requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
@@ -113,6 +121,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             flags: (input.flags ?? 0) & CLIENT_FLAGS,
             reference,
             recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
+            componentsJson: componentsJsonOf(components),
           });
           const json = await messageJsonWithMember(deps, message);
           await publishMessageEvent(deps, access, 'MESSAGE_CREATE', message, json);
@@ -172,17 +181,21 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (!existing) throw DiscordErrors.unknownMessage();
           const input = parseBody(editBody, body);
           const isAuthor = existing.authorId === caller.user.id;
-          const onlyFlags = input.content === undefined && input.embeds === undefined;
+          const onlyFlags = input.content === undefined && input.embeds === undefined && input.components === undefined;
           if (!isAuthor && !(onlyFlags && hasPermission(access.permissions, Permission.MANAGE_MESSAGES))) throw DiscordErrors.cannotEditOthersMessage();
           const content = input.content === undefined ? undefined : (input.content ?? '');
           const embedsJson = input.embeds === undefined ? undefined : JSON.stringify(input.embeds ?? []);
           const finalContent = content ?? existing.content;
           const finalEmbeds = embedsJson ?? existing.embedsJson;
-          if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '')) throw DiscordErrors.emptyMessage();
+          const componentsJson = input.components === undefined ? undefined : componentsJsonOf(input.components);
+          if (componentsJson !== undefined && componentsJson !== '[]' && !caller.user.bot) throw componentsNeedAnApplication();
+          const finalComponents = componentsJson ?? existing.componentsJson;
+          if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '') && finalComponents === '[]') throw DiscordErrors.emptyMessage();
           const mentions = content === undefined ? undefined : await resolveMentions(deps, access, content, input.allowed_mentions ?? undefined);
           const updated = await deps.messages.edit(access.channel.id, existing.id, {
             ...(content !== undefined && mentions ? { content, mentionEveryone: mentions.everyone, mentionUserIds: mentions.userIds, mentionRoleIds: mentions.roleIds } : {}),
             ...(embedsJson !== undefined ? { embedsJson } : {}),
+            ...(componentsJson !== undefined ? { componentsJson } : {}),
             ...(input.flags !== undefined && input.flags !== null ? { flags: (existing.flags & ~CLIENT_FLAGS) | (input.flags & CLIENT_FLAGS) } : {}),
             recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
           });

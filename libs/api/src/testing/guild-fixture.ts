@@ -24,3 +24,20 @@ export async function guildFixture(api: RestHarness): Promise<GuildFixture> {
   api.dispatches.length = 0;
   return { owner, member, guildId, channelId };
 }
+
+/** An application whose bot was authorised into the fixture's guild (no permissions beyond @everyone's). */
+export interface BotFixture {
+  appId: string;
+  bot: { id: string; token: string };
+}
+
+/** Creates an application owned by the guild owner, gives it a bot, and adds the bot to the guild. */
+export async function botInGuild(api: RestHarness, fx: GuildFixture, name = 'Helper'): Promise<BotFixture> {
+  const app = await api.call('POST', '/applications', { token: fx.owner.token, body: { name } });
+  const appId = app.body.id as string;
+  const created = await api.call('POST', `/applications/${appId}/bot`, { token: fx.owner.token });
+  const authorized = await api.call('POST', `/oauth2/authorize?client_id=${appId}&scope=bot`, { token: fx.owner.token, body: { guild_id: fx.guildId, permissions: '0', authorize: true } });
+  if (authorized.status !== 200) throw new Error(`authorize: ${authorized.status} ${JSON.stringify(authorized.body)}`);
+  api.dispatches.length = 0;
+  return { appId, bot: { id: created.body.user.id as string, token: created.body.token as string } };
+}

@@ -41,6 +41,8 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
         type: input.type,
         flags: input.flags,
         reference: input.reference,
+        componentsJson: input.componentsJson ?? '[]',
+        origin: input.origin ?? null,
       });
       if (input.nonce !== '') {
         recentNonces.set(nonceKey, created.id);
@@ -57,6 +59,7 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
           ? { content: patch.content, mentionEveryone: patch.mentionEveryone ?? false, mentionUserIds: patch.mentionUserIds ?? [], mentionRoleIds: patch.mentionRoleIds ?? [] }
           : {}),
         ...(patch.embedsJson !== undefined ? { embedsJson: patch.embedsJson } : {}),
+        ...(patch.componentsJson !== undefined ? { componentsJson: patch.componentsJson } : {}),
         ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
       }),
     async delete(channelId, messageId) {

@@ -106,6 +106,8 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
             type: 19,
             flags: 4,
             reference: { messageId: '80351110224678916', channelId, guildId: null },
+            componentsJson: '[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go"}]}]',
+            origin: { webhookId: '80351110224678917', applicationId: '80351110224678918', interactionMetadataJson: '{"id":"1","type":2}', authorOverride: { username: 'Hook', avatar: null } },
           }),
         );
         const expected: StoredMessage = {
@@ -127,6 +129,8 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
           type: 19,
           flags: 4,
           reference: { messageId: '80351110224678916', channelId, guildId: null },
+          componentsJson: '[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go"}]}]',
+          origin: { webhookId: '80351110224678917', applicationId: '80351110224678918', interactionMetadataJson: '{"id":"1","type":2}', authorOverride: { username: 'Hook', avatar: null } },
         };
         expect(created).toEqual(expected);
         expect(await store.get(channelId, id)).toEqual(expected);
@@ -319,8 +323,8 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
         const edited = await store.edit(channelId, id, { content: 'edited', pinned: true, mentionUserIds: [], editedAt });
         expect(edited).toEqual({ ...original, content: 'edited', pinned: true, mentionUserIds: [], editedAt });
         expect(await store.get(channelId, id)).toEqual(edited);
-        const again = await store.edit(channelId, id, { embedsJson: '[]', attachmentsJson: '[{"id":"2"}]', flags: 4, mentionEveryone: true, mentionRoleIds: ['5'], editedAt });
-        expect(again).toEqual({ ...edited, embedsJson: '[]', attachmentsJson: '[{"id":"2"}]', flags: 4, mentionEveryone: true, mentionRoleIds: ['5'] });
+        const again = await store.edit(channelId, id, { embedsJson: '[]', attachmentsJson: '[{"id":"2"}]', componentsJson: '[{"type":1,"components":[]}]', flags: 4, mentionEveryone: true, mentionRoleIds: ['5'], editedAt });
+        expect(again).toEqual({ ...edited, embedsJson: '[]', attachmentsJson: '[{"id":"2"}]', componentsJson: '[{"type":1,"components":[]}]', flags: 4, mentionEveryone: true, mentionRoleIds: ['5'] });
       });
 
       it('throws a NotFoundError for an unknown message and does not create it', async () => {

@@ -31,10 +31,30 @@ export interface StoredMessage {
   type: number;
   flags: number;
   reference: { messageId: string; channelId: string; guildId: string | null } | null;
+  /** Discord message components (action rows of buttons and selects) as a JSON array string ("[]" when none). */
+  componentsJson: string;
+  /** Where the message came from when not from a user typing it: a webhook, an application's interaction. */
+  origin: MessageOrigin | null;
+}
+
+/** Who posted a message on whose behalf (stored together in one column). */
+export interface MessageOrigin {
+  /** The webhook that posted it; the author id is then the webhook's id. */
+  webhookId?: string;
+  /** The application that posted it (an interaction's response or follow-up). */
+  applicationId?: string;
+  /** Discord's interaction_metadata object, as JSON text. */
+  interactionMetadataJson?: string;
+  /** A webhook's per-message name and avatar. */
+  authorOverride?: { username: string; avatar: string | null };
 }
 
 /** What a create needs: everything but what the store derives. The id is issued by the caller (snowflake). */
-export type NewMessage = Omit<StoredMessage, 'createdAt' | 'editedAt' | 'pinned'> & { pinned?: boolean };
+export type NewMessage = Omit<StoredMessage, 'createdAt' | 'editedAt' | 'pinned' | 'componentsJson' | 'origin'> & {
+  pinned?: boolean;
+  componentsJson?: string;
+  origin?: MessageOrigin | null;
+};
 
 /** Which page of a channel's history; at most one anchor. */
 export interface HistoryQuery {
@@ -54,6 +74,7 @@ export interface MessagePatch {
   content?: string;
   embedsJson?: string;
   attachmentsJson?: string;
+  componentsJson?: string;
   flags?: number;
   pinned?: boolean;
   mentionEveryone?: boolean;

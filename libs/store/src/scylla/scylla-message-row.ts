@@ -2,12 +2,14 @@
  * The messages table's columns and the mapping of its rows to StoredMessage.
  */
 import { dateOf } from '@chat/snowflake';
+import { decodeOrigin } from '../messages/message-origin';
 import type { StoredMessage } from '../messages/message-store.port';
 import { boolOr, dateOrNull, idList, idText, idTextOrNull, intOr, textOrNull, type CqlRow } from './scylla-values';
 
 /** Every column a message read selects. */
 export const MESSAGE_COLUMNS = `channel_id, message_id, guild_id, author_id, content, edited_at, tts, mention_everyone,
-  mention_user_ids, mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id`;
+  mention_user_ids, mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id,
+  components, origin`;
 
 /** Maps one messages row. */
 export function toMessage(row: CqlRow): StoredMessage {
@@ -35,5 +37,7 @@ export function toMessage(row: CqlRow): StoredMessage {
       refMessage === null
         ? null
         : { messageId: refMessage, channelId: idText(row.get('ref_channel_id')), guildId: idTextOrNull(row.get('ref_guild_id')) },
+    componentsJson: textOrNull(row.get('components')) ?? '[]',
+    origin: decodeOrigin(row.get('origin')),
   };
 }

@@ -10,6 +10,7 @@ import { throwIfAborted } from '../cancellation';
 import { DuplicateEntityError, MessageNotFoundError } from '../errors';
 import { toDbId, toDbIdOrNull, toDbIds } from '../ids';
 import { planHistory } from '../messages/history-query';
+import { decodeOrigin, encodeOrigin } from '../messages/message-origin';
 import type {
   HistoryQuery,
   MessagePatch,
@@ -60,11 +61,11 @@ export class ScyllaMessageStore implements MessageStore {
       addBucket: `INSERT INTO ${session.table('channel_buckets')} (channel_id, bucket) VALUES (?, ?)`,
       insert: `INSERT INTO ${messages} (channel_id, bucket, message_id, guild_id, author_id, content, tts, mention_everyone,
         mention_user_ids, mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id,
-        ref_guild_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
+        ref_guild_id, components, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
       selectOne: `SELECT ${MESSAGE_COLUMNS} FROM ${messages} ${key}`,
       selectIn: `SELECT ${MESSAGE_COLUMNS} FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
       existingIn: `SELECT message_id FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
-      update: `UPDATE ${messages} SET content = ?, embeds = ?, attachments = ?, flags = ?, pinned = ?, mention_everyone = ?,
+      update: `UPDATE ${messages} SET content = ?, embeds = ?, components = ?, attachments = ?, flags = ?, pinned = ?, mention_everyone = ?,
         mention_user_ids = ?, mention_role_ids = ?, edited_at = ? ${key} IF EXISTS`,
       remove: `DELETE FROM ${messages} ${key} IF EXISTS`,
       removeIn: `DELETE FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
@@ -95,6 +96,8 @@ export class ScyllaMessageStore implements MessageStore {
       toDbIdOrNull(message.reference?.messageId, 'reference.messageId'),
       toDbIdOrNull(message.reference?.channelId, 'reference.channelId'),
       toDbIdOrNull(message.reference?.guildId, 'reference.guildId'),
+      message.componentsJson ?? '[]',
+      encodeOrigin(message.origin),
     ];
     throwIfAborted(signal, 'messages.create');
     await this.ensureBucket(channelId, bucketOf(id), signal);
@@ -119,6 +122,8 @@ export class ScyllaMessageStore implements MessageStore {
       type: message.type,
       flags: message.flags,
       reference: message.reference ? { ...message.reference } : null,
+      componentsJson: message.componentsJson ?? '[]',
+      origin: decodeOrigin(encodeOrigin(message.origin)),
     };
   }
 
@@ -170,6 +175,7 @@ export class ScyllaMessageStore implements MessageStore {
     const params = [
       patch.content,
       patch.embedsJson,
+      patch.componentsJson,
       patch.attachmentsJson,
       patch.flags,
       patch.pinned,

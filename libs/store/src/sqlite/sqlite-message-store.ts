@@ -17,11 +17,12 @@ import type {
   StoredMessage,
 } from '../messages/message-store.port';
 import type { SqliteDatabase } from './sqlite-database';
+import { decodeOrigin, encodeOrigin } from '../messages/message-origin';
 import { rethrowSqlite } from './sqlite-errors';
 import { bool, dateOrNull, flag, idText, idTextOrNull, int, stringList, type SqliteRow } from './sqlite-values';
 
 const COLUMNS = `channel_id, id, guild_id, author_id, content, edited_at, tts, mention_everyone, mention_user_ids,
-  mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id`;
+  mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id, components, origin`;
 
 function toMessage(row: SqliteRow): StoredMessage {
   const id = idText(row.id);
@@ -48,6 +49,8 @@ function toMessage(row: SqliteRow): StoredMessage {
       refMessage === null
         ? null
         : { messageId: refMessage, channelId: idText(row.ref_channel_id), guildId: idTextOrNull(row.ref_guild_id) },
+    componentsJson: (row.components as string | null) ?? '[]',
+    origin: decodeOrigin(row.origin),
   };
 }
 
@@ -67,7 +70,7 @@ export class SqliteMessageStore implements MessageStore {
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare(`INSERT INTO messages (${COLUMNS}) VALUES
       (@channel_id, @id, @guild_id, @author_id, @content, NULL, @tts, @mention_everyone, @mention_user_ids,
-       @mention_role_ids, @attachments, @embeds, @nonce, @pinned, @type, @flags, @ref_message_id, @ref_channel_id, @ref_guild_id)`);
+       @mention_role_ids, @attachments, @embeds, @nonce, @pinned, @type, @flags, @ref_message_id, @ref_channel_id, @ref_guild_id, @components, @origin)`);
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id = ?`);
     this.selectMany = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`,
@@ -77,7 +80,7 @@ export class SqliteMessageStore implements MessageStore {
     this.atOrBefore = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id <= ? ORDER BY id DESC LIMIT ?`);
     this.after = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id > ? ORDER BY id ASC LIMIT ?`);
     this.update = db.prepare(`UPDATE messages SET
-        content = coalesce(@content, content), embeds = coalesce(@embeds, embeds),
+        content = coalesce(@content, content), embeds = coalesce(@embeds, embeds), components = coalesce(@components, components),
         attachments = coalesce(@attachments, attachments), flags = coalesce(@flags, flags),
         pinned = coalesce(@pinned, pinned), mention_everyone = coalesce(@mention_everyone, mention_everyone),
         mention_user_ids = coalesce(@mention_user_ids, mention_user_ids),
@@ -110,6 +113,8 @@ export class SqliteMessageStore implements MessageStore {
       ref_message_id: toDbIdOrNull(message.reference?.messageId, 'reference.messageId'),
       ref_channel_id: toDbIdOrNull(message.reference?.channelId, 'reference.channelId'),
       ref_guild_id: toDbIdOrNull(message.reference?.guildId, 'reference.guildId'),
+      components: message.componentsJson ?? '[]',
+      origin: encodeOrigin(message.origin),
     };
     try {
       this.insert.run(row);
@@ -159,6 +164,7 @@ export class SqliteMessageStore implements MessageStore {
       id: toDbId(messageId, 'messageId'),
       content: patch.content ?? null,
       embeds: patch.embedsJson ?? null,
+      components: patch.componentsJson ?? null,
       attachments: patch.attachmentsJson ?? null,
       flags: patch.flags ?? null,
       pinned: patch.pinned === undefined ? null : flag(patch.pinned),

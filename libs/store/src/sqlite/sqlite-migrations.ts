@@ -216,4 +216,11 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (kind, partition, key)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 8,
+    name: 'message_components_origin',
+    sql: `
+      ALTER TABLE messages ADD COLUMN components TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE messages ADD COLUMN origin TEXT;`,
+  },
 ];

@@ -87,7 +87,32 @@ export interface Message {
   /** Discord's message flags bitfield. */
   flags: number;
   /** The message it replies to or references, if any. */
-  messageReference?: MessageReference | undefined;
+  messageReference?:
+    | MessageReference
+    | undefined;
+  /**
+   * Discord's JSON array of message components (action rows, buttons,
+   * selects); empty bytes mean none.
+   */
+  componentsJson: Buffer;
+  /** The webhook that posted it, if any (the author id is then the webhook's). */
+  webhookId?:
+    | string
+    | undefined;
+  /** The application that posted it: an interaction's response or follow-up. */
+  applicationId?:
+    | string
+    | undefined;
+  /**
+   * Discord's interaction_metadata object of an interaction's response;
+   * empty bytes for other messages.
+   */
+  interactionMetadataJson: Buffer;
+  /**
+   * A webhook's per-message author override, JSON {"username", "avatar"};
+   * empty bytes for none.
+   */
+  authorOverrideJson: Buffer;
 }
 
 /** Request of CreateMessage. */
@@ -142,6 +167,20 @@ export interface CreateMessageRequest {
    * Empty for guild channels.
    */
   recipientUserIds: string[];
+  /** Discord's JSON array of message components; empty bytes mean none. */
+  componentsJson: Buffer;
+  /** The webhook posting it (author_id is then the webhook's id). */
+  webhookId?:
+    | string
+    | undefined;
+  /** The application posting it (an interaction's response or follow-up). */
+  applicationId?:
+    | string
+    | undefined;
+  /** Discord's interaction_metadata object, for an interaction's response. */
+  interactionMetadataJson: Buffer;
+  /** A webhook's author override, JSON {"username", "avatar"}. */
+  authorOverrideJson: Buffer;
 }
 
 /** Response of CreateMessage. */
@@ -253,6 +292,8 @@ export interface EditMessageRequest {
     | undefined;
   /** For DM channels: every recipient's user id, for the bus event. */
   recipientUserIds: string[];
+  /** New JSON array of message components. */
+  componentsJson?: Buffer | undefined;
 }
 
 /** Response of EditMessage. */
@@ -424,6 +465,11 @@ function createBaseMessage(): Message {
     type: 0,
     flags: 0,
     messageReference: undefined,
+    componentsJson: Buffer.alloc(0),
+    webhookId: undefined,
+    applicationId: undefined,
+    interactionMetadataJson: Buffer.alloc(0),
+    authorOverrideJson: Buffer.alloc(0),
   };
 }
 
@@ -482,6 +528,21 @@ export const Message: MessageFns<Message> = {
     }
     if (message.messageReference !== undefined) {
       MessageReference.encode(message.messageReference, writer.uint32(146).fork()).join();
+    }
+    if (message.componentsJson.length !== 0) {
+      writer.uint32(154).bytes(message.componentsJson);
+    }
+    if (message.webhookId !== undefined) {
+      writer.uint32(162).string(message.webhookId);
+    }
+    if (message.applicationId !== undefined) {
+      writer.uint32(170).string(message.applicationId);
+    }
+    if (message.interactionMetadataJson.length !== 0) {
+      writer.uint32(178).bytes(message.interactionMetadataJson);
+    }
+    if (message.authorOverrideJson.length !== 0) {
+      writer.uint32(186).bytes(message.authorOverrideJson);
     }
     return writer;
   },
@@ -643,6 +704,46 @@ export const Message: MessageFns<Message> = {
             message.messageReference = MessageReference.decode(reader, reader.uint32());
             continue;
           }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.componentsJson = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.interactionMetadataJson = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.authorOverrideJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -715,6 +816,31 @@ export const Message: MessageFns<Message> = {
         : isSet(object.message_reference)
         ? MessageReference.fromJSON(object.message_reference)
         : undefined,
+      componentsJson: isSet(object.componentsJson)
+        ? Buffer.from(bytesFromBase64(object.componentsJson))
+        : isSet(object.components_json)
+        ? Buffer.from(bytesFromBase64(object.components_json))
+        : Buffer.alloc(0),
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : undefined,
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : undefined,
+      interactionMetadataJson: isSet(object.interactionMetadataJson)
+        ? Buffer.from(bytesFromBase64(object.interactionMetadataJson))
+        : isSet(object.interaction_metadata_json)
+        ? Buffer.from(bytesFromBase64(object.interaction_metadata_json))
+        : Buffer.alloc(0),
+      authorOverrideJson: isSet(object.authorOverrideJson)
+        ? Buffer.from(bytesFromBase64(object.authorOverrideJson))
+        : isSet(object.author_override_json)
+        ? Buffer.from(bytesFromBase64(object.author_override_json))
+        : Buffer.alloc(0),
     };
   },
 
@@ -774,6 +900,21 @@ export const Message: MessageFns<Message> = {
     if (message.messageReference !== undefined) {
       obj.messageReference = MessageReference.toJSON(message.messageReference);
     }
+    if (message.componentsJson.length !== 0) {
+      obj.componentsJson = base64FromBytes(message.componentsJson);
+    }
+    if (message.webhookId !== undefined) {
+      obj.webhookId = message.webhookId;
+    }
+    if (message.applicationId !== undefined) {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.interactionMetadataJson.length !== 0) {
+      obj.interactionMetadataJson = base64FromBytes(message.interactionMetadataJson);
+    }
+    if (message.authorOverrideJson.length !== 0) {
+      obj.authorOverrideJson = base64FromBytes(message.authorOverrideJson);
+    }
     return obj;
   },
 
@@ -802,6 +943,11 @@ export const Message: MessageFns<Message> = {
     message.messageReference = (object.messageReference !== undefined && object.messageReference !== null)
       ? MessageReference.fromPartial(object.messageReference)
       : undefined;
+    message.componentsJson = object.componentsJson ?? Buffer.alloc(0);
+    message.webhookId = object.webhookId ?? undefined;
+    message.applicationId = object.applicationId ?? undefined;
+    message.interactionMetadataJson = object.interactionMetadataJson ?? Buffer.alloc(0);
+    message.authorOverrideJson = object.authorOverrideJson ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -824,6 +970,11 @@ function createBaseCreateMessageRequest(): CreateMessageRequest {
     flags: 0,
     messageReference: undefined,
     recipientUserIds: [],
+    componentsJson: Buffer.alloc(0),
+    webhookId: undefined,
+    applicationId: undefined,
+    interactionMetadataJson: Buffer.alloc(0),
+    authorOverrideJson: Buffer.alloc(0),
   };
 }
 
@@ -876,6 +1027,21 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
     }
     for (const v of message.recipientUserIds) {
       writer.uint32(130).string(v!);
+    }
+    if (message.componentsJson.length !== 0) {
+      writer.uint32(138).bytes(message.componentsJson);
+    }
+    if (message.webhookId !== undefined) {
+      writer.uint32(146).string(message.webhookId);
+    }
+    if (message.applicationId !== undefined) {
+      writer.uint32(154).string(message.applicationId);
+    }
+    if (message.interactionMetadataJson.length !== 0) {
+      writer.uint32(162).bytes(message.interactionMetadataJson);
+    }
+    if (message.authorOverrideJson.length !== 0) {
+      writer.uint32(170).bytes(message.authorOverrideJson);
     }
     return writer;
   },
@@ -1021,6 +1187,46 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
             message.recipientUserIds.push(reader.string());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.componentsJson = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 18: {
+            if (tag !== 146) {
+              break;
+            }
+
+            message.webhookId = reader.string();
+            continue;
+          }
+          case 19: {
+            if (tag !== 154) {
+              break;
+            }
+
+            message.applicationId = reader.string();
+            continue;
+          }
+          case 20: {
+            if (tag !== 162) {
+              break;
+            }
+
+            message.interactionMetadataJson = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 21: {
+            if (tag !== 170) {
+              break;
+            }
+
+            message.authorOverrideJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1095,6 +1301,31 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
         : globalThis.Array.isArray(object?.recipient_user_ids)
         ? object.recipient_user_ids.map((e: any) => globalThis.String(e))
         : [],
+      componentsJson: isSet(object.componentsJson)
+        ? Buffer.from(bytesFromBase64(object.componentsJson))
+        : isSet(object.components_json)
+        ? Buffer.from(bytesFromBase64(object.components_json))
+        : Buffer.alloc(0),
+      webhookId: isSet(object.webhookId)
+        ? globalThis.String(object.webhookId)
+        : isSet(object.webhook_id)
+        ? globalThis.String(object.webhook_id)
+        : undefined,
+      applicationId: isSet(object.applicationId)
+        ? globalThis.String(object.applicationId)
+        : isSet(object.application_id)
+        ? globalThis.String(object.application_id)
+        : undefined,
+      interactionMetadataJson: isSet(object.interactionMetadataJson)
+        ? Buffer.from(bytesFromBase64(object.interactionMetadataJson))
+        : isSet(object.interaction_metadata_json)
+        ? Buffer.from(bytesFromBase64(object.interaction_metadata_json))
+        : Buffer.alloc(0),
+      authorOverrideJson: isSet(object.authorOverrideJson)
+        ? Buffer.from(bytesFromBase64(object.authorOverrideJson))
+        : isSet(object.author_override_json)
+        ? Buffer.from(bytesFromBase64(object.author_override_json))
+        : Buffer.alloc(0),
     };
   },
 
@@ -1148,6 +1379,21 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
     if (message.recipientUserIds?.length) {
       obj.recipientUserIds = message.recipientUserIds;
     }
+    if (message.componentsJson.length !== 0) {
+      obj.componentsJson = base64FromBytes(message.componentsJson);
+    }
+    if (message.webhookId !== undefined) {
+      obj.webhookId = message.webhookId;
+    }
+    if (message.applicationId !== undefined) {
+      obj.applicationId = message.applicationId;
+    }
+    if (message.interactionMetadataJson.length !== 0) {
+      obj.interactionMetadataJson = base64FromBytes(message.interactionMetadataJson);
+    }
+    if (message.authorOverrideJson.length !== 0) {
+      obj.authorOverrideJson = base64FromBytes(message.authorOverrideJson);
+    }
     return obj;
   },
 
@@ -1174,6 +1420,11 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
       ? MessageReference.fromPartial(object.messageReference)
       : undefined;
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
+    message.componentsJson = object.componentsJson ?? Buffer.alloc(0);
+    message.webhookId = object.webhookId ?? undefined;
+    message.applicationId = object.applicationId ?? undefined;
+    message.interactionMetadataJson = object.interactionMetadataJson ?? Buffer.alloc(0);
+    message.authorOverrideJson = object.authorOverrideJson ?? Buffer.alloc(0);
     return message;
   },
 };
@@ -1828,6 +2079,7 @@ function createBaseEditMessageRequest(): EditMessageRequest {
     attachmentsJson: undefined,
     flags: undefined,
     recipientUserIds: [],
+    componentsJson: undefined,
   };
 }
 
@@ -1862,6 +2114,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     }
     for (const v of message.recipientUserIds) {
       writer.uint32(82).string(v!);
+    }
+    if (message.componentsJson !== undefined) {
+      writer.uint32(90).bytes(message.componentsJson);
     }
     return writer;
   },
@@ -1959,6 +2214,14 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
             message.recipientUserIds.push(reader.string());
             continue;
           }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.componentsJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2015,6 +2278,11 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
         : globalThis.Array.isArray(object?.recipient_user_ids)
         ? object.recipient_user_ids.map((e: any) => globalThis.String(e))
         : [],
+      componentsJson: isSet(object.componentsJson)
+        ? Buffer.from(bytesFromBase64(object.componentsJson))
+        : isSet(object.components_json)
+        ? Buffer.from(bytesFromBase64(object.components_json))
+        : undefined,
     };
   },
 
@@ -2050,6 +2318,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     if (message.recipientUserIds?.length) {
       obj.recipientUserIds = message.recipientUserIds;
     }
+    if (message.componentsJson !== undefined) {
+      obj.componentsJson = base64FromBytes(message.componentsJson);
+    }
     return obj;
   },
 
@@ -2068,6 +2339,7 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     message.attachmentsJson = object.attachmentsJson ?? undefined;
     message.flags = object.flags ?? undefined;
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
+    message.componentsJson = object.componentsJson ?? undefined;
     return message;
   },
 };
