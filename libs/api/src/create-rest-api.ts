@@ -19,6 +19,7 @@ import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limiter';
 import { SlowmodeTracker } from './slowmode';
 import type { RestDeps } from './rest-deps';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition, RouteResult } from './route-context';
+import { INTERACTION_RESPONSE_DEADLINE_MS } from './interactions/delivery';
 import { allRoutes } from './routes/all.routes';
 import { SEARCH_UNAVAILABLE } from './routes/search.routes';
 
@@ -48,6 +49,7 @@ export function createRestApi(deps: RestDeps): RestHandler {
     clock,
     nextId: deps.nextId ?? (() => generator.next()),
     bodyLimitBytes: deps.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES,
+    interactionDeadlineMs: deps.interactionDeadlineMs ?? INTERACTION_RESPONSE_DEADLINE_MS,
     logger: deps.logger ?? { warn: () => undefined, error: () => undefined },
     slowmode: new SlowmodeTracker(),
   };

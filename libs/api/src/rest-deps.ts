@@ -25,6 +25,8 @@ export interface RestDispatch {
   mentionEveryone?: boolean;
   /** Idempotency key (e.g. the message id for MESSAGE_CREATE). */
   dedupeKey?: string;
+  /** For user dispatches: only the sessions whose shard holds this guild (an interaction reaches the bot's shard of its guild). */
+  shardGuildId?: string;
 }
 
 /** The logger the API writes warnings to (pino-compatible subset). */
@@ -78,6 +80,8 @@ export interface RestDeps {
   nextId?: () => string;
   /** Largest request body in bytes; default 1 MiB. */
   bodyLimitBytes?: number;
+  /** How long an application has for an interaction's initial response; default 3000 ms (Discord's). */
+  interactionDeadlineMs?: number;
   /** Where failed publishes and 500s are logged. */
   logger?: RestLogger;
 }

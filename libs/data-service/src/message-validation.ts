@@ -116,7 +116,9 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
   const attachments = jsonArray('attachments_json', request.attachmentsJson);
   const embeds = jsonArray('embeds_json', request.embedsJson);
   const components = jsonArray('components_json', request.componentsJson);
-  if (content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
+  // A deferred interaction response (flag LOADING, 1 << 7) is empty until the application edits it.
+  const loading = (request.flags & (1 << 7)) !== 0;
+  if (!loading && content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
   if (characterCount(request.nonce) > MAX_NONCE_LENGTH) throw new InvalidFieldError('nonce', `must be at most ${MAX_NONCE_LENGTH} characters`);
   if (request.enforceNonce && request.nonce === '') throw new InvalidFieldError('nonce', 'is required when enforce_nonce is set');
   const reference = request.messageReference;

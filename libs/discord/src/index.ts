@@ -21,3 +21,4 @@ export {
   type CommandIdentity,
   type CommandPermission,
 } from './application-command-json';
+export { toDiscordWebhook, type WebhookFacts } from './webhook-json';

@@ -42,7 +42,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       users: new SqliteUserStore(db),
       readStates: new SqliteReadStateStore(db),
       outbox: new SqliteOutboxStore(db),
-      records: new SqliteRecordStore(db),
+      records: new SqliteRecordStore(db, options.clock),
       close: async () => {
         if (closed) return;
         closed = true;

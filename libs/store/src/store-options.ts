@@ -14,6 +14,8 @@ export interface SqliteStoreOptions {
   backend: 'sqlite';
   /** Database file, or ':memory:'. Created (with its directory) and migrated when opened. */
   path: string;
+  /** Unix-ms clock that record expiry is read against (tests move it); default Date.now. */
+  clock?: () => number;
 }
 
 /** Options of the cluster backend. */

@@ -191,13 +191,30 @@ function withoutNulls(value: unknown): unknown {
   return value;
 }
 
-/** The custom ids of a stored message's components, with the type of the component holding each. */
-export function componentsByCustomId(componentsJson: string): Map<string, { type: number; values?: string[] }> {
-  const out = new Map<string, { type: number; values?: string[] }>();
-  for (const row of JSON.parse(componentsJson) as { components?: { type: number; custom_id?: string; options?: { value: string }[] }[] }[]) {
-    for (const component of row.components ?? []) {
-      if (component.custom_id) out.set(component.custom_id, { type: component.type, ...(component.options ? { values: component.options.map((o) => o.value) } : {}) });
-    }
-  }
+/** What an interaction with a stored component needs to know of it. */
+export interface StoredComponent {
+  type: number;
+  disabled: boolean;
+  /** A string select's option values. */
+  values?: string[];
+  minValues?: number;
+  maxValues?: number;
+}
+
+/** A stored message's components by custom id. */
+export function componentsByCustomId(componentsJson: string): Map<string, StoredComponent> {
+  const out = new Map<string, StoredComponent>();
+  type Stored = { type: number; custom_id?: string; disabled?: boolean; options?: { value: string }[]; min_values?: number; max_values?: number; components?: Stored[] };
+  walk(JSON.parse(componentsJson) as Record<string, unknown>[], (raw) => {
+    const c = raw as unknown as Stored;
+    if (!c.custom_id) return;
+    out.set(c.custom_id, {
+      type: c.type,
+      disabled: c.disabled === true,
+      ...(c.options ? { values: c.options.map((o) => o.value) } : {}),
+      ...(c.min_values !== undefined ? { minValues: c.min_values } : {}),
+      ...(c.max_values !== undefined ? { maxValues: c.max_values } : {}),
+    });
+  });
   return out;
 }

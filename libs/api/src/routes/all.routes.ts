@@ -5,6 +5,8 @@ import { accountRoutes } from './accounts.routes';
 import { applicationRoutes } from './applications.routes';
 import { channelRoutes } from './channels.routes';
 import { commandRoutes } from './commands.routes';
+import { interactionRoutes } from './interactions.routes';
+import { webhookRoutes } from './webhooks.routes';
 import { guildRoutes } from './guilds.routes';
 import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
@@ -14,5 +16,5 @@ import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes()];
 }

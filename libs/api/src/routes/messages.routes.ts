@@ -3,67 +3,31 @@ import { Permission, hasPermission } from '@chat/permissions';
 import { timestampOf } from '@chat/snowflake';
 import type { HistoryQuery } from '@chat/store';
 import { z } from 'zod';
-import { componentsJsonOf, messageComponentsSchema } from '../components/component-schema';
+import { componentsJsonOf } from '../components/component-schema';
+import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
 import { loadChannelAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
 import { toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
-import { parseMentions, type AllowedMentions } from '../mentions';
 import { noContent, ok, type ResolvedDeps, type RouteDefinition } from '../route-context';
 import { intQuery, parseBody, snowflakeParam } from '../validation';
 import { messageJsonWithMember, messagesJson, publishChannelEvent, publishMessageEvent } from './message-json';
 
-const MAX_CONTENT = 2000;
 const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
-/** SUPPRESS_EMBEDS and SUPPRESS_NOTIFICATIONS: the flags a client may set. */
-const CLIENT_FLAGS = (1 << 2) | (1 << 12);
-
-const allowedMentionsBody = z.object({
-  parse: z.array(z.enum(['users', 'roles', 'everyone'])).optional(),
-  users: z.array(z.string().regex(/^\d{1,20}$/)).max(100).optional(),
-  roles: z.array(z.string().regex(/^\d{1,20}$/)).max(100).optional(),
-});
 
 const createBody = z.object({
-  content: z.string().max(MAX_CONTENT).optional(),
+  ...messageBodyFields,
   nonce: z.union([z.string().max(25), z.number().int()]).optional(),
   enforce_nonce: z.boolean().optional(),
-  tts: z.boolean().optional(),
-  embeds: z.array(z.record(z.string(), z.unknown())).max(10).optional(),
-  allowed_mentions: allowedMentionsBody.optional(),
   message_reference: z.object({ message_id: z.string().regex(/^\d{1,20}$/), channel_id: z.string().regex(/^\d{1,20}$/).optional(), guild_id: z.string().optional(), fail_if_not_exists: z.boolean().optional() }).optional(),
-  flags: z.number().int().min(0).optional(),
-  components: messageComponentsSchema.optional(),
 });
 
-const editBody = z.object({
-  content: z.string().max(MAX_CONTENT).nullable().optional(),
-  embeds: z.array(z.record(z.string(), z.unknown())).max(10).nullable().optional(),
-  allowed_mentions: allowedMentionsBody.nullable().optional(),
-  flags: z.number().int().min(0).nullable().optional(),
-  components: messageComponentsSchema.nullable().optional(),
-});
+const editBody = z.object(messageEditFields);
 
 /** Interactive components are an application's: a user account sending them is refused, as Discord refuses it. */
 const componentsNeedAnApplication = () => DiscordErrors.invalidField('components', 'COMPONENT_INVALID_SENDER', 'Only bots and applications can send message components');
 
 const bulkDeleteBody = z.object({ messages: z.array(z.string().regex(/^\d{1,20}$/)) });
-
-interface ResolvedMentions {
-  everyone: boolean;
-  userIds: string[];
-  roleIds: string[];
-}
-
-async function resolveMentions(deps: ResolvedDeps, access: ChannelAccess, content: string, allowed: AllowedMentions | undefined): Promise<ResolvedMentions> {
-  const parsed = parseMentions(content, allowed);
-  const users = parsed.userIds.length > 0 ? await deps.store.users.getUsers(parsed.userIds) : [];
-  const mayMentionAll = hasPermission(access.permissions, Permission.MENTION_EVERYONE);
-  const roles = access.guild
-    ? access.guild.roles.filter((role) => role.id !== access.guild?.guild.id && parsed.roleIds.includes(role.id) && (role.mentionable || mayMentionAll)).map((role) => role.id)
-    : [];
-  return { everyone: parsed.everyone && mayMentionAll && access.guild !== undefined, userIds: users.map((u) => u.id), roleIds: roles };
-}
 
 async function textChannel(deps: ResolvedDeps, channelId: string | undefined, userId: string): Promise<ChannelAccess> {
   const access = await loadChannelAccess(deps.store.guilds, channelId ?? '', userId);

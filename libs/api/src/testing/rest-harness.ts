@@ -58,9 +58,9 @@ export interface RestHarness {
 export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
 
 /** Starts the API on 127.0.0.1 with a random port. */
-export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean; voice?: RestVoice } = {}): Promise<RestHarness> {
-  const store = await openStore({ backend: 'sqlite', path: ':memory:' });
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean; voice?: RestVoice; interactionDeadlineMs?: number } = {}): Promise<RestHarness> {
   const clock = { now: Date.now() };
+  const store = await openStore({ backend: 'sqlite', path: ':memory:', clock: () => clock.now });
   const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
   const dispatches: Recorded[] = [];
   const record = (target: Recorded['target'], dispatch: RestDispatch): void => {
@@ -92,6 +92,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     rateLimits: options.rateLimits ?? TEST_RATE_LIMITS,
     clock: () => clock.now,
     nextId: () => ids.next(),
+    ...(options.interactionDeadlineMs !== undefined ? { interactionDeadlineMs: options.interactionDeadlineMs } : {}),
   });
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

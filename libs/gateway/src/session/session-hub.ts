@@ -11,6 +11,7 @@ import { SessionRegistry } from './session-registry';
 import type { HandoffBeginOutcome, SessionMsg } from './session.messages';
 import { sessionBehaviour, type SessionIdentity, type SessionView } from './session.actor';
 import type { SessionTransport } from './session-transport';
+import { inShard } from './shard';
 import type { SessionVoice } from './session-voice';
 
 /** Options of the hub. */
@@ -127,7 +128,7 @@ export class SessionHub {
    * events), skipping `exclude` and sessions without any of `intents` (0: no
    * requirement). Returns how many sessions got it.
    */
-  deliverToUsers(userIds: readonly string[], frame: DispatchFrame, filter: { exclude?: readonly string[]; intents?: number } = {}): number {
+  deliverToUsers(userIds: readonly string[], frame: DispatchFrame, filter: { exclude?: readonly string[]; intents?: number; shardGuildId?: string } = {}): number {
     const excluded = new Set(filter.exclude ?? []);
     const intents = filter.intents ?? 0;
     let delivered = 0;
@@ -135,6 +136,7 @@ export class SessionHub {
       for (const session of this.registry.forUser(userId)) {
         if (excluded.has(session.sessionId)) continue;
         if (intents !== 0 && (session.intents & intents) === 0) continue;
+        if (filter.shardGuildId !== undefined && !inShard(filter.shardGuildId, session.shard)) continue;
         session.deliver(frame);
         delivered += 1;
       }

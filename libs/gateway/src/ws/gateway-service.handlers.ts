@@ -26,9 +26,10 @@ export function gatewayServiceHandlers(hub: SessionHub): AsyncHandlers<typeof ga
   return {
     async dispatchToUsers(request) {
       checkIds(request.userIds, 'user_ids');
+      if (request.shardGuildId !== undefined) checkIds([request.shardGuildId], 'shard_guild_id');
       if (!/^[A-Z0-9_]{1,64}$/.test(request.type)) throw new GatewayInvalidArgumentError('type', request.type);
       const frame = createDispatchFrame(request.type, request.payloadJson);
-      return { deliveredSessions: hub.deliverToUsers(request.userIds, frame, { exclude: request.excludeSessionIds, intents: request.intents }) };
+      return { deliveredSessions: hub.deliverToUsers(request.userIds, frame, { exclude: request.excludeSessionIds, intents: request.intents, ...(request.shardGuildId !== undefined ? { shardGuildId: request.shardGuildId } : {}) }) };
     },
     async attachUserToGuild(request) {
       checkIds([request.userId, request.guildId], 'user_id/guild_id');

@@ -41,6 +41,11 @@ export interface DispatchToUsersRequest {
    * DIRECT_MESSAGES, 1 << 12); 0 requires none.
    */
   intents: number;
+  /**
+   * When set, only sessions whose IDENTIFY shard holds this guild receive
+   * it: an interaction in a guild reaches the bot's shard of that guild.
+   */
+  shardGuildId?: string | undefined;
 }
 
 /** Response of DispatchToUsers. */
@@ -140,7 +145,14 @@ export interface FinishSessionHandoffResponse {
 }
 
 function createBaseDispatchToUsersRequest(): DispatchToUsersRequest {
-  return { userIds: [], type: "", payloadJson: Buffer.alloc(0), excludeSessionIds: [], intents: 0 };
+  return {
+    userIds: [],
+    type: "",
+    payloadJson: Buffer.alloc(0),
+    excludeSessionIds: [],
+    intents: 0,
+    shardGuildId: undefined,
+  };
 }
 
 export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
@@ -159,6 +171,9 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     }
     if (message.intents !== 0) {
       writer.uint32(40).uint32(message.intents);
+    }
+    if (message.shardGuildId !== undefined) {
+      writer.uint32(50).string(message.shardGuildId);
     }
     return writer;
   },
@@ -216,6 +231,14 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
             message.intents = reader.uint32();
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.shardGuildId = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -247,6 +270,11 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
         ? object.exclude_session_ids.map((e: any) => globalThis.String(e))
         : [],
       intents: isSet(object.intents) ? globalThis.Number(object.intents) : 0,
+      shardGuildId: isSet(object.shardGuildId)
+        ? globalThis.String(object.shardGuildId)
+        : isSet(object.shard_guild_id)
+        ? globalThis.String(object.shard_guild_id)
+        : undefined,
     };
   },
 
@@ -267,6 +295,9 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     if (message.intents !== 0) {
       obj.intents = Math.round(message.intents);
     }
+    if (message.shardGuildId !== undefined) {
+      obj.shardGuildId = message.shardGuildId;
+    }
     return obj;
   },
 
@@ -280,6 +311,7 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     message.payloadJson = object.payloadJson ?? Buffer.alloc(0);
     message.excludeSessionIds = object.excludeSessionIds?.map((e) => e) || [];
     message.intents = object.intents ?? 0;
+    message.shardGuildId = object.shardGuildId ?? undefined;
     return message;
   },
 };
