@@ -58,6 +58,7 @@ export type ApiConfig = ConfigOf<typeof apiConfigSchema>;
 
 /** The intents a user-level dispatch needs: DM messages and typing; everything else goes to every session. */
 function userDispatchIntents(dispatch: RestDispatch): number {
+  if (dispatch.intents !== undefined) return dispatch.intents;
   if (dispatch.type.startsWith('MESSAGE_')) return GatewayIntentBits.DirectMessages;
   if (dispatch.type === 'TYPING_START') return GatewayIntentBits.DirectMessageTyping;
   return 0;

@@ -29,6 +29,9 @@ describe('REST infrastructure', () => {
     expect(me.body.id).toBe(alice.id);
     const other = await api.call('GET', `/users/${bob.id}`, { token: alice.token });
     expect(other.body.id).toBe(bob.id);
+    // @discordjs/rest percent-encodes '@' (…/messages/%40original): the literal still wins, the query stays as sent.
+    const encoded = await api.call('GET', '/users/%40me?x=%40', { token: alice.token });
+    expect(encoded.body.id).toBe(alice.id);
     // bulk-delete is a literal beside /messages/{message.id}: it must not be read as a message id (400 "not snowflake").
     const bulk = await api.call('POST', `/channels/${channelId}/messages/bulk-delete`, { token: alice.token, body: { messages: [] } });
     expect(bulk.status).toBe(400);

@@ -29,6 +29,18 @@ export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 /** /api/v9/x and /api/v10/x are served as /api/x. */
 const VERSION_PREFIX = /^\/api\/v(?:9|10)(?=[/?]|$)/;
 const BODY_METHODS = new Set<string>(['POST', 'PUT', 'PATCH']);
+
+/**
+ * `@` percent-encoded in the path (`/messages/%40original`, `/users/%40me`:
+ * @discordjs/rest encodes it) made plain, so the literal route matches as it
+ * does on Discord. Only the path; the query is left alone.
+ */
+function literalAt(url: string): string {
+  if (!url.includes('%40')) return url;
+  const query = url.indexOf('?');
+  const path = query === -1 ? url : url.slice(0, query);
+  return path.replaceAll('%40', '@') + (query === -1 ? '' : url.slice(query));
+}
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Creates the REST API handler (ready for requests at once; the first ones wait for Fastify to boot). */
@@ -85,7 +97,7 @@ function buildApp(deps: ResolvedDeps): FastifyInstance {
     bodyLimit: deps.bodyLimitBytes,
     // The API is mounted on the process's shared HTTP server; Fastify never listens itself.
     serverFactory: (handler) => createServer(handler),
-    rewriteUrl: (req) => (req.url ?? '/').replace(VERSION_PREFIX, '/api'),
+    rewriteUrl: (req) => literalAt((req.url ?? '/').replace(VERSION_PREFIX, '/api')),
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, querystringParser: (query: string) => new URLSearchParams(query) as unknown as Record<string, string> },
     // A URL Fastify cannot decode is the client's error, answered as Discord's edge would.
     frameworkErrors: (_error: FastifyError, _request: FastifyRequest, reply: FastifyReply) => {

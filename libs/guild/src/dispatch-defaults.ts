@@ -14,6 +14,7 @@ export function defaultIntents(type: string): number {
   if (type === 'TYPING_START') return GatewayIntentBits.GuildMessageTyping;
   if (type === 'PRESENCE_UPDATE') return GatewayIntentBits.GuildPresences;
   if (type === 'VOICE_STATE_UPDATE') return GatewayIntentBits.GuildVoiceStates;
+  if (type === 'WEBHOOKS_UPDATE') return GatewayIntentBits.GuildWebhooks;
   return 0;
 }
 

@@ -8,6 +8,9 @@
  * 50035 naming it, never dropped. A route added without a case here fails
  * the coverage check.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { verifyKey } from 'discord-interactions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '@chat/modules';
 import { restRouteTable } from '@chat/api';
@@ -31,6 +34,13 @@ interface World {
   bulk: string[];
   command: string;
   guildCommand: string;
+  /** The interactions endpoint the application answers through, and what it received. */
+  endpoint: string;
+  webhook: string;
+  webhookToken: string;
+  webhookMessage: string;
+  interaction: string;
+  interactionToken: string;
 }
 
 /** One call: the operation (spec method and path), who calls, the path filled in, the body, and the fields that must come back. */
@@ -44,6 +54,8 @@ interface Case {
   readonly echo?: readonly string[];
   /** Runs after the call (to remember an id the later cases need). */
   readonly then?: (w: World, body: any) => void;
+  /** Runs before the call (to make what it acts on). */
+  readonly prepare?: (w: World) => Promise<void>;
 }
 
 const CASES: Case[] = [
@@ -156,6 +168,61 @@ const CASES: Case[] = [
   { method: 'POST', path: '/channels/{channel_id}/messages/bulk-delete', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/bulk-delete`, body: (w) => ({ messages: w.bulk }) },
   { method: 'PUT', path: '/channels/{channel_id}/permissions/{overwrite_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/permissions/${w.bobId}`, body: () => ({ type: 1, allow: '1024', deny: '0' }) },
   { method: 'DELETE', path: '/channels/{channel_id}/permissions/{overwrite_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/permissions/${w.bobId}` },
+  {
+    method: 'PATCH',
+    path: '/applications/@me',
+    token: (w) => w.bot,
+    url: () => '/applications/@me',
+    body: (w) => ({ description: 'checked against the spec', interactions_endpoint_url: w.endpoint }),
+    echo: ['description', 'interactions_endpoint_url'],
+  },
+  { method: 'PATCH', path: '/applications/{application_id}', token: (w) => w.alice, url: (w) => `/applications/${w.appId}`, body: () => ({ description: 'edited by its owner' }), echo: ['description'] },
+  {
+    method: 'POST',
+    path: '/interactions/{interaction_id}/{interaction_token}/callback',
+    token: () => undefined,
+    url: (w) => `/interactions/${w.interaction}/${w.interactionToken}/callback?with_response=true`,
+    prepare: invokeCommand,
+    body: () => ({ type: 4, data: { content: 'a reply, checked', components: [{ type: 1, components: [{ type: 2, style: 1, label: 'More', custom_id: 'more' }] }] } }),
+  },
+  { method: 'GET', path: '/webhooks/{webhook_id}/{webhook_token}/messages/@original', token: () => undefined, url: (w) => `/webhooks/${w.appId}/${w.interactionToken}/messages/@original` },
+  { method: 'PATCH', path: '/webhooks/{webhook_id}/{webhook_token}/messages/@original', token: () => undefined, url: (w) => `/webhooks/${w.appId}/${w.interactionToken}/messages/@original`, body: () => ({ content: 'an edited reply' }), echo: ['content'] },
+  { method: 'DELETE', path: '/webhooks/{webhook_id}/{webhook_token}/messages/@original', token: () => undefined, url: (w) => `/webhooks/${w.appId}/${w.interactionToken}/messages/@original` },
+  {
+    method: 'POST',
+    path: '/channels/{channel_id}/webhooks',
+    token: (w) => w.alice,
+    url: (w) => `/channels/${w.channel}/webhooks`,
+    body: () => ({ name: 'Spec hook', avatar: null }),
+    echo: ['name', 'avatar'],
+    then: (w, body) => void ((w.webhook = body.id), (w.webhookToken = body.token)),
+  },
+  { method: 'GET', path: '/channels/{channel_id}/webhooks', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/webhooks` },
+  { method: 'GET', path: '/guilds/{guild_id}/webhooks', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/webhooks` },
+  { method: 'GET', path: '/webhooks/{webhook_id}', token: (w) => w.alice, url: (w) => `/webhooks/${w.webhook}` },
+  { method: 'PATCH', path: '/webhooks/{webhook_id}', token: (w) => w.alice, url: (w) => `/webhooks/${w.webhook}`, body: (w) => ({ name: 'Renamed hook', channel_id: w.channel }), echo: ['name', 'channel_id'] },
+  { method: 'GET', path: '/webhooks/{webhook_id}/{webhook_token}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}` },
+  { method: 'PATCH', path: '/webhooks/{webhook_id}/{webhook_token}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}`, body: () => ({ name: 'Hook by token' }), echo: ['name'] },
+  {
+    method: 'POST',
+    path: '/webhooks/{webhook_id}/{webhook_token}',
+    token: () => undefined,
+    url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}?wait=true`,
+    body: () => ({ content: 'from a webhook', username: 'Deploys', embeds: [{ title: 'v2' }], tts: false }),
+    echo: ['content', 'embeds', 'tts'],
+    then: (w, body) => void (w.webhookMessage = body.id),
+  },
+  { method: 'GET', path: '/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}/messages/${w.webhookMessage}` },
+  { method: 'PATCH', path: '/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}/messages/${w.webhookMessage}`, body: () => ({ content: 'edited by the webhook' }), echo: ['content'] },
+  { method: 'DELETE', path: '/webhooks/{webhook_id}/{webhook_token}/messages/{message_id}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}/messages/${w.webhookMessage}` },
+  { method: 'DELETE', path: '/webhooks/{webhook_id}/{webhook_token}', token: () => undefined, url: (w) => `/webhooks/${w.webhook}/${w.webhookToken}` },
+  {
+    method: 'DELETE',
+    path: '/webhooks/{webhook_id}',
+    token: (w) => w.alice,
+    url: (w) => `/webhooks/${w.webhook}`,
+    prepare: async (w) => void (w.webhook = (await ok('POST', `/channels/${w.channel}/webhooks`, w.alice, { name: 'Short-lived' })).id),
+  },
   { method: 'GET', path: '/guilds/{guild_id}/roles', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/roles` },
   {
     method: 'POST',
@@ -180,6 +247,40 @@ const CASES: Case[] = [
   { method: 'DELETE', path: '/guilds/{guild_id}/members/{user_id}', token: (w) => w.alice, url: (w) => `/guilds/${w.guild}/members/${w.bobId}` },
   { method: 'DELETE', path: '/users/@me/guilds/{guild_id}', token: (w) => w.bot, url: (w) => `/users/@me/guilds/${w.guild}` },
 ];
+
+/** The application's interactions endpoint: verifies signatures as bots do, answers PING, records interactions and answers them later over REST (an empty 202). */
+const received: any[] = [];
+let endpointServer: Server | undefined;
+async function startEndpoint(publicKey: () => string): Promise<string> {
+  endpointServer = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      void (async () => {
+        const raw = Buffer.concat(chunks);
+        if (!(await verifyKey(raw, String(req.headers['x-signature-ed25519']), String(req.headers['x-signature-timestamp']), publicKey()))) return void res.writeHead(401).end();
+        const body = JSON.parse(raw.toString('utf8'));
+        if (body.type === 1) return void res.writeHead(200, { 'content-type': 'application/json' }).end('{"type":1}');
+        received.push(body);
+        res.writeHead(202).end();
+      })();
+    });
+  });
+  await new Promise<void>((resolve) => endpointServer!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(endpointServer.address() as AddressInfo).port}/interactions`;
+}
+
+/** Bob invokes a fresh command; the endpoint gets the interaction, whose id and token the next case answers. */
+async function invokeCommand(w: World): Promise<void> {
+  const command = await ok('POST', `/applications/${w.appId}/guilds/${w.guild}/commands`, w.bot, { name: 'spec', description: 'For the callback case' });
+  const before = received.length;
+  const answer = await call('POST', '/interactions', w.bob, { type: 2, application_id: w.appId, guild_id: w.guild, channel_id: w.channel, nonce: '1', data: { id: command.id, name: 'spec', type: 1 } });
+  if (answer.status !== 204) throw new Error(`invoke: ${answer.status} ${JSON.stringify(answer.body)}`);
+  for (let i = 0; i < 100 && received.length === before; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+  const interaction = received[received.length - 1];
+  w.interaction = interaction.id;
+  w.interactionToken = interaction.token;
+}
 
 let server: RunningServer;
 let api: string;
@@ -213,7 +314,9 @@ beforeAll(async () => {
   world.bobId = bob.user_id;
   world.appId = (await ok('POST', '/applications', world.alice, { name: 'conformance' })).id;
   const bot = await ok('POST', `/applications/${world.appId}/bot`, world.alice);
+  const publicKey = (await ok('GET', `/applications/${world.appId}`, world.alice)).verify_key as string;
   world.bot = `Bot ${bot.token}`;
+  world.endpoint = await startEndpoint(() => publicKey);
   world.botId = bot.user.id;
   world.guild = (await ok('POST', '/guilds', world.alice, { name: 'Spec' })).id;
   world.channel = (await ok('GET', `/guilds/${world.guild}/channels`, world.alice))[0].id;
@@ -228,6 +331,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
+  await new Promise<void>((resolve) => (endpointServer ? endpointServer.close(() => resolve()) : resolve()));
   await server?.shutdown('test');
 });
 
@@ -255,6 +359,7 @@ describe("the REST API against Discord's OpenAPI description", () => {
   });
 
   it.each(CASES.map((c) => [`${c.method} ${c.path}`, c] as const))('%s answers a documented status and body', async (_name, c) => {
+    await c.prepare?.(world);
     const sent = c.body?.(world);
     const answer = await call(c.method, c.url(world), c.token(world), sent);
     expect(answer.status, JSON.stringify(answer.body)).toBeLessThan(300);

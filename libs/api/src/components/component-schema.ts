@@ -87,6 +87,16 @@ const textInput = z.strictObject({
 const messageChild = z.discriminatedUnion('type', [button, stringSelect, entitySelect]);
 const messageRow = z.strictObject({ type: z.literal(ComponentType.ActionRow), id: componentId, components: z.array(messageChild).min(1).max(ComponentLimits.buttonsPerRow) });
 const modalRow = z.strictObject({ type: z.literal(ComponentType.ActionRow), id: componentId, components: z.array(textInput).length(1) });
+/** A label around a text input (the newer modal layout; the input then has no label of its own). */
+const modalLabel = z.strictObject({
+  type: z.literal(ComponentType.Label),
+  id: componentId,
+  label: z.string().min(1).max(ComponentLimits.textInputLabel),
+  description: z.string().max(100).nullish(),
+  component: textInput.extend({ label: z.string().max(ComponentLimits.textInputLabel).nullish() }),
+});
+/** Static text in a modal. */
+const modalText = z.strictObject({ type: z.literal(ComponentType.TextDisplay), id: componentId, content: z.string().min(1).max(4000) });
 
 type MessageRow = z.infer<typeof messageRow>;
 
@@ -148,8 +158,29 @@ export const messageComponentsSchema = z.array(messageRow).max(ComponentLimits.r
 export const modalSchema = z.strictObject({
   custom_id: customId,
   title: z.string().min(1).max(ComponentLimits.modalTitle),
-  components: z.array(modalRow).min(1).max(ComponentLimits.rows),
+  components: z.array(z.discriminatedUnion('type', [modalRow, modalLabel, modalText])).min(1).max(ComponentLimits.rows),
 });
+
+/** One text input of a modal, as a submission is checked against it. */
+export interface ModalInput {
+  customId: string;
+  label: string;
+  required: boolean;
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** The text inputs of a parsed modal, whether in action rows or labels. */
+export function modalInputs(modal: z.output<typeof modalSchema>): ModalInput[] {
+  const inputs: ModalInput[] = [];
+  for (const part of modal.components) {
+    const input = part.type === ComponentType.ActionRow ? part.components[0] : part.type === ComponentType.Label ? part.component : undefined;
+    if (!input) continue;
+    const label = part.type === ComponentType.Label ? part.label : (input.label ?? '');
+    inputs.push({ customId: input.custom_id, label, required: input.required ?? true, ...(input.min_length != null ? { minLength: input.min_length } : {}), ...(input.max_length != null ? { maxLength: input.max_length } : {}) });
+  }
+  return inputs;
+}
 
 /**
  * Components as stored and returned, the way Discord returns them: nulls

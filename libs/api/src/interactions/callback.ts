@@ -11,7 +11,7 @@ import { InteractionResponseType, InteractionType } from 'discord-api-types/v10'
 import type { DiscordMessage } from '@chat/discord';
 import { z } from 'zod';
 import { loadChannelAccess, type ChannelAccess } from '../access';
-import { modalSchema } from '../components/component-schema';
+import { modalInputs, modalSchema } from '../components/component-schema';
 import { DiscordErrors, RestError, invalidFormBody, type ErrorTree } from '../errors';
 import { editAppMessage, postAppMessage, type AppPoster } from '../messages/app-messages';
 import { EPHEMERAL, messageBodyFields, messageEditFields } from '../messages/message-body';
@@ -132,7 +132,7 @@ export async function applyCallback(deps: ResolvedDeps, interaction: StoredInter
       ...(interaction.messageId ? { messageId: interaction.messageId } : {}),
       customId: modal.custom_id,
       title: modal.title,
-      components: modal.components as never,
+      inputs: modalInputs(modal),
     });
     await sendToUsers(
       deps,

@@ -7,7 +7,7 @@
 import type { DiscordMessage } from '@chat/discord';
 import type { z } from 'zod';
 import { DiscordErrors } from '../errors';
-import { deleteAppMessage, editAppMessage, editEphemeralMessage, postAppMessage } from '../messages/app-messages';
+import { deleteAppMessage, editAppMessage, editEphemeralMessage, messageIntents, postAppMessage } from '../messages/app-messages';
 import { EPHEMERAL, LOADING, type messageBodyFields, type messageEditFields } from '../messages/message-body';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { messagesJson } from '../routes/message-json';
@@ -66,7 +66,8 @@ export async function deleteInteractionMessage(deps: ResolvedDeps, interaction: 
   const target = await targetOf(deps, interaction, key);
   const records = new InteractionRecords(deps.store.records);
   if (target.ephemeral) {
-    await sendToUsers(deps, [interaction.userId], dispatchOf('MESSAGE_DELETE', { id: target.messageId, channel_id: target.channelId, ...(interaction.guildId ? { guild_id: interaction.guildId } : {}) }, { channelId: target.channelId }));
+    const payload = { id: target.messageId, channel_id: target.channelId, ...(interaction.guildId ? { guild_id: interaction.guildId } : {}) };
+    await sendToUsers(deps, [interaction.userId], dispatchOf('MESSAGE_DELETE', payload, { channelId: target.channelId, intents: messageIntents(interaction.guildId) }));
   } else {
     const existing = await deps.messages.get(target.channelId, target.messageId);
     if (!existing) throw DiscordErrors.unknownMessage();

@@ -14,6 +14,7 @@
  */
 import { hashToken, type RecordStore } from '@chat/store';
 import { randomBytes } from 'node:crypto';
+import type { ModalInput } from '../components/component-schema';
 
 /** Seconds an interaction token stays valid (Discord: 15 minutes). */
 export const INTERACTION_TOKEN_TTL_SECONDS = 15 * 60;
@@ -56,7 +57,7 @@ export interface ShownModal {
   messageId?: string;
   customId: string;
   title: string;
-  components: { type: number; components: { type: number; custom_id: string; style: number; label: string; min_length?: number; max_length?: number; required?: boolean }[] }[];
+  inputs: ModalInput[];
 }
 
 /** The state of an interaction's initial response. */

@@ -50,10 +50,20 @@ type Invocation = z.output<typeof invocationBody>;
 
 const commandData = z.object({ id: snowflake, name: z.string().min(1).max(32), type: z.number().int().min(1).max(3).default(1), version: snowflake.nullish(), options: z.array(givenOption).max(25).nullish(), target_id: snowflake.nullish() });
 const componentData = z.object({ component_type: z.number().int().min(2).max(8), custom_id: z.string().min(1).max(100), values: z.array(z.string().max(100)).max(25).nullish() });
+const submittedInput = z.object({ type: z.literal(4), custom_id: z.string().max(100), value: z.string().max(4000) });
 const modalData = z.object({
   id: snowflake.nullish(),
   custom_id: z.string().min(1).max(100),
-  components: z.array(z.object({ type: z.literal(1), components: z.array(z.object({ type: z.literal(4), custom_id: z.string().max(100), value: z.string().max(4000) })).length(1) })).min(1).max(5),
+  components: z
+    .array(
+      z.discriminatedUnion('type', [
+        z.object({ type: z.literal(1), components: z.array(submittedInput).length(1) }),
+        z.object({ type: z.literal(18), component: submittedInput }),
+        z.object({ type: z.literal(10) }),
+      ]),
+    )
+    .min(1)
+    .max(5),
 });
 
 /** An invocation checked and built: what to remember, what the application receives, and who answers. */
@@ -203,23 +213,30 @@ async function modalInteraction(deps: ResolvedDeps, base: Base): Promise<BuiltIn
   const records = new InteractionRecords(deps.store.records);
   const modal = await records.modal(base.user.id, data.custom_id);
   if (!modal || modal.applicationId !== application.id || modal.channelId !== access.channel.id) throw DiscordErrors.unknownInteraction();
-  const shown = new Map(modal.components.map((row) => [row.components[0]?.custom_id, row.components[0]]));
-  const given = new Map(data.components.map((row) => [row.components[0]?.custom_id, row.components[0]?.value ?? '']));
-  for (const [customId, input_] of shown) {
-    if (!input_ || customId === undefined) continue;
-    const value = given.get(customId);
-    if ((input_.required ?? true) && (value === undefined || value === '')) throw invalidFormBody(treeFor(['data', 'components'], { code: 'BASE_TYPE_REQUIRED', message: `${input_.label} is required` }));
-    if (value !== undefined && value !== '' && ((input_.min_length !== undefined && value.length < input_.min_length) || (input_.max_length !== undefined && value.length > input_.max_length))) {
-      throw invalidFormBody(treeFor(['data', 'components'], { code: 'BASE_TYPE_BAD_LENGTH', message: `${input_.label} has the wrong length` }));
+  const submitted = data.components.flatMap((part) => (part.type === 1 ? part.components : part.type === 18 ? [part.component] : []));
+  const given = new Map(submitted.map((input_) => [input_.custom_id, input_.value]));
+  const fail = (code: string, message: string) => invalidFormBody(treeFor(['data', 'components'], { code, message }));
+  for (const shown of modal.inputs) {
+    const value = given.get(shown.customId);
+    if (shown.required && (value === undefined || value === '')) throw fail('BASE_TYPE_REQUIRED', `${shown.label} is required`);
+    if (value !== undefined && value !== '' && ((shown.minLength !== undefined && value.length < shown.minLength) || (shown.maxLength !== undefined && value.length > shown.maxLength))) {
+      throw fail('BASE_TYPE_BAD_LENGTH', `${shown.label} has the wrong length`);
     }
   }
-  const unknown = [...given.keys()].find((customId) => !shown.has(customId));
-  if (unknown !== undefined) throw invalidFormBody(treeFor(['data', 'components'], { code: 'COMPONENT_UNKNOWN', message: `Unknown text input ${unknown}` }));
+  const unknown = [...given.keys()].find((customId) => !modal.inputs.some((shown) => shown.customId === customId));
+  if (unknown !== undefined) throw fail('COMPONENT_UNKNOWN', `Unknown text input ${unknown}`);
   // Accepted: the modal is used up (a bad submission above left it open for another try).
   await records.forgetModal(base.user.id, data.custom_id);
-  const out = {
+  // The application gets the layout the user's client submitted (rows or labels), text displays left out.
+  const out: Record<string, unknown> = {
     custom_id: data.custom_id,
-    components: data.components.map((row) => ({ type: 1, components: row.components.map((c) => ({ type: 4, custom_id: c.custom_id, value: c.value })) })),
+    components: data.components.flatMap((part): Record<string, unknown>[] =>
+      part.type === 1
+        ? [{ type: 1, components: part.components.map((c) => ({ type: 4, custom_id: c.custom_id, value: c.value })) }]
+        : part.type === 18
+          ? [{ type: 18, component: { type: 4, custom_id: part.component.custom_id, value: part.component.value } }]
+          : [],
+    ),
   };
   let messageJson: unknown;
   if (modal.messageId) {

@@ -6,6 +6,7 @@
  * sent only to the user who invoked the interaction, and kept with the
  * interaction for its 15 minutes so it can be edited or deleted.
  */
+import { GatewayIntentBits } from 'discord-api-types/v10';
 import { toDiscordMessage, type DiscordMessage } from '@chat/discord';
 import type { MessageOrigin, StoredMessage, StoredUser } from '@chat/store';
 import type { z } from 'zod';
@@ -38,6 +39,11 @@ export interface NewAppMessage {
   ephemeralTo?: string;
   /** A deferred response: empty and LOADING until edited. */
   loading?: boolean;
+}
+
+/** The intent a session needs for a message event sent to one user: GUILD_MESSAGES in a guild, DIRECT_MESSAGES in a DM. */
+export function messageIntents(guildId: string | null): number {
+  return guildId ? GatewayIntentBits.GuildMessages : GatewayIntentBits.DirectMessages;
 }
 
 /** Posts a message; answers its JSON (for an ephemeral one, the only copy besides the caller's record). */
@@ -73,7 +79,7 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
       origin: poster.origin,
     };
     const json = toDiscordMessage(stored, { author: poster.author, mentions: await deps.store.users.getUsers(mentions.userIds) });
-    await sendToUsers(deps, [message.ephemeralTo], dispatchOf('MESSAGE_CREATE', json, { channelId: channel.id }));
+    await sendToUsers(deps, [message.ephemeralTo], dispatchOf('MESSAGE_CREATE', json, { channelId: channel.id, intents: messageIntents(channel.guildId) }));
     return json;
   }
   const created = await deps.messages.create({
@@ -134,7 +140,7 @@ export async function editEphemeralMessage(deps: ResolvedDeps, poster: AppPoster
   if (body.embeds !== undefined) next.embeds = (body.embeds ?? []).map((embed) => ({ type: 'rich', ...embed }));
   if (body.components !== undefined) next.components = JSON.parse(componentsJsonOf(body.components)) as unknown[];
   if (next.content.trim() === '' && next.embeds.length === 0 && next.components.length === 0) throw DiscordErrors.emptyMessage();
-  await sendToUsers(deps, [viewerId], dispatchOf('MESSAGE_UPDATE', next, { channelId: json.channel_id }));
+  await sendToUsers(deps, [viewerId], dispatchOf('MESSAGE_UPDATE', next, { channelId: json.channel_id, intents: messageIntents(json.guild_id ?? null) }));
   return next;
 }
 

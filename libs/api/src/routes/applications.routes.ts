@@ -4,6 +4,8 @@ import { Permission, parsePermissions } from '@chat/permissions';
 import { z } from 'zod';
 import { loadGuildAccess, requirePermission } from '../access';
 import { CommandRecords } from '../commands/command-records';
+import { ApplicationKeys } from '../interactions/application-keys';
+import { verifyInteractionsEndpoint } from '../interactions/endpoint-verification';
 import { toDiscordRole, toDiscordUser } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
@@ -14,7 +16,18 @@ import { announceJoin } from './guild-events';
 const applicationBody = z.object({ name: z.string().min(2).max(32), description: z.string().max(400).optional() });
 const authorizeBody = z.object({ guild_id: z.string().regex(/^\d{1,20}$/), permissions: bitfieldSchema.optional(), authorize: z.boolean().optional() });
 
-function toDiscordApplication(application: StoredApplication, owner: StoredUser, bot?: StoredUser): Record<string, unknown> {
+/** What the application object shows beyond the stored application: its public key and interactions endpoint. */
+interface ApplicationExtras {
+  verifyKey: string;
+  interactionsEndpointUrl: string | null;
+}
+
+async function extrasOf(deps: ResolvedDeps, applicationId: string): Promise<ApplicationExtras> {
+  const keys = new ApplicationKeys(deps.store.records);
+  return { verifyKey: await keys.publicKeyHex(applicationId), interactionsEndpointUrl: await keys.endpoint(applicationId) };
+}
+
+function toDiscordApplication(application: StoredApplication, owner: StoredUser, extras: ApplicationExtras, bot?: StoredUser): Record<string, unknown> {
   return {
     id: application.id,
     name: application.name,
@@ -23,13 +36,13 @@ function toDiscordApplication(application: StoredApplication, owner: StoredUser,
     bot_public: application.botPublic,
     bot_require_code_grant: application.botRequireCodeGrant,
     owner: toDiscordUser(owner),
-    verify_key: '',
+    verify_key: extras.verifyKey,
     flags: application.flags,
-    // Discord's fields for what this server has no notion of yet (OAuth2 redirects, interactions, teams): their empty values.
+    interactions_endpoint_url: extras.interactionsEndpointUrl,
+    // Discord's fields for what this server has no notion of yet (OAuth2 redirects, teams): their empty values.
     type: null,
     flags_new: String(application.flags),
     redirect_uris: [],
-    interactions_endpoint_url: null,
     role_connections_verification_url: null,
     approximate_guild_count: 0,
     approximate_user_install_count: 0,
@@ -61,6 +74,23 @@ async function createBotUser(deps: ResolvedDeps, name: string): Promise<StoredUs
   throw invalidFormBody({ username: { _errors: [{ code: 'USERNAME_TOO_MANY_USERS', message: 'Too many users have this username, please try another.' }] } });
 }
 
+const applicationPatchBody = z.object({
+  description: z.string().max(400).optional(),
+  interactions_endpoint_url: z.string().max(2048).url().refine((url) => /^https?:\/\//.test(url), 'Must be an http or https URL').nullable().optional(),
+});
+
+/** Applies PATCH /applications/...: the description, and an interactions endpoint that must pass Discord's two checks first. */
+async function editApplication(deps: ResolvedDeps, application: StoredApplication, body: unknown, bot?: StoredUser): Promise<Record<string, unknown>> {
+  const input = parseBody(applicationPatchBody, body);
+  if (input.interactions_endpoint_url) await verifyInteractionsEndpoint(deps, application.id, input.interactions_endpoint_url);
+  const updated = input.description === undefined ? application : await deps.store.users.updateApplication(application.id, { description: input.description });
+  if (input.interactions_endpoint_url !== undefined) await new ApplicationKeys(deps.store.records).setEndpoint(application.id, input.interactions_endpoint_url);
+  const owner = await deps.store.users.getUser(application.ownerId);
+  if (!owner) throw DiscordErrors.unknownApplication();
+  const botUser = bot ?? (application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined);
+  return toDiscordApplication(updated, owner, await extrasOf(deps, application.id), botUser);
+}
+
 /** The application routes. */
 export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
   return [
@@ -74,7 +104,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
         handler: async ({ deps, caller, body }) => {
           const input = parseBody(applicationBody, body);
           const application = await deps.store.users.createApplication({ id: deps.nextId(), name: input.name, description: input.description ?? '', ownerId: caller.user.id });
-          return { status: 201, body: toDiscordApplication(application, caller.user) };
+          return { status: 201, body: toDiscordApplication(application, caller.user, await extrasOf(deps, application.id)) };
         },
       },
     ],
@@ -92,7 +122,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (!application) throw DiscordErrors.unknownApplication();
           const owner = await deps.store.users.getUser(application.ownerId);
           if (!owner) throw DiscordErrors.unknownApplication();
-          return ok(toDiscordApplication(application, owner, caller.user));
+          return ok(toDiscordApplication(application, owner, await extrasOf(deps, application.id), caller.user));
         },
       },
     ],
@@ -105,7 +135,33 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
         handler: async ({ deps, caller, params }) => {
           const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
           const bot = application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined;
-          return ok(toDiscordApplication(application, caller.user, bot));
+          return ok(toDiscordApplication(application, caller.user, await extrasOf(deps, application.id), bot));
+        },
+      },
+    ],
+    [
+      'PATCH',
+      '/applications/@me',
+      {
+        auth: 'required',
+        bucket: 'applications.edit',
+        callers: 'bots',
+        handler: async ({ deps, caller, body }) => {
+          const application = await deps.store.users.getApplicationByBotUser(caller.user.id);
+          if (!application) throw DiscordErrors.unknownApplication();
+          return ok(await editApplication(deps, application, body, caller.user));
+        },
+      },
+    ],
+    [
+      'PATCH',
+      '/applications/:applicationId',
+      {
+        auth: 'required',
+        bucket: 'applications.edit',
+        handler: async ({ deps, caller, params, body }) => {
+          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
+          return ok(await editApplication(deps, application, body));
         },
       },
     ],

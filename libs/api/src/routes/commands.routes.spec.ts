@@ -158,6 +158,9 @@ describe('application command routes', () => {
     expect(byMember.body.code).toBe(50013);
     const set = await api.call('PUT', `/applications/${appId}/guilds/${fx.guildId}/commands/${admin.id as string}/permissions`, { token: fx.owner.token, body });
     expect(set.body).toEqual({ id: admin.id, application_id: appId, guild_id: fx.guildId, permissions: body.permissions });
+    const update = api.ofType('APPLICATION_COMMAND_PERMISSIONS_UPDATE')[0];
+    expect(update?.target).toEqual({ userIds: [bot.id] });
+    expect(update?.payload).toEqual(set.body);
     const deny = await api.call('PUT', `/applications/${appId}/guilds/${fx.guildId}/commands/${appId}/permissions`, { token: fx.owner.token, body: { permissions: [{ id: fx.guildId, type: 1, permission: false }] } });
     expect(deny.status).toBe(200);
     // The member is allowed on "ban" by a user entry; "ping" falls back to the application's @everyone deny.

@@ -16,7 +16,7 @@ import { commandBulkSchema, commandCreateSchema, commandPatchSchema, toCommandDe
 import { mayUseCommand } from '../commands/command-access';
 import { DiscordErrors, invalidFormBody, type ErrorTree } from '../errors';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition, RouteResult } from '../route-context';
-import { created, noContent, ok } from '../route-context';
+import { created, dispatchOf, noContent, ok, sendToUsers } from '../route-context';
 import { parseBody, snowflakeParam } from '../validation';
 
 const permissionsBody = z.object({
@@ -207,7 +207,10 @@ function permissionRoutes(): [HttpMethod, string, RouteDefinition][] {
         const input = parseBody(permissionsBody, body);
         const permissions: CommandPermission[] = input.permissions.map((p) => ({ id: p.id, type: p.type as ApplicationCommandPermissionType, permission: p.permission }));
         await commandsOf(deps).setPermissions(application.id, guildId, targetId, permissions);
-        return ok(toDiscordCommandPermissions(targetId, application.id, guildId, permissions));
+        const json = toDiscordCommandPermissions(targetId, application.id, guildId, permissions);
+        // Discord tells the application (its bot, on the guild's shard) that its command permissions changed.
+        if (application.botUserId) await sendToUsers(deps, [application.botUserId], dispatchOf('APPLICATION_COMMAND_PERMISSIONS_UPDATE', json, { shardGuildId: guildId }));
+        return ok(json);
       } },
     ],
   ];
