@@ -27,6 +27,10 @@ describe('application routes', () => {
     expect(reset.body.user.id).toBe(bot.body.user.id);
     expect((await api.call('GET', '/users/@me', { token: bot.body.token, bot: true })).status).toBe(401);
     expect((await api.call('GET', '/users/@me', { token: reset.body.token, bot: true })).status).toBe(200);
+    // The bot reads its own application by id too, with the owner and the verify key.
+    const own = await api.call('GET', `/applications/${app.body.id as string}`, { token: reset.body.token, bot: true });
+    expect(own.body).toMatchObject({ id: app.body.id, owner: { id: alice.id }, bot: { id: bot.body.user.id } });
+    expect(own.body.verify_key).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('refuses other users (50001), unknown applications (10002) and bots creating applications (20001)', async () => {

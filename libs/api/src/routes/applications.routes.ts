@@ -54,10 +54,11 @@ function toDiscordApplication(application: StoredApplication, owner: StoredUser,
   };
 }
 
-async function ownedApplication(deps: ResolvedDeps, applicationId: string, userId: string): Promise<StoredApplication> {
+/** An application the caller owns (or, with `orItsBot`, is the bot of); unknown -> 10002, someone else's -> 50001. */
+async function ownedApplication(deps: ResolvedDeps, applicationId: string, userId: string, orItsBot = false): Promise<StoredApplication> {
   const application = await deps.store.users.getApplication(snowflakeParam(applicationId, 'application_id'));
   if (!application) throw DiscordErrors.unknownApplication();
-  if (application.ownerId !== userId) throw DiscordErrors.missingAccess();
+  if (application.ownerId !== userId && !(orItsBot && application.botUserId === userId)) throw DiscordErrors.missingAccess();
   return application;
 }
 
@@ -133,9 +134,11 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'required',
         bucket: 'applications.get',
         handler: async ({ deps, caller, params }) => {
-          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
-          const bot = application.botUserId ? await deps.store.users.getUser(application.botUserId) : undefined;
-          return ok(toDiscordApplication(application, caller.user, await extrasOf(deps, application.id), bot));
+          // The owner, and the application's own bot (discord.js's client.application.fetch() by id).
+          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id, true);
+          const [owner, bot] = await Promise.all([deps.store.users.getUser(application.ownerId), application.botUserId ? deps.store.users.getUser(application.botUserId) : undefined]);
+          if (!owner) throw DiscordErrors.unknownApplication();
+          return ok(toDiscordApplication(application, owner, await extrasOf(deps, application.id), bot));
         },
       },
     ],
@@ -160,7 +163,7 @@ export function applicationRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'required',
         bucket: 'applications.edit',
         handler: async ({ deps, caller, params, body }) => {
-          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id);
+          const application = await ownedApplication(deps, params.applicationId ?? '', caller.user.id, true);
           return ok(await editApplication(deps, application, body));
         },
       },
