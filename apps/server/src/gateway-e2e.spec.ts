@@ -93,7 +93,7 @@ describe('the server in one process', () => {
 
     // GatewayService on the gRPC port reaches the session (what peers and other services call).
     const gatewayService = createServiceClient(gatewayV1.GatewayServiceService, server.endpoints.grpc!);
-    const pushed = await gatewayService.dispatchToUsers({ userIds: [registered.body.user_id], type: 'USER_UPDATE', payloadJson: Buffer.from(JSON.stringify({ id: registered.body.user_id })), excludeSessionIds: [], intents: 0 });
+    const pushed = await gatewayService.dispatchToUsers({ userIds: [registered.body.user_id], type: 'USER_UPDATE', payloadJson: Buffer.from(JSON.stringify({ id: registered.body.user_id })), excludeSessionIds: [], intents: 0, sessionIds: [] });
     gatewayService.close();
     expect(pushed.deliveredSessions).toBe(1);
     expect((await client.next(0, 'USER_UPDATE')).d).toEqual({ id: registered.body.user_id });

@@ -33,7 +33,14 @@ export interface ChannelAccess {
 
 /** What a DM recipient may do. */
 const DM_PERMISSIONS =
-  Permission.VIEW_CHANNEL | Permission.SEND_MESSAGES | Permission.READ_MESSAGE_HISTORY | Permission.EMBED_LINKS | Permission.ATTACH_FILES | Permission.ADD_REACTIONS | Permission.MENTION_EVERYONE;
+  Permission.VIEW_CHANNEL |
+  Permission.SEND_MESSAGES |
+  Permission.READ_MESSAGE_HISTORY |
+  Permission.EMBED_LINKS |
+  Permission.ATTACH_FILES |
+  Permission.ADD_REACTIONS |
+  Permission.MENTION_EVERYONE |
+  Permission.USE_APPLICATION_COMMANDS;
 
 /** Text-capable channel types (messages may be sent there). */
 export const TEXT_CHANNEL_TYPES: ReadonlySet<number> = new Set([ChannelType.GuildText, ChannelType.DM, ChannelType.GroupDM, ChannelType.GuildAnnouncement, ChannelType.GuildVoice]);

@@ -119,7 +119,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
             readStates,
             publishGuildEvent: (guildId, dispatch) => events.publish(guildId, dispatch),
             dispatchToUsers: async (userIds, dispatch) => {
-              await gatewayNodes.dispatchToUsers({ userIds: [...userIds], type: dispatch.type, payloadJson: Buffer.from(dispatch.payloadJson), excludeSessionIds: [], intents: userDispatchIntents(dispatch), ...(dispatch.shardGuildId ? { shardGuildId: dispatch.shardGuildId } : {}) });
+              await gatewayNodes.dispatchToUsers({ userIds: [...userIds], type: dispatch.type, payloadJson: Buffer.from(dispatch.payloadJson), excludeSessionIds: [], intents: userDispatchIntents(dispatch), ...(dispatch.shardGuildId ? { shardGuildId: dispatch.shardGuildId } : {}), sessionIds: dispatch.sessionIds ?? [] });
             },
             attachUserToGuild: async (userId, guildId) => {
               await gatewayNodes.attachUserToGuild(userId, guildId);

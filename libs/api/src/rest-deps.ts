@@ -27,6 +27,8 @@ export interface RestDispatch {
   dedupeKey?: string;
   /** For user dispatches: only the sessions whose shard holds this guild (an interaction reaches the bot's shard of its guild). */
   shardGuildId?: string;
+  /** For user dispatches: only these sessions of the users (the one a person invoked an interaction from). */
+  sessionIds?: string[];
   /** For user dispatches: intent bits of which a session needs one, instead of the default by type (DM events need DIRECT_MESSAGES). */
   intents?: number;
 }

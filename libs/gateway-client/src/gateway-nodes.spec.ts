@@ -43,7 +43,7 @@ describe('GatewayNodes', () => {
     const errors: string[] = [];
     const nodes = new GatewayNodes([{ id: 'gone', address: `127.0.0.1:${port}` }], { timeoutMs: 500, onError: (_error, where) => errors.push(where) });
     try {
-      expect(await nodes.dispatchToUsers({ userIds: ['1'], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{}'), excludeSessionIds: [], intents: 0 })).toBe(0);
+      expect(await nodes.dispatchToUsers({ userIds: ['1'], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{}'), excludeSessionIds: [], intents: 0, sessionIds: [] })).toBe(0);
       expect(await nodes.attachUserToGuild('1', '2')).toBe(0);
       expect(errors).toEqual(['DispatchToUsers at gone', 'AttachUserToGuild at gone']);
     } finally {

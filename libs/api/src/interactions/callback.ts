@@ -17,7 +17,7 @@ import { editAppMessage, postAppMessage, type AppPoster } from '../messages/app-
 import { EPHEMERAL, messageBodyFields, messageEditFields } from '../messages/message-body';
 import { dispatchOf, noContent, ok, sendToUsers, type ResolvedDeps, type RouteResult } from '../route-context';
 import { parseBody } from '../validation';
-import { InteractionRecords, type StoredInteraction } from './interaction-records';
+import { InteractionRecords, toInvokingSession, type StoredInteraction } from './interaction-records';
 
 const callbackBody = z.object({ type: z.number().int(), data: z.unknown().optional() });
 const messageData = z.object({ ...messageBodyFields, attachments: z.array(z.unknown()).max(0).optional() });
@@ -121,7 +121,7 @@ export async function applyCallback(deps: ResolvedDeps, interaction: StoredInter
     if (!existing) throw DiscordErrors.unknownMessage();
     json = await editAppMessage(deps, await interactionPoster(deps, interaction), existing, update);
   } else if (choices) {
-    await sendToUsers(deps, [interaction.userId], dispatchOf('APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE', { nonce: interaction.nonce, choices: choices.choices }));
+    await sendToUsers(deps, [interaction.userId], dispatchOf('APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE', { nonce: interaction.nonce, choices: choices.choices }, toInvokingSession(interaction)));
   } else if (modal) {
     const application = await deps.store.users.getApplication(interaction.applicationId);
     await records.showModal(interaction.userId, {
@@ -137,10 +137,10 @@ export async function applyCallback(deps: ResolvedDeps, interaction: StoredInter
     await sendToUsers(
       deps,
       [interaction.userId],
-      dispatchOf('INTERACTION_MODAL_CREATE', { id: interaction.id, nonce: interaction.nonce, channel_id: interaction.channelId, custom_id: modal.custom_id, title: modal.title, components: modal.components, application: { id: interaction.applicationId, name: application?.name ?? '', icon: null } }),
+      dispatchOf('INTERACTION_MODAL_CREATE', { id: interaction.id, nonce: interaction.nonce, channel_id: interaction.channelId, custom_id: modal.custom_id, title: modal.title, components: modal.components, application: { id: interaction.applicationId, name: application?.name ?? '', icon: null } }, toInvokingSession(interaction)),
     );
   }
-  await sendToUsers(deps, [interaction.userId], dispatchOf('INTERACTION_SUCCESS', { id: interaction.id, nonce: interaction.nonce }));
+  await sendToUsers(deps, [interaction.userId], dispatchOf('INTERACTION_SUCCESS', { id: interaction.id, nonce: interaction.nonce }, toInvokingSession(interaction)));
   if (!withResponse) return noContent();
   return ok({
     interaction: {

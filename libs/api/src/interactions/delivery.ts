@@ -8,7 +8,7 @@
  */
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { ApplicationKeys } from './application-keys';
-import { InteractionRecords, type StoredInteraction } from './interaction-records';
+import { InteractionRecords, toInvokingSession, type StoredInteraction } from './interaction-records';
 import type { BuiltInteraction } from './invocation';
 
 /** Discord's deadline for the initial response. */
@@ -23,7 +23,7 @@ export async function deliverInteraction(deps: ResolvedDeps, built: BuiltInterac
   const records = new InteractionRecords(deps.store.records);
   await records.create(stored, token);
   const ack = { id: stored.id, nonce: stored.nonce };
-  await sendToUsers(deps, [stored.userId], dispatchOf('INTERACTION_CREATE', ack));
+  await sendToUsers(deps, [stored.userId], dispatchOf('INTERACTION_CREATE', ack, toInvokingSession(stored)));
   const deadline = setTimeout(() => void expire(deps, records, stored), deps.interactionDeadlineMs);
   deadline.unref();
   const withToken = { ...payload, token };
@@ -41,7 +41,7 @@ export async function deliverInteraction(deps: ResolvedDeps, built: BuiltInterac
 async function expire(deps: ResolvedDeps, records: InteractionRecords, interaction: StoredInteraction): Promise<void> {
   try {
     if (await records.fail(interaction.id)) {
-      await sendToUsers(deps, [interaction.userId], dispatchOf('INTERACTION_FAILURE', { id: interaction.id, nonce: interaction.nonce, reason: 'The application did not respond' }));
+      await sendToUsers(deps, [interaction.userId], dispatchOf('INTERACTION_FAILURE', { id: interaction.id, nonce: interaction.nonce, reason: 'The application did not respond' }, toInvokingSession(interaction)));
     }
   } catch (error) {
     deps.logger.warn({ err: error, interactionId: interaction.id }, 'could not expire an interaction');

@@ -30,6 +30,8 @@ export interface StoredInteraction {
   userId: string;
   /** The user client's nonce, echoed in INTERACTION_SUCCESS / FAILURE. */
   nonce: string | null;
+  /** The gateway session it was invoked from: INTERACTION_* events go to that session only. */
+  sessionId?: string;
   /** The command's type and name (for the response message's type and interaction_metadata). */
   commandType?: number;
   commandName?: string;
@@ -58,6 +60,11 @@ export interface ShownModal {
   customId: string;
   title: string;
   inputs: ModalInput[];
+}
+
+/** Dispatch options that reach the session the person invoked from (all of their sessions when it was not named). */
+export function toInvokingSession(interaction: Pick<StoredInteraction, 'sessionId'>): { sessionIds?: string[] } {
+  return interaction.sessionId ? { sessionIds: [interaction.sessionId] } : {};
 }
 
 /** The state of an interaction's initial response. */

@@ -265,6 +265,7 @@ async function finish(
     channelId: access.channel.id,
     userId: user.id,
     nonce,
+    ...(input.session_id ? { sessionId: input.session_id } : {}),
     ...(extra.commandType !== undefined ? { commandType: extra.commandType } : {}),
     ...(extra.commandName !== undefined ? { commandName: extra.commandName } : {}),
     ...(extra.messageId ? { messageId: extra.messageId } : {}),

@@ -35,7 +35,7 @@ describe('interactions', () => {
   const toUser = (type: string) => api.ofType(type).filter((d) => 'userIds' in d.target && d.target.userIds.includes(fx.member.id));
 
   it('delivers a command with resolved options to the bot on the guild shard, and a reply becomes the original response', async () => {
-    const invoked = await invoke([{ type: 3, name: 'text', value: 'hi' }, { type: 6, name: 'who', value: fx.owner.id }]);
+    const invoked = await invoke([{ type: 3, name: 'text', value: 'hi' }, { type: 6, name: 'who', value: fx.owner.id }], { session_id: 'abc123' });
     expect(invoked.status, JSON.stringify(invoked.body)).toBe(204);
     const sent = delivered();
     expect(sent.dispatch.shardGuildId).toBe(fx.guildId);
@@ -58,6 +58,7 @@ describe('interactions', () => {
     expect(reply.status, JSON.stringify(reply.body)).toBe(200);
     expect(reply.body).toMatchObject({ interaction: { id: interaction.id, type: 2, response_message_loading: false, response_message_ephemeral: false }, resource: { type: 4, message: { content: 'hi back', type: 20, author: { id: app.bot.id }, webhook_id: app.appId, application_id: app.appId, interaction_metadata: { id: interaction.id, type: 2, user: { id: fx.member.id } } } } });
     expect(toUser('INTERACTION_SUCCESS')[0]?.payload).toEqual({ id: interaction.id, nonce: 'n1' });
+    expect(toUser('INTERACTION_SUCCESS')[0]?.dispatch.sessionIds).toEqual(['abc123']);
     const original = await api.call('GET', `/webhooks/${app.appId}/${interaction.token as string}/messages/@original`);
     expect(original.body).toMatchObject({ id: reply.body.resource.message.id, content: 'hi back' });
 
@@ -169,5 +170,21 @@ describe('interactions', () => {
     const submitted = delivered().payload as any;
     expect(submitted).toMatchObject({ type: 5, data: { custom_id: 'feedback', components: [{ type: 1, components: [{ type: 4, custom_id: 'text', value: 'great' }] }] }, message: { id: message2.id } });
     expect((await submit('again')).body.code).toBe(10062);
+  });
+
+  it("runs a global command in a DM with the bot (context BOT_DM), not a guild command or one limited to guilds", async () => {
+    const dm = (await api.call('POST', '/users/@me/channels', { token: fx.member.token, body: { recipient_id: app.bot.id } })).body;
+    const anywhere = (await api.call('POST', `/applications/${app.appId}/commands`, asBot({ name: 'hello', description: 'Hi', contexts: [0, 1] }))).body;
+    const guildOnly = (await api.call('POST', `/applications/${app.appId}/commands`, asBot({ name: 'server', description: 'Guilds', contexts: [0] }))).body;
+    const run = (command: { id: string; name: string }) => api.call('POST', '/interactions', { token: fx.member.token, body: { type: 2, application_id: app.appId, channel_id: dm.id, nonce: 'dm', data: { id: command.id, name: command.name, type: 1 } } });
+    expect((await run(anywhere)).status).toBe(204);
+    const interaction = delivered().payload as any;
+    expect(interaction).toMatchObject({ context: 1, channel_id: dm.id, user: { id: fx.member.id }, authorizing_integration_owners: { '1': fx.member.id } });
+    expect(interaction.guild_id).toBeUndefined();
+    expect(delivered().dispatch.shardGuildId).toBeUndefined();
+    const reply = await api.call('POST', `/interactions/${interaction.id as string}/${interaction.token as string}/callback?with_response=true`, { body: { type: 4, data: { content: 'hi in DM' } } });
+    expect(reply.body.resource.message).toMatchObject({ channel_id: dm.id, content: 'hi in DM' });
+    expect((await run(guildOnly)).body.code).toBe(10063);
+    expect((await run({ id: echo.id, name: 'echo' })).body.code).toBe(10063);
   });
 });

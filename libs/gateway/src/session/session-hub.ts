@@ -128,13 +128,15 @@ export class SessionHub {
    * events), skipping `exclude` and sessions without any of `intents` (0: no
    * requirement). Returns how many sessions got it.
    */
-  deliverToUsers(userIds: readonly string[], frame: DispatchFrame, filter: { exclude?: readonly string[]; intents?: number; shardGuildId?: string } = {}): number {
+  deliverToUsers(userIds: readonly string[], frame: DispatchFrame, filter: { exclude?: readonly string[]; intents?: number; shardGuildId?: string; only?: readonly string[] } = {}): number {
     const excluded = new Set(filter.exclude ?? []);
     const intents = filter.intents ?? 0;
+    const only = filter.only && filter.only.length > 0 ? new Set(filter.only) : undefined;
     let delivered = 0;
     for (const userId of new Set(userIds)) {
       for (const session of this.registry.forUser(userId)) {
         if (excluded.has(session.sessionId)) continue;
+        if (only && !only.has(session.sessionId)) continue;
         if (intents !== 0 && (session.intents & intents) === 0) continue;
         if (filter.shardGuildId !== undefined && !inShard(filter.shardGuildId, session.shard)) continue;
         session.deliver(frame);

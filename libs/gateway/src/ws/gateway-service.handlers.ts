@@ -29,7 +29,7 @@ export function gatewayServiceHandlers(hub: SessionHub): AsyncHandlers<typeof ga
       if (request.shardGuildId !== undefined) checkIds([request.shardGuildId], 'shard_guild_id');
       if (!/^[A-Z0-9_]{1,64}$/.test(request.type)) throw new GatewayInvalidArgumentError('type', request.type);
       const frame = createDispatchFrame(request.type, request.payloadJson);
-      return { deliveredSessions: hub.deliverToUsers(request.userIds, frame, { exclude: request.excludeSessionIds, intents: request.intents, ...(request.shardGuildId !== undefined ? { shardGuildId: request.shardGuildId } : {}) }) };
+      return { deliveredSessions: hub.deliverToUsers(request.userIds, frame, { exclude: request.excludeSessionIds, intents: request.intents, ...(request.shardGuildId !== undefined ? { shardGuildId: request.shardGuildId } : {}), only: request.sessionIds }) };
     },
     async attachUserToGuild(request) {
       checkIds([request.userId, request.guildId], 'user_id/guild_id');

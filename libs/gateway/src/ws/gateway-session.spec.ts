@@ -38,7 +38,7 @@ describe('gateway sessions', () => {
     await a.closed;
     // A dispatch while disconnected goes to the buffer only.
     await gatewayServiceHandlers(h.gateway.hub).dispatchToUsers(
-      { userIds: [seed.userId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"1"}'), excludeSessionIds: [], intents: 0 },
+      { userIds: [seed.userId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"1"}'), excludeSessionIds: [], intents: 0, sessionIds: [] },
       context,
     );
     const b = await h.connect();
@@ -199,12 +199,17 @@ describe('gateway sessions', () => {
     const userSession = await ready(user, seed.userToken, { intents: undefined });
     const bot = await h.connect();
     await ready(bot, seed.botToken, { intents: GatewayIntentBits.Guilds });
-    const dm = { userIds: [seed.userId, seed.botId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"7"}'), excludeSessionIds: [], intents: GatewayIntentBits.DirectMessages };
+    const dm = { userIds: [seed.userId, seed.botId], type: 'MESSAGE_CREATE', payloadJson: Buffer.from('{"id":"7"}'), excludeSessionIds: [], intents: GatewayIntentBits.DirectMessages, sessionIds: [] };
     expect(await handlers.dispatchToUsers(dm, context)).toEqual({ deliveredSessions: 1 });
     expect(await user.next()).toMatchObject({ op: 0, t: 'MESSAGE_CREATE', s: 4, d: { id: '7' } });
     expect(await handlers.dispatchToUsers({ ...dm, excludeSessionIds: [userSession] }, context)).toEqual({ deliveredSessions: 0 });
+    // Named sessions only (an interaction's INTERACTION_SUCCESS goes to the session that invoked it).
+    const toBoth = { ...dm, intents: 0, type: 'INTERACTION_SUCCESS' };
+    expect(await handlers.dispatchToUsers({ ...toBoth, sessionIds: ['some-other-session'] }, context)).toEqual({ deliveredSessions: 0 });
+    expect(await handlers.dispatchToUsers({ ...toBoth, sessionIds: [userSession] }, context)).toEqual({ deliveredSessions: 1 });
+    expect(await user.next()).toMatchObject({ t: 'INTERACTION_SUCCESS', s: 5 });
     expect(await handlers.attachUserToGuild({ userId: seed.userId, guildId: seed.guildId }, context)).toEqual({ attachedSessions: 1 });
-    expect(await user.next()).toMatchObject({ t: 'GUILD_CREATE', s: 5 });
+    expect(await user.next()).toMatchObject({ t: 'GUILD_CREATE', s: 6 });
     await expect(handlers.disconnectUser({ userId: seed.userId, closeCode: 1000, reason: '' }, context)).rejects.toThrow(/close_code/);
     expect(await handlers.disconnectUser({ userId: seed.userId, closeCode: 4004, reason: 'token reset' }, context)).toEqual({ closedSessions: 1 });
     expect(await user.closed).toEqual({ code: 4004, reason: 'token reset' });

@@ -45,7 +45,14 @@ export interface DispatchToUsersRequest {
    * When set, only sessions whose IDENTIFY shard holds this guild receive
    * it: an interaction in a guild reaches the bot's shard of that guild.
    */
-  shardGuildId?: string | undefined;
+  shardGuildId?:
+    | string
+    | undefined;
+  /**
+   * When not empty, only these sessions receive it (the session a person
+   * invoked an interaction from gets its INTERACTION_SUCCESS, modal, ...).
+   */
+  sessionIds: string[];
 }
 
 /** Response of DispatchToUsers. */
@@ -152,6 +159,7 @@ function createBaseDispatchToUsersRequest(): DispatchToUsersRequest {
     excludeSessionIds: [],
     intents: 0,
     shardGuildId: undefined,
+    sessionIds: [],
   };
 }
 
@@ -174,6 +182,9 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     }
     if (message.shardGuildId !== undefined) {
       writer.uint32(50).string(message.shardGuildId);
+    }
+    for (const v of message.sessionIds) {
+      writer.uint32(58).string(v!);
     }
     return writer;
   },
@@ -239,6 +250,14 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
             message.shardGuildId = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.sessionIds.push(reader.string());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -275,6 +294,11 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
         : isSet(object.shard_guild_id)
         ? globalThis.String(object.shard_guild_id)
         : undefined,
+      sessionIds: globalThis.Array.isArray(object?.sessionIds)
+        ? object.sessionIds.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.session_ids)
+        ? object.session_ids.map((e: any) => globalThis.String(e))
+        : [],
     };
   },
 
@@ -298,6 +322,9 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     if (message.shardGuildId !== undefined) {
       obj.shardGuildId = message.shardGuildId;
     }
+    if (message.sessionIds?.length) {
+      obj.sessionIds = message.sessionIds;
+    }
     return obj;
   },
 
@@ -312,6 +339,7 @@ export const DispatchToUsersRequest: MessageFns<DispatchToUsersRequest> = {
     message.excludeSessionIds = object.excludeSessionIds?.map((e) => e) || [];
     message.intents = object.intents ?? 0;
     message.shardGuildId = object.shardGuildId ?? undefined;
+    message.sessionIds = object.sessionIds?.map((e) => e) || [];
     return message;
   },
 };
