@@ -79,6 +79,13 @@ export async function loadChannelAccess(store: GuildStore, channelId: string, us
   return { channel, guild, permissions };
 }
 
+/** Loads a text-capable channel the caller can view; other channel types -> 50008. */
+export async function loadTextChannel(store: GuildStore, channelId: string | undefined, userId: string): Promise<ChannelAccess> {
+  const access = await loadChannelAccess(store, channelId ?? '', userId);
+  if (!TEXT_CHANNEL_TYPES.has(access.channel.type)) throw DiscordErrors.nonTextChannel();
+  return access;
+}
+
 /** The caller's permissions in one of the guild's channels. */
 export function channelPermissionsOf(access: GuildAccess, channel: StoredChannel): bigint {
   const overwrites = channel.permissionOverwrites.map((o) => ({ id: o.id, type: o.type, allow: BigInt(o.allow), deny: BigInt(o.deny) }));

@@ -58,6 +58,7 @@ export const DiscordErrors = {
   unknownInteraction: () => new RestError(404, 10062, 'Unknown interaction'),
   unknownCommand: () => new RestError(404, 10063, 'Unknown application command'),
   unknownCommandPermissions: () => new RestError(404, 10066, 'Unknown application command permissions'),
+  maxPins: () => new RestError(400, 30003, 'Maximum number of pins reached for the channel (250)'),
   maxCommands: () => new RestError(400, 30032, 'Maximum number of application commands reached'),
   maxWebhooks: () => new RestError(400, 30007, 'Maximum number of webhooks reached (15)'),
   interactionAcknowledged: () => new RestError(400, 40060, 'Interaction has already been acknowledged.'),

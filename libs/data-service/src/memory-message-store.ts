@@ -81,7 +81,7 @@ export class MemoryMessageStore implements MessageStore {
     const found = this.channels.get(channelId)?.get(messageId);
     if (!found) throw new NotFoundError(`unknown message ${messageId} in channel ${channelId}`);
     const { editedAt, ...fields } = patch;
-    const edited: StoredMessage = { ...found, ...fields, editedAt };
+    const edited: StoredMessage = { ...found, ...fields, editedAt: editedAt ?? found.editedAt };
     this.channel(channelId).set(messageId, edited);
     return structuredClone(edited);
   }

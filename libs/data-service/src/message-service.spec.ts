@@ -32,6 +32,15 @@ describe('MessageService: writes', () => {
     expect(envelope!.occurredAt).toEqual(message.createdAt);
   });
 
+  it('pins and unpins without marking the message edited, and still publishes MessageUpdated', async () => {
+    const { service, events } = await testService();
+    const a = (await service.create(create('a'), {})).message;
+    const pinned = await service.edit({ channelId: CHANNEL, messageId: a.id, patch: { pinned: true }, recipientUserIds: [] });
+    expect(pinned).toMatchObject({ pinned: true, editedAt: null });
+    const kinds = (await events(2)).map((e) => e.event?.$case);
+    expect(kinds).toEqual(['messageCreated', 'messageUpdated']);
+  });
+
   it('edits, deletes and bulk deletes with their events, in order on the channel key', async () => {
     const { service, events } = await testService();
     const a = (await service.create(create('a'), {})).message;

@@ -156,8 +156,11 @@ export class MessageService {
   /** Applies an edit, then publishes MessageUpdated. */
   async edit(command: EditCommand, options: CallOptions = {}): Promise<StoredMessage> {
     const { channelId, messageId } = command;
-    const patch = { ...command.patch, editedAt: new Date(this.clock()) };
-    const intent = await this.deps.events.intendUpdated(channelId, messageId, patch.editedAt, command.recipientUserIds);
+    const now = new Date(this.clock());
+    // Pinning or unpinning alone is not an edit: the message keeps its edited timestamp.
+    const pinOnly = Object.keys(command.patch).every((field) => field === 'pinned');
+    const patch = pinOnly ? { ...command.patch } : { ...command.patch, editedAt: now };
+    const intent = await this.deps.events.intendUpdated(channelId, messageId, now, command.recipientUserIds);
     let message: StoredMessage;
     try {
       message = await this.written(intent, () => this.write(channelId, 'edit', () => this.deps.store.edit(channelId, messageId, patch), options));

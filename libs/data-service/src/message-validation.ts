@@ -118,7 +118,9 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
   const components = jsonArray('components_json', request.componentsJson);
   // A deferred interaction response (flag LOADING, 1 << 7) is empty until the application edits it.
   const loading = (request.flags & (1 << 7)) !== 0;
-  if (!loading && content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
+  // A system message (6: "pinned a message") has no content of its own.
+  const system = request.type === 6;
+  if (!loading && !system && content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
   if (characterCount(request.nonce) > MAX_NONCE_LENGTH) throw new InvalidFieldError('nonce', `must be at most ${MAX_NONCE_LENGTH} characters`);
   if (request.enforceNonce && request.nonce === '') throw new InvalidFieldError('nonce', 'is required when enforce_nonce is set');
   const reference = request.messageReference;
@@ -218,6 +220,7 @@ export function validateEdit(request: messagesV1.EditMessageRequest): EditComman
   if (request.embedsJson !== undefined) patch.embedsJson = jsonArrayField('embeds_json', request.embedsJson);
   if (request.attachmentsJson !== undefined) patch.attachmentsJson = jsonArrayField('attachments_json', request.attachmentsJson);
   if (request.componentsJson !== undefined) patch.componentsJson = jsonArrayField('components_json', request.componentsJson);
+  if (request.pinned !== undefined) patch.pinned = request.pinned;
   if (request.flags !== undefined) patch.flags = uint32Field('flags', request.flags);
   return { channelId, messageId, patch, recipientUserIds: snowflakeList('recipient_user_ids', request.recipientUserIds) };
 }

@@ -40,6 +40,8 @@ export interface EditMessageInput {
   embedsJson?: string;
   componentsJson?: string;
   flags?: number;
+  /** Pin or unpin; alone it does not mark the message edited. */
+  pinned?: boolean;
   recipientUserIds: string[];
 }
 

@@ -7,6 +7,7 @@ import { channelRoutes } from './channels.routes';
 import { commandRoutes } from './commands.routes';
 import { interactionRoutes } from './interactions.routes';
 import { webhookRoutes } from './webhooks.routes';
+import { pinRoutes } from './pins.routes';
 import { guildRoutes } from './guilds.routes';
 import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
@@ -16,5 +17,5 @@ import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes(), ...pinRoutes()];
 }

@@ -5,11 +5,12 @@ import type { HistoryQuery } from '@chat/store';
 import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
-import { loadChannelAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
+import { loadTextChannel, requirePermission } from '../access';
+import { PinRecords } from '../pins/pin-records';
 import { toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
-import { noContent, ok, type ResolvedDeps, type RouteDefinition } from '../route-context';
+import { noContent, ok, type RouteDefinition } from '../route-context';
 import { intQuery, parseBody, snowflakeParam } from '../validation';
 import { messageJsonWithMember, messagesJson, publishChannelEvent, publishMessageEvent } from './message-json';
 
@@ -29,11 +30,6 @@ const componentsNeedAnApplication = () => DiscordErrors.invalidField('components
 
 const bulkDeleteBody = z.object({ messages: z.array(z.string().regex(/^\d{1,20}$/)) });
 
-async function textChannel(deps: ResolvedDeps, channelId: string | undefined, userId: string): Promise<ChannelAccess> {
-  const access = await loadChannelAccess(deps.store.guilds, channelId ?? '', userId);
-  if (!TEXT_CHANNEL_TYPES.has(access.channel.type)) throw DiscordErrors.nonTextChannel();
-  return access;
-}
 
 /** The message routes. */
 export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
@@ -46,7 +42,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.create',
         major: 'channelId',
         handler: async ({ deps, caller, params, body }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           requirePermission(access.permissions, Permission.SEND_MESSAGES);
           const input = parseBody(createBody, body);
           if (!hasPermission(access.permissions, Permission.MANAGE_MESSAGES) && !hasPermission(access.permissions, Permission.MANAGE_CHANNELS)) {
@@ -101,7 +97,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.history',
         major: 'channelId',
         handler: async ({ deps, caller, params, query }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           if (!hasPermission(access.permissions, Permission.READ_MESSAGE_HISTORY)) return ok([]);
           const limit = intQuery(query, 'limit', 1, 100, 50);
           const history: HistoryQuery = { channelId: access.channel.id, limit };
@@ -123,7 +119,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.get',
         major: 'channelId',
         handler: async ({ deps, caller, params }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
           const message = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
           if (!message) throw DiscordErrors.unknownMessage();
@@ -140,7 +136,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.edit',
         major: 'channelId',
         handler: async ({ deps, caller, params, body }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           const existing = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
           if (!existing) throw DiscordErrors.unknownMessage();
           const input = parseBody(editBody, body);
@@ -177,7 +173,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.delete',
         major: 'channelId',
         handler: async ({ deps, caller, params }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           const existing = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
           if (!existing) throw DiscordErrors.unknownMessage();
           if (existing.authorId !== caller.user.id) {
@@ -186,6 +182,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           }
           const deleted = await deps.messages.delete(access.channel.id, existing.id, access.channel.guildId === null ? access.channel.recipientIds : []);
           if (!deleted) throw DiscordErrors.unknownMessage();
+          if (existing.pinned) await new PinRecords(deps.store.records).remove(access.channel.id, existing.id);
           await publishChannelEvent(deps, access, 'MESSAGE_DELETE', { id: existing.id, channel_id: access.channel.id, ...(access.channel.guildId ? { guild_id: access.channel.guildId } : {}) });
           return noContent();
         },
@@ -199,7 +196,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'messages.bulk-delete',
         major: 'channelId',
         handler: async ({ deps, caller, params, body }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           if (!access.guild) throw DiscordErrors.cannotExecuteOnDm();
           requirePermission(access.permissions, Permission.MANAGE_MESSAGES);
           const input = parseBody(bulkDeleteBody, body);
@@ -223,7 +220,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         bucket: 'channels.typing',
         major: 'channelId',
         handler: async ({ deps, caller, params }) => {
-          const access = await textChannel(deps, params.channelId, caller.user.id);
+          const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           requirePermission(access.permissions, Permission.SEND_MESSAGES);
           const payload: Record<string, unknown> = { channel_id: access.channel.id, user_id: caller.user.id, timestamp: Math.floor(deps.clock() / 1000) };
           if (access.guild) {

@@ -54,7 +54,9 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
     history: (query) => store.history(query),
     edit: (channelId, messageId, patch: EditMessageInput) =>
       store.edit(channelId, messageId, {
-        editedAt: options.now(),
+        // As the data service: pinning alone is not an edit.
+        ...(Object.keys(patch).every((field) => field === 'pinned' || field === 'recipientUserIds') ? {} : { editedAt: options.now() }),
+        ...(patch.pinned !== undefined ? { pinned: patch.pinned } : {}),
         ...(patch.content !== undefined
           ? { content: patch.content, mentionEveryone: patch.mentionEveryone ?? false, mentionUserIds: patch.mentionUserIds ?? [], mentionRoleIds: patch.mentionRoleIds ?? [] }
           : {}),

@@ -327,6 +327,17 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
         expect(again).toEqual({ ...edited, embedsJson: '[]', attachmentsJson: '[{"id":"2"}]', componentsJson: '[{"type":1,"components":[]}]', flags: 4, mentionEveryone: true, mentionRoleIds: ['5'] });
       });
 
+      it('pins without marking an edit: editedAt stays as it was when the patch leaves it out', async () => {
+        const channelId = newChannelId();
+        const id = idAt(BASE_MS + 303 * BUCKET_MS);
+        const original = await store.create(message(channelId, id));
+        const pinned = await store.edit(channelId, id, { pinned: true });
+        expect(pinned).toEqual({ ...original, pinned: true, editedAt: null });
+        const editedAt = new Date(BASE_MS + 303 * BUCKET_MS + 1000);
+        await store.edit(channelId, id, { content: 'later', editedAt });
+        expect(await store.edit(channelId, id, { pinned: false })).toMatchObject({ pinned: false, content: 'later', editedAt });
+      });
+
       it('throws a NotFoundError for an unknown message and does not create it', async () => {
         const channelId = newChannelId();
         const id = idAt(BASE_MS + 301 * BUCKET_MS);

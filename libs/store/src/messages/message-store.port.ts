@@ -69,7 +69,7 @@ export interface HistoryQuery {
   around?: string;
 }
 
-/** Fields an edit may change; `editedAt` is set by the store's caller. */
+/** Fields an edit may change; `editedAt` is set by the store's caller, and left as it was when unset (a pin is not an edit). */
 export interface MessagePatch {
   content?: string;
   embedsJson?: string;
@@ -80,7 +80,7 @@ export interface MessagePatch {
   mentionEveryone?: boolean;
   mentionUserIds?: string[];
   mentionRoleIds?: string[];
-  editedAt: Date;
+  editedAt?: Date;
 }
 
 /** Optional per-call controls. */

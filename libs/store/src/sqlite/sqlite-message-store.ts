@@ -84,7 +84,7 @@ export class SqliteMessageStore implements MessageStore {
         attachments = coalesce(@attachments, attachments), flags = coalesce(@flags, flags),
         pinned = coalesce(@pinned, pinned), mention_everyone = coalesce(@mention_everyone, mention_everyone),
         mention_user_ids = coalesce(@mention_user_ids, mention_user_ids),
-        mention_role_ids = coalesce(@mention_role_ids, mention_role_ids), edited_at = @edited_at
+        mention_role_ids = coalesce(@mention_role_ids, mention_role_ids), edited_at = coalesce(@edited_at, edited_at)
       WHERE channel_id = @channel_id AND id = @id RETURNING ${COLUMNS}`);
     this.remove = db.prepare('DELETE FROM messages WHERE channel_id = ? AND id = ?');
     this.removeMany = db.transaction((channelId: bigint, ids: bigint[]) =>
@@ -171,7 +171,7 @@ export class SqliteMessageStore implements MessageStore {
       mention_everyone: patch.mentionEveryone === undefined ? null : flag(patch.mentionEveryone),
       mention_user_ids: patch.mentionUserIds ? JSON.stringify(toDbIds(patch.mentionUserIds, 'mentionUserIds').map(String)) : null,
       mention_role_ids: patch.mentionRoleIds ? JSON.stringify(toDbIds(patch.mentionRoleIds, 'mentionRoleIds').map(String)) : null,
-      edited_at: patch.editedAt.getTime(),
+      edited_at: patch.editedAt ? patch.editedAt.getTime() : null,
     }) as SqliteRow | undefined;
     if (!row) throw new MessageNotFoundError(channelId, messageId);
     return toMessage(row);

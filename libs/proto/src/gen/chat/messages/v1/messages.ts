@@ -293,7 +293,14 @@ export interface EditMessageRequest {
   /** For DM channels: every recipient's user id, for the bus event. */
   recipientUserIds: string[];
   /** New JSON array of message components. */
-  componentsJson?: Buffer | undefined;
+  componentsJson?:
+    | Buffer
+    | undefined;
+  /**
+   * Pins or unpins the message. A request that only pins or unpins is not
+   * an edit: the edited timestamp stays as it was.
+   */
+  pinned?: boolean | undefined;
 }
 
 /** Response of EditMessage. */
@@ -2080,6 +2087,7 @@ function createBaseEditMessageRequest(): EditMessageRequest {
     flags: undefined,
     recipientUserIds: [],
     componentsJson: undefined,
+    pinned: undefined,
   };
 }
 
@@ -2117,6 +2125,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     }
     if (message.componentsJson !== undefined) {
       writer.uint32(90).bytes(message.componentsJson);
+    }
+    if (message.pinned !== undefined) {
+      writer.uint32(96).bool(message.pinned);
     }
     return writer;
   },
@@ -2222,6 +2233,14 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
             message.componentsJson = Buffer.from(reader.bytes());
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.pinned = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2283,6 +2302,7 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
         : isSet(object.components_json)
         ? Buffer.from(bytesFromBase64(object.components_json))
         : undefined,
+      pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : undefined,
     };
   },
 
@@ -2321,6 +2341,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     if (message.componentsJson !== undefined) {
       obj.componentsJson = base64FromBytes(message.componentsJson);
     }
+    if (message.pinned !== undefined) {
+      obj.pinned = message.pinned;
+    }
     return obj;
   },
 
@@ -2340,6 +2363,7 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     message.flags = object.flags ?? undefined;
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
     message.componentsJson = object.componentsJson ?? undefined;
+    message.pinned = object.pinned ?? undefined;
     return message;
   },
 };
