@@ -139,13 +139,18 @@ async function checkValue(
       if (!channel) throw fail(at, 'APPLICATION_COMMAND_OPTION_CHANNEL_UNKNOWN', 'Unknown channel');
       const types = definition.channel_types ?? [];
       if (types.length > 0 && !types.includes(channel.type as never)) throw fail(at, 'APPLICATION_COMMAND_OPTION_CHANNEL_TYPE_INVALID', 'This channel type is not allowed here');
-      (resolved.channels ??= {})[channel.id] = { id: channel.id, name: channel.name, type: channel.type, permissions: lookups.permissionsIn(channel), ...(channel.parentId ? { parent_id: channel.parentId } : {}) };
+      (resolved.channels ??= {})[channel.id] = resolvedChannel(channel, lookups.permissionsIn(channel));
       return value;
     }
     default:
       // Attachment options need uploads, which this server does not take yet.
       throw fail(at, 'BASE_TYPE_INVALID', 'Attachment options are not supported by this server yet');
   }
+}
+
+/** A channel in `resolved`: Discord's partial channel with the invoker's permissions there. */
+export function resolvedChannel(channel: StoredChannel, permissions: string): Record<string, unknown> {
+  return { id: channel.id, name: channel.name, type: channel.type, permissions, ...(channel.parentId ? { parent_id: channel.parentId } : {}) };
 }
 
 function checkChoice(definition: APIApplicationCommandOption, value: string | number, at: (string | number)[]): void {

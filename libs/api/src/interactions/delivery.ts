@@ -49,21 +49,35 @@ async function expire(deps: ResolvedDeps, records: InteractionRecords, interacti
 }
 
 /**
- * POSTs a signed body to an interactions endpoint; the parsed JSON answer,
- * or undefined for an empty 2xx (the application answers through the REST
- * callback instead). Rejects on a non-2xx answer, bad JSON or the deadline.
+ * POSTs `text` to an interactions endpoint as Discord does: Ed25519 over
+ * timestamp + body with the application's key, Discord's user agent, no
+ * redirects, the response deadline. `forge` flips the signature's first
+ * digit (the endpoint check's second PING).
  */
-export async function postToEndpoint(deps: ResolvedDeps, applicationId: string, url: string, body: unknown): Promise<unknown> {
-  const text = JSON.stringify(body);
+export async function signedPost(deps: ResolvedDeps, applicationId: string, url: string, text: string, forge = false): Promise<Response> {
   const timestamp = String(Math.floor(deps.clock() / 1000));
   const signature = await new ApplicationKeys(deps.store.records).sign(applicationId, timestamp, text);
-  const response = await fetch(url, {
+  return fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)', 'x-signature-ed25519': signature, 'x-signature-timestamp': timestamp },
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Discord-Interactions/1.0 (+https://discord.com)',
+      'x-signature-ed25519': forge ? signature.replace(/^./, (c) => (c === '0' ? '1' : '0')) : signature,
+      'x-signature-timestamp': timestamp,
+    },
     body: text,
     redirect: 'error',
     signal: AbortSignal.timeout(deps.interactionDeadlineMs),
   });
+}
+
+/**
+ * POSTs an interaction to its application's endpoint; the parsed JSON
+ * answer, or undefined for an empty 2xx (the application answers through the
+ * REST callback instead). Rejects on a non-2xx answer, bad JSON or the deadline.
+ */
+export async function postToEndpoint(deps: ResolvedDeps, applicationId: string, url: string, body: unknown): Promise<unknown> {
+  const response = await signedPost(deps, applicationId, url, JSON.stringify(body));
   const answer = await response.text();
   if (!response.ok) throw new Error(`interactions endpoint answered ${response.status}`);
   if (answer.trim() === '') return undefined;

@@ -11,14 +11,14 @@ import { hasPermission, Permission } from '@chat/permissions';
 import type { StoredApplication, StoredMember, StoredUser } from '@chat/store';
 import { z } from 'zod';
 import { channelPermissionsOf, guildAccessOf, loadChannelAccess, type ChannelAccess } from '../access';
-import { CommandRecords, type StoredCommand } from '../commands/command-records';
+import { CommandRecords } from '../commands/command-records';
 import { mayUseCommand } from '../commands/command-access';
 import { componentsByCustomId } from '../components/component-schema';
 import { DiscordErrors, invalidFormBody, treeFor } from '../errors';
 import type { Caller, ResolvedDeps } from '../route-context';
 import { messagesJson } from '../routes/message-json';
 import { parseBody } from '../validation';
-import { resolveOptions, type GivenOption, type OptionLookups } from './command-options';
+import { resolvedChannel, resolveOptions, type GivenOption, type OptionLookups } from './command-options';
 import { InteractionRecords, type StoredInteraction } from './interaction-records';
 
 const snowflake = z.string().regex(/^\d{1,20}$/);
@@ -155,7 +155,7 @@ async function commandInteraction(deps: ResolvedDeps, base: Base): Promise<Built
       resolved.messages = { [message.id]: json };
     }
   }
-  const commandData_: Record<string, unknown> = {
+  const interactionData: Record<string, unknown> = {
     id: command.id,
     name: command.definition.name,
     type: command.definition.type,
@@ -174,7 +174,7 @@ async function commandInteraction(deps: ResolvedDeps, base: Base): Promise<Built
     ...(targetId && data.type === ApplicationCommandType.User ? { target_user: resolved.users ? Object.values(resolved.users as object)[0] : undefined } : {}),
     ...(targetId && data.type === ApplicationCommandType.Message ? { target_message_id: targetId } : {}),
   };
-  return finish(deps, base, commandData_, metadata, { commandType: command.definition.type, commandName: command.definition.name, command });
+  return finish(deps, base, interactionData, metadata, { commandType: command.definition.type, commandName: command.definition.name });
 }
 
 async function componentInteraction(deps: ResolvedDeps, base: Base): Promise<BuiltInteraction> {
@@ -252,7 +252,7 @@ async function finish(
   base: Base,
   data: Record<string, unknown>,
   metadata: Record<string, unknown>,
-  extra: { commandType?: number; commandName?: string; command?: StoredCommand; messageId?: string; message?: unknown },
+  extra: { commandType?: number; commandName?: string; messageId?: string; message?: unknown },
 ): Promise<BuiltInteraction> {
   const { access, input, application, bot, user } = base;
   const guildId = access.channel.guildId;
@@ -344,7 +344,7 @@ async function resolveSelected(deps: ResolvedDeps, access: ChannelAccess, compon
     if (componentType === ComponentType.ChannelSelect) {
       const channel = await lookups.channel(value);
       if (!channel) throw bad();
-      (resolved.channels ??= {})[channel.id] = { id: channel.id, name: channel.name, type: channel.type, permissions: lookups.permissionsIn(channel) };
+      (resolved.channels ??= {})[channel.id] = resolvedChannel(channel, lookups.permissionsIn(channel));
       continue;
     }
     if (componentType === ComponentType.RoleSelect) throw bad();

@@ -79,7 +79,7 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
       componentsJson,
       origin: poster.origin,
     };
-    const json = toDiscordMessage(stored, { author: poster.author, mentions: await deps.store.users.getUsers(mentions.userIds) });
+    const json = toDiscordMessage(stored, { author: poster.author, mentions: mentions.users });
     await sendToUsers(deps, [message.ephemeralTo], dispatchOf('MESSAGE_CREATE', json, { channelId: channel.id, intents: messageIntents(channel.guildId) }));
     return json;
   }

@@ -4,6 +4,7 @@
  * and the resolution of mentions against what the poster may do.
  */
 import { hasPermission, Permission } from '@chat/permissions';
+import type { StoredUser } from '@chat/store';
 import { z } from 'zod';
 import type { ChannelAccess } from '../access';
 import { messageComponentsSchema } from '../components/component-schema';
@@ -51,6 +52,8 @@ export interface ResolvedMentions {
   everyone: boolean;
   userIds: string[];
   roleIds: string[];
+  /** The mentioned users, as read to check they exist. */
+  users: StoredUser[];
 }
 
 /** Users that exist, roles that are mentionable (or the poster may mention all), @everyone with MENTION_EVERYONE. */
@@ -61,5 +64,5 @@ export async function resolveMentions(deps: ResolvedDeps, access: ChannelAccess,
   const roles = access.guild
     ? access.guild.roles.filter((role) => role.id !== access.guild?.guild.id && parsed.roleIds.includes(role.id) && (role.mentionable || mayMentionAll)).map((role) => role.id)
     : [];
-  return { everyone: parsed.everyone && mayMentionAll && access.guild !== undefined, userIds: users.map((u) => u.id), roleIds: roles };
+  return { everyone: parsed.everyone && mayMentionAll && access.guild !== undefined, userIds: users.map((u) => u.id), roleIds: roles, users };
 }

@@ -7,7 +7,7 @@
 import { ButtonStyle, ComponentType } from 'discord-api-types/v10';
 import { toDiscordWebhook } from '@chat/discord';
 import { ALL_PERMISSIONS, Permission } from '@chat/permissions';
-import { hashToken, type StoredUser } from '@chat/store';
+import { hashToken, type StoredMember, type StoredUser } from '@chat/store';
 import { z } from 'zod';
 import { guildAccessOf, loadChannelAccess, loadGuildAccess, requirePermission, TEXT_CHANNEL_TYPES, type ChannelAccess } from '../access';
 import { DiscordErrors, invalidFormBody, treeFor } from '../errors';
@@ -93,8 +93,8 @@ async function webhookPoster(deps: ResolvedDeps, webhook: StoredWebhook, usernam
   if (!channel || !guild) throw DiscordErrors.unknownWebhook();
   const roles = await deps.store.guilds.listRoles(guild.id);
   // Webhooks are not members: they may mention everyone and embed links, as on Discord.
-  const standIn = { guildId: guild.id, userId: webhook.id, nick: null, roleIds: [], joinedAt: new Date(0), deaf: false, mute: false };
-  const access: ChannelAccess = { channel, guild: guildAccessOf(guild, roles, standIn as never), permissions: ALL_PERMISSIONS };
+  const standIn: StoredMember = { guildId: guild.id, userId: webhook.id, nick: null, roleIds: [], joinedAt: new Date(0), deaf: false, mute: false };
+  const access: ChannelAccess = { channel, guild: guildAccessOf(guild, roles, standIn), permissions: ALL_PERMISSIONS };
   const author: StoredUser = { id: webhook.id, username: username ?? webhook.name, discriminator: '0000', globalName: null, avatar: webhook.avatar, bot: true, flags: 0, email: null, createdAt: new Date(0) };
   return { authorId: webhook.id, author, origin: { webhookId: webhook.id, authorOverride: { username: username ?? webhook.name, avatar: webhook.avatar } }, access };
 }
