@@ -58,6 +58,11 @@ function carriesValue(value: unknown): boolean {
   return true;
 }
 
+/** Adds a rule-between-fields failure to a superRefine, naming Discord's field error code (parseBody reports it as is). */
+export function fieldIssue(ctx: z.RefinementCtx, path: (string | number)[], discordCode: string, message: string): void {
+  ctx.addIssue({ code: 'custom', path, message, params: { discordCode } });
+}
+
 /** Checks a path parameter or query value is a snowflake; 50035 on the named field otherwise. */
 export function snowflakeParam(value: string | null | undefined, field: string): string {
   if (value === null || value === undefined || !/^\d{1,20}$/.test(value) || BigInt(value) >= 1n << 63n) {

@@ -8,7 +8,7 @@
 import { ApplicationCommandOptionType as OptionType, ApplicationCommandType, Locale } from 'discord-api-types/v10';
 import type { CommandDefinition, CommandOptionDefinition } from '@chat/discord';
 import { z } from 'zod';
-import { bitfieldSchema } from '../validation';
+import { bitfieldSchema, fieldIssue } from '../validation';
 import { CHAT_INPUT_NAME, CHOICE_TYPES, CommandLimits, NUMERIC_TYPES } from './command-limits';
 
 const localizations = (max: number) => z.partialRecord(z.enum(Object.values(Locale) as [Locale, ...Locale[]]), z.string().min(1).max(max)).nullish();
@@ -69,32 +69,28 @@ export const commandBulkSchema = z.array(commandCreateSchema).max(200);
 
 type CommandInput = z.input<typeof commandCreateSchema>;
 
-function issue(ctx: z.RefinementCtx, path: (string | number)[], discordCode: string, message: string): void {
-  ctx.addIssue({ code: 'custom', path, message, params: { discordCode } });
-}
-
 /** The rules between fields, for a command as a whole. */
 function checkCommandRules(command: CommandInput, ctx: z.RefinementCtx): void {
   const type = command.type ?? ApplicationCommandType.ChatInput;
   if (type !== ApplicationCommandType.ChatInput && type !== ApplicationCommandType.User && type !== ApplicationCommandType.Message) {
-    issue(ctx, ['type'], 'BASE_TYPE_CHOICES', type === ApplicationCommandType.PrimaryEntryPoint ? 'PRIMARY_ENTRY_POINT commands (Activities) are not supported by this server.' : 'Value must be one of (1, 2, 3).');
+    fieldIssue(ctx, ['type'], 'BASE_TYPE_CHOICES', type === ApplicationCommandType.PrimaryEntryPoint ? 'PRIMARY_ENTRY_POINT commands (Activities) are not supported by this server.' : 'Value must be one of (1, 2, 3).');
     return;
   }
   if (type === ApplicationCommandType.ChatInput) {
     checkChatInputName(ctx, ['name'], command.name);
-    if (!command.description) issue(ctx, ['description'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    if (!command.description) fieldIssue(ctx, ['description'], 'BASE_TYPE_REQUIRED', 'This field is required');
     checkOptions(ctx, ['options'], command.options ?? [], 0);
   } else {
-    if (command.description) issue(ctx, ['description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have description');
-    if ((command.options ?? []).length > 0) issue(ctx, ['options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS', 'Context menu commands cannot have options');
+    if (command.description) fieldIssue(ctx, ['description'], 'APPLICATION_COMMAND_CONTEXT_MENU_DESCRIPTION', 'Context menu commands cannot have description');
+    if ((command.options ?? []).length > 0) fieldIssue(ctx, ['options'], 'APPLICATION_COMMAND_CONTEXT_MENU_OPTIONS', 'Context menu commands cannot have options');
   }
   if (characterCount(command) > CommandLimits.combinedCharacters) {
-    issue(ctx, [], 'APPLICATION_COMMAND_TOO_LARGE', `Command exceeds maximum size (${CommandLimits.combinedCharacters})`);
+    fieldIssue(ctx, [], 'APPLICATION_COMMAND_TOO_LARGE', `Command exceeds maximum size (${CommandLimits.combinedCharacters})`);
   }
 }
 
 function checkChatInputName(ctx: z.RefinementCtx, path: (string | number)[], name: string): void {
-  if (!CHAT_INPUT_NAME.test(name) || name.toLowerCase() !== name) issue(ctx, path, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
+  if (!CHAT_INPUT_NAME.test(name) || name.toLowerCase() !== name) fieldIssue(ctx, path, 'APPLICATION_COMMAND_INVALID_NAME', 'Command name is invalid');
 }
 
 function checkOptions(ctx: z.RefinementCtx, path: (string | number)[], options: readonly OptionInput[], depth: 0 | 1 | 2): void {
@@ -102,30 +98,30 @@ function checkOptions(ctx: z.RefinementCtx, path: (string | number)[], options: 
   let seenOptional = false;
   const subcommands = options.filter((o) => o.type === OptionType.Subcommand || o.type === OptionType.SubcommandGroup).length;
   if (depth === 0 && subcommands > 0 && subcommands < options.length) {
-    issue(ctx, path, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands and sub-command groups cannot be mixed with other options');
+    fieldIssue(ctx, path, 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands and sub-command groups cannot be mixed with other options');
   }
   options.forEach((option, index) => {
     const at = [...path, index];
     checkChatInputName(ctx, [...at, 'name'], option.name);
-    if (names.has(option.name)) issue(ctx, [...at, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option names must be unique');
+    if (names.has(option.name)) fieldIssue(ctx, [...at, 'name'], 'APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS', 'Option names must be unique');
     names.add(option.name);
     const isGroup = option.type === OptionType.SubcommandGroup;
     const isSubcommand = option.type === OptionType.Subcommand;
-    if (isGroup && depth !== 0) issue(ctx, [...at, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command groups may only be top-level options');
-    if (isSubcommand && depth === 2) issue(ctx, [...at, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands may only be top-level options or in a group');
+    if (isGroup && depth !== 0) fieldIssue(ctx, [...at, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-command groups may only be top-level options');
+    if (isSubcommand && depth === 2) fieldIssue(ctx, [...at, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'Sub-commands may only be top-level options or in a group');
     if (isGroup || isSubcommand) {
       for (const field of ['required', 'autocomplete', 'choices', 'channel_types', 'min_value', 'max_value', 'min_length', 'max_length'] as const) {
-        if (option[field] !== undefined && option[field] !== null && option[field] !== false) issue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} does not apply to sub-commands`);
+        if (option[field] !== undefined && option[field] !== null && option[field] !== false) fieldIssue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} does not apply to sub-commands`);
       }
       const children = option.options ?? [];
-      if (isGroup && children.length === 0) issue(ctx, [...at, 'options'], 'BASE_TYPE_MIN_LENGTH', 'A sub-command group needs at least one sub-command');
-      if (isGroup) children.forEach((child, c) => child.type !== OptionType.Subcommand && issue(ctx, [...at, 'options', c, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'A sub-command group may only contain sub-commands'));
+      if (isGroup && children.length === 0) fieldIssue(ctx, [...at, 'options'], 'BASE_TYPE_MIN_LENGTH', 'A sub-command group needs at least one sub-command');
+      if (isGroup) children.forEach((child, c) => child.type !== OptionType.Subcommand && fieldIssue(ctx, [...at, 'options', c, 'type'], 'APPLICATION_COMMAND_OPTIONS_TYPE_INVALID', 'A sub-command group may only contain sub-commands'));
       checkOptions(ctx, [...at, 'options'], children, isGroup ? 1 : 2);
       return;
     }
-    if ((option.options ?? []).length > 0) issue(ctx, [...at, 'options'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only sub-commands and groups have options');
+    if ((option.options ?? []).length > 0) fieldIssue(ctx, [...at, 'options'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only sub-commands and groups have options');
     if (option.required) {
-      if (seenOptional) issue(ctx, [...at, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
+      if (seenOptional) fieldIssue(ctx, [...at, 'required'], 'APPLICATION_COMMAND_OPTIONS_REQUIRED_INVALID', 'Required options must be placed before non-required options');
     } else seenOptional = true;
     checkValueRules(ctx, at, option);
   });
@@ -134,23 +130,23 @@ function checkOptions(ctx: z.RefinementCtx, path: (string | number)[], options: 
 function checkValueRules(ctx: z.RefinementCtx, at: (string | number)[], option: OptionInput): void {
   const choices = option.choices ?? [];
   if (choices.length > 0) {
-    if (!CHOICE_TYPES.has(option.type)) issue(ctx, [...at, 'choices'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only string, integer and number options have choices');
-    if (option.autocomplete) issue(ctx, [...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Autocomplete cannot be set when choices are given');
+    if (!CHOICE_TYPES.has(option.type)) fieldIssue(ctx, [...at, 'choices'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only string, integer and number options have choices');
+    if (option.autocomplete) fieldIssue(ctx, [...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Autocomplete cannot be set when choices are given');
     choices.forEach((choice, c) => {
       const ok = option.type === OptionType.String ? typeof choice.value === 'string' : option.type === OptionType.Integer ? Number.isInteger(choice.value) : typeof choice.value === 'number';
-      if (!ok) issue(ctx, [...at, 'choices', c, 'value'], 'BASE_TYPE_INVALID', `Choice value does not match the option type ${option.type}`);
+      if (!ok) fieldIssue(ctx, [...at, 'choices', c, 'value'], 'BASE_TYPE_INVALID', `Choice value does not match the option type ${option.type}`);
     });
   }
-  if (option.autocomplete && !CHOICE_TYPES.has(option.type)) issue(ctx, [...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only string, integer and number options can autocomplete');
+  if (option.autocomplete && !CHOICE_TYPES.has(option.type)) fieldIssue(ctx, [...at, 'autocomplete'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'Only string, integer and number options can autocomplete');
   for (const field of ['min_value', 'max_value'] as const) {
-    if (option[field] !== undefined && option[field] !== null && !NUMERIC_TYPES.has(option.type)) issue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} only applies to integer and number options`);
+    if (option[field] !== undefined && option[field] !== null && !NUMERIC_TYPES.has(option.type)) fieldIssue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} only applies to integer and number options`);
   }
   for (const field of ['min_length', 'max_length'] as const) {
-    if (option[field] !== undefined && option[field] !== null && option.type !== OptionType.String) issue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} only applies to string options`);
+    if (option[field] !== undefined && option[field] !== null && option.type !== OptionType.String) fieldIssue(ctx, [...at, field], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', `${field} only applies to string options`);
   }
-  if ((option.channel_types ?? []).length > 0 && option.type !== OptionType.Channel) issue(ctx, [...at, 'channel_types'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'channel_types only applies to channel options');
-  if (option.min_value != null && option.max_value != null && option.min_value > option.max_value) issue(ctx, [...at, 'min_value'], 'NUMBER_TYPE_MAX', 'min_value must not exceed max_value');
-  if (option.min_length != null && option.max_length != null && option.min_length > option.max_length) issue(ctx, [...at, 'min_length'], 'NUMBER_TYPE_MAX', 'min_length must not exceed max_length');
+  if ((option.channel_types ?? []).length > 0 && option.type !== OptionType.Channel) fieldIssue(ctx, [...at, 'channel_types'], 'APPLICATION_COMMAND_OPTION_FIELD_INVALID', 'channel_types only applies to channel options');
+  if (option.min_value != null && option.max_value != null && option.min_value > option.max_value) fieldIssue(ctx, [...at, 'min_value'], 'NUMBER_TYPE_MAX', 'min_value must not exceed max_value');
+  if (option.min_length != null && option.max_length != null && option.min_length > option.max_length) fieldIssue(ctx, [...at, 'min_length'], 'NUMBER_TYPE_MAX', 'min_length must not exceed max_length');
 }
 
 /** Name, description and choice characters of a command and everything in it. */

@@ -7,6 +7,7 @@
  */
 import { ButtonStyle, ComponentType, TextInputStyle } from 'discord-api-types/v10';
 import { z } from 'zod';
+import { fieldIssue } from '../validation';
 
 export const ComponentLimits = {
   rows: 5,
@@ -100,52 +101,48 @@ const modalText = z.strictObject({ type: z.literal(ComponentType.TextDisplay), i
 
 type MessageRow = z.infer<typeof messageRow>;
 
-function issue(ctx: z.RefinementCtx, path: (string | number)[], discordCode: string, message: string): void {
-  ctx.addIssue({ code: 'custom', path, message, params: { discordCode } });
-}
-
 /** The rules between fields of a message's rows. */
 function checkMessageRows(rows: readonly MessageRow[], ctx: z.RefinementCtx): void {
   const ids = new Set<string>();
   const numbers = new Set<number>();
   const numbered = (id: number | null | undefined, path: (string | number)[]) => {
     if (id === null || id === undefined) return;
-    if (numbers.has(id)) issue(ctx, [...path, 'id'], 'COMPONENT_ID_DUPLICATED', 'Component ids must be unique in a message');
+    if (numbers.has(id)) fieldIssue(ctx, [...path, 'id'], 'COMPONENT_ID_DUPLICATED', 'Component ids must be unique in a message');
     numbers.add(id);
   };
   rows.forEach((row, r) => {
     numbered(row.id, [r]);
     row.components.forEach((component, c) => numbered(component.id, [r, 'components', c]));
     const selects = row.components.filter((c) => c.type !== ComponentType.Button).length;
-    if (selects > 0 && row.components.length > 1) issue(ctx, [r, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'A select menu must be alone in its action row');
+    if (selects > 0 && row.components.length > 1) fieldIssue(ctx, [r, 'components'], 'COMPONENT_LAYOUT_WIDTH_EXCEEDED', 'A select menu must be alone in its action row');
     row.components.forEach((component, c) => {
       const at = [r, 'components', c];
       const id = component.custom_id ?? undefined;
       if (id !== undefined) {
-        if (ids.has(id)) issue(ctx, [...at, 'custom_id'], 'COMPONENT_CUSTOM_ID_DUPLICATED', 'Component custom id cannot be duplicated');
+        if (ids.has(id)) fieldIssue(ctx, [...at, 'custom_id'], 'COMPONENT_CUSTOM_ID_DUPLICATED', 'Component custom id cannot be duplicated');
         ids.add(id);
       }
       if (component.type === ComponentType.Button) {
         const link = component.style === ButtonStyle.Link;
-        if (link && !component.url) issue(ctx, [...at, 'url'], 'BASE_TYPE_REQUIRED', 'Link buttons need a url');
-        if (link && component.custom_id) issue(ctx, [...at, 'custom_id'], 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED', 'Link buttons cannot have a custom_id');
-        if (!link && !component.custom_id) issue(ctx, [...at, 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
-        if (!link && component.url) issue(ctx, [...at, 'url'], 'BUTTON_COMPONENT_URL_NOT_ALLOWED', 'Only link buttons have a url');
-        if (!component.label && !component.emoji) issue(ctx, [...at, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button needs a label or an emoji');
+        if (link && !component.url) fieldIssue(ctx, [...at, 'url'], 'BASE_TYPE_REQUIRED', 'Link buttons need a url');
+        if (link && component.custom_id) fieldIssue(ctx, [...at, 'custom_id'], 'BUTTON_COMPONENT_CUSTOM_ID_NOT_ALLOWED', 'Link buttons cannot have a custom_id');
+        if (!link && !component.custom_id) fieldIssue(ctx, [...at, 'custom_id'], 'BASE_TYPE_REQUIRED', 'This field is required');
+        if (!link && component.url) fieldIssue(ctx, [...at, 'url'], 'BUTTON_COMPONENT_URL_NOT_ALLOWED', 'Only link buttons have a url');
+        if (!component.label && !component.emoji) fieldIssue(ctx, [...at, 'label'], 'BUTTON_COMPONENT_LABEL_OR_EMOJI_REQUIRED', 'A button needs a label or an emoji');
         return;
       }
       const min = component.min_values ?? 1;
       const max = component.max_values ?? 1;
-      if (min > max) issue(ctx, [...at, 'min_values'], 'NUMBER_TYPE_MAX', 'min_values must not exceed max_values');
+      if (min > max) fieldIssue(ctx, [...at, 'min_values'], 'NUMBER_TYPE_MAX', 'min_values must not exceed max_values');
       if (component.type === ComponentType.StringSelect) {
-        if (max > component.options.length) issue(ctx, [...at, 'max_values'], 'NUMBER_TYPE_MAX', 'max_values must not exceed the number of options');
+        if (max > component.options.length) fieldIssue(ctx, [...at, 'max_values'], 'NUMBER_TYPE_MAX', 'max_values must not exceed the number of options');
         const values = new Set<string>();
         component.options.forEach((option, o) => {
-          if (values.has(option.value)) issue(ctx, [...at, 'options', o, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'Select option values must be unique');
+          if (values.has(option.value)) fieldIssue(ctx, [...at, 'options', o, 'value'], 'SELECT_COMPONENT_OPTION_VALUE_DUPLICATED', 'Select option values must be unique');
           values.add(option.value);
         });
       } else if ((component.channel_types ?? []).length > 0 && component.type !== ComponentType.ChannelSelect) {
-        issue(ctx, [...at, 'channel_types'], 'BASE_TYPE_INVALID', 'channel_types only applies to channel selects');
+        fieldIssue(ctx, [...at, 'channel_types'], 'BASE_TYPE_INVALID', 'channel_types only applies to channel selects');
       }
     });
   });

@@ -49,6 +49,8 @@ describe('application command routes', () => {
     expect(put.body.find((c: { name: string }) => c.name === 'ping')).toMatchObject({ id: keep.id, version: keep.version });
     expect(put.body.some((c: { id: string }) => c.id === drop.id)).toBe(false);
     expect((await api.call('GET', `/applications/${appId}/commands`, asBot())).body).toHaveLength(3);
+    const unknownId = await api.call('PUT', `/applications/${appId}/commands`, asBot([{ ...ping, id: '123' }]));
+    expect(unknownId.body.errors[0].id._errors[0].code).toBe('APPLICATION_COMMAND_UNKNOWN');
     expect((await api.call('PUT', `/applications/${appId}/commands`, asBot([]))).body).toEqual([]);
   });
 

@@ -14,7 +14,7 @@ import { CommandRecords, compareIds, type StoredCommand } from '../commands/comm
 import { COMMANDS_PER_SCOPE, CommandLimits } from '../commands/command-limits';
 import { commandBulkSchema, commandCreateSchema, commandPatchSchema, toCommandDefinition } from '../commands/command-schema';
 import { mayUseCommand } from '../commands/command-access';
-import { DiscordErrors, invalidFormBody, type ErrorTree } from '../errors';
+import { DiscordErrors, invalidFormBody, treeFor } from '../errors';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition, RouteResult } from '../route-context';
 import { created, dispatchOf, noContent, ok, sendToUsers } from '../route-context';
 import { parseBody, snowflakeParam } from '../validation';
@@ -53,13 +53,7 @@ function checkScopeLimits(commands: readonly { definition: CommandDefinition }[]
   for (const [type, count] of counts) if (count > (COMMANDS_PER_SCOPE[type] ?? 0)) throw DiscordErrors.maxCommands();
 }
 
-const duplicateName = (path: (string | number)[]): ErrorTree => {
-  const tree: ErrorTree = {};
-  let node = tree;
-  for (const key of path) node = (node[String(key)] = {}) as ErrorTree;
-  node._errors = [{ code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' }];
-  return tree;
-};
+const duplicateName = (path: (string | number)[]) => treeFor(path, { code: 'APPLICATION_COMMANDS_DUPLICATE_NAME', message: 'Application command names must be unique' });
 
 async function createCommand(deps: ResolvedDeps, applicationId: string, guildId: string | null, body: unknown): Promise<RouteResult> {
   const definition = toCommandDefinition(parseBody(commandCreateSchema, body));
@@ -96,7 +90,7 @@ async function overwriteCommands(deps: ResolvedDeps, applicationId: string, guil
   const result: StoredCommand[] = [];
   for (const [index, definition] of definitions.entries()) {
     const wantedId = inputs[index]?.id ?? undefined;
-    if (wantedId && !byId.has(wantedId)) throw DiscordErrors.invalidField(`${index}.id`, 'APPLICATION_COMMAND_UNKNOWN', `Unknown application command ${wantedId}`);
+    if (wantedId && !byId.has(wantedId)) throw invalidFormBody(treeFor([index, 'id'], { code: 'APPLICATION_COMMAND_UNKNOWN', message: `Unknown application command ${wantedId}` }));
     const previous = wantedId ? byId.get(wantedId) : byName.get(`${definition.type}:${definition.name}`);
     const command: StoredCommand = previous
       ? { ...previous, definition, version: sameDefinition(previous.definition, definition) ? previous.version : deps.nextId() }
