@@ -31,14 +31,15 @@ export function openSqliteDatabase(options: SqliteOpenOptions): SqliteDatabase {
   let db: SqliteDatabase;
   try {
     if (options.path !== ':memory:' && !options.path.startsWith('file:')) mkdirSync(dirname(options.path), { recursive: true });
-    db = new Database(options.path);
+    // The busy timeout is set at open, before the first pragma: several processes of a fleet open one file at once,
+    // and `journal_mode = WAL` itself takes a lock (it failed with SQLITE_BUSY when the timeout came after it).
+    db = new Database(options.path, { timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000)) });
   } catch (error) {
     throw new StoreUnavailableError('sqlite', `open ${options.path}`, { cause: error });
   }
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   db.defaultSafeIntegers(true);
   try {
     migrateSqlite(db);
