@@ -8,6 +8,7 @@ import { migrateScylla } from './scylla/scylla-migrations';
 import { ScyllaGuildStore } from './scylla/scylla-guild-store';
 import { ScyllaMessageStore } from './scylla/scylla-message-store';
 import { ScyllaOutboxStore } from './scylla/scylla-outbox-store';
+import { ScyllaReactionStore } from './scylla/scylla-reaction-store';
 import { ScyllaReadStateStore } from './scylla/scylla-read-state-store';
 import { ScyllaRecordStore } from './scylla/scylla-record-store';
 import { createScyllaClient, ScyllaSession } from './scylla/scylla-session';
@@ -16,6 +17,7 @@ import { openSqliteDatabase } from './sqlite/sqlite-database';
 import { SqliteGuildStore } from './sqlite/sqlite-guild-store';
 import { SqliteMessageStore } from './sqlite/sqlite-message-store';
 import { SqliteOutboxStore } from './sqlite/sqlite-outbox-store';
+import { SqliteReactionStore } from './sqlite/sqlite-reaction-store';
 import { SqliteReadStateStore } from './sqlite/sqlite-read-state-store';
 import { SqliteRecordStore } from './sqlite/sqlite-record-store';
 import { SqliteUserStore } from './sqlite/sqlite-user-store';
@@ -43,6 +45,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       readStates: new SqliteReadStateStore(db),
       outbox: new SqliteOutboxStore(db),
       records: new SqliteRecordStore(db, options.clock),
+      reactions: new SqliteReactionStore(db),
       close: async () => {
         if (closed) return;
         closed = true;
@@ -75,6 +78,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
       readStates: new ScyllaReadStateStore(session),
       outbox: new ScyllaOutboxStore(session),
       records: new ScyllaRecordStore(session),
+      reactions: new ScyllaReactionStore(session),
       close: async () => {
         if (closed) return;
         closed = true;

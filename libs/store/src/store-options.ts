@@ -4,6 +4,7 @@
 import type { GuildStore } from './guilds/guild-store.port';
 import type { MessageStore } from './messages/message-store.port';
 import type { OutboxStore } from './outbox/outbox-store.port';
+import type { ReactionStore } from './reactions/reaction-store.port';
 import type { ReadStateStore } from './read-states/read-state-store.port';
 import type { RecordStore } from './records/record-store.port';
 import type { ConsistencyName } from './scylla/scylla-session';
@@ -49,6 +50,8 @@ export interface Store {
   readonly outbox: OutboxStore;
   /** Small JSON documents beside the main tables (application commands, webhooks, interactions). */
   readonly records: RecordStore;
+  /** Who reacted to which message with which emoji. */
+  readonly reactions: ReactionStore;
   /** Closes the shared connection; the ports must not be used afterwards. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -223,4 +223,19 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
       ALTER TABLE messages ADD COLUMN components TEXT NOT NULL DEFAULT '[]';
       ALTER TABLE messages ADD COLUMN origin TEXT;`,
   },
+  {
+    version: 9,
+    name: 'reactions',
+    sql: `
+      CREATE TABLE reactions (
+        channel_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        emoji      TEXT    NOT NULL,
+        type       INTEGER NOT NULL,
+        user_id    INTEGER NOT NULL,
+        emoji_name TEXT    NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (channel_id, message_id, emoji, type, user_id)
+      ) WITHOUT ROWID;`,
+  },
 ];
