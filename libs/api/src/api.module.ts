@@ -24,7 +24,7 @@ import { restBuckets } from './route-table';
 import { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 
 /** The `store` module's value as the API sees it. */
-export const API_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds' | 'records'>>>('store');
+export const API_STORE = moduleKey<Partial<Pick<Store, 'users' | 'guilds' | 'records' | 'reactions'>>>('store');
 
 const ring = (key: string, what: string, local: string) =>
   stringSetting(key, { default: '', description: `${what}, id=host:port,...; empty: one node ${local} on this process's gRPC server` });
@@ -56,9 +56,10 @@ export const apiConfigSchema = {
 /** The API module's configuration as the module manager hands it over. */
 export type ApiConfig = ConfigOf<typeof apiConfigSchema>;
 
-/** The intents a user-level dispatch needs: DM messages and typing; everything else goes to every session. */
+/** The intents a user-level dispatch needs: DM messages, reactions and typing; everything else goes to every session. */
 function userDispatchIntents(dispatch: RestDispatch): number {
   if (dispatch.intents !== undefined) return dispatch.intents;
+  if (dispatch.type.startsWith('MESSAGE_REACTION_')) return GatewayIntentBits.DirectMessageReactions;
   if (dispatch.type.startsWith('MESSAGE_')) return GatewayIntentBits.DirectMessages;
   if (dispatch.type === 'TYPING_START') return GatewayIntentBits.DirectMessageTyping;
   return 0;
@@ -81,7 +82,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
     return {
       async start(context) {
         const store = context.get(API_STORE);
-        if (!store.users || !store.guilds || !store.records) throw new Error('the API needs the store module with users, guilds and records ports (@chat/store storeModule)');
+        if (!store.users || !store.guilds || !store.records || !store.reactions) throw new Error('the API needs the store module with users, guilds, records and reactions ports (@chat/store storeModule)');
         const grpcPort = context.get(GRPC_SERVER).port;
         const nodes = (value: string, key: string, localId: string): Member[] => memberListOrLocal(value, key, localId, `127.0.0.1:${grpcPort}`);
         const warn = (what: string) => (error: unknown, where: string) => context.logger.warn({ err: error, where }, `${what} call failed`);
@@ -112,7 +113,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         http.mount(
           '/api',
           createRestApi({
-            store: { users: store.users, guilds: store.guilds, records: store.records },
+            store: { users: store.users, guilds: store.guilds, records: store.records, reactions: store.reactions },
             nextId: () => ids.next(),
             messages: grpcMessageService(messages, { timeoutMs: config.dataTimeoutMs }),
             search,

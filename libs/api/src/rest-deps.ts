@@ -58,8 +58,8 @@ export interface RestVoice {
 
 /** Dependencies of the REST API. */
 export interface RestDeps {
-  /** The store (users, guilds, records; messages go through `messages`). */
-  store: Pick<Store, 'users' | 'guilds' | 'records'>;
+  /** The store (users, guilds, records, reactions; messages go through `messages`). */
+  store: Pick<Store, 'users' | 'guilds' | 'records' | 'reactions'>;
   /** The message service. */
   messages: RestMessageService;
   /** Publishes a dispatch to every session in a guild (GuildService.PublishEvent). */

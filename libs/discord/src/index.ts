@@ -12,6 +12,7 @@ export {
   type GuildCreateParts,
 } from './guild-json';
 export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message-json';
+export { toDiscordReactions, toDiscordPartialEmoji, isCustomEmojiKey, type DiscordReaction, type DiscordPartialEmoji } from './reaction-json';
 export { toDiscordInvite, type DiscordInvite } from './invite-json';
 export {
   toDiscordApplicationCommand,

@@ -1,6 +1,7 @@
 /** Discord's message object. */
 import type { StoredMember, StoredMessage, StoredUser } from '@chat/store';
 import { toDiscordMember, type DiscordMember } from './member-json';
+import type { DiscordReaction } from './reaction-json';
 import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's message object. */
@@ -28,6 +29,7 @@ export interface DiscordMessage {
   application_id?: string;
   interaction_metadata?: unknown;
   message_reference?: { type: 0; message_id: string; channel_id: string; guild_id?: string };
+  reactions?: DiscordReaction[];
 }
 
 /** What a message object is built from besides the message. */
@@ -37,6 +39,8 @@ export interface MessageParts {
   member?: StoredMember;
   /** Users in `mentionUserIds` that exist. */
   mentions: readonly StoredUser[];
+  /** The message's reactions as the reader sees them (`me`); absent or empty leaves `reactions` out, as Discord does. */
+  reactions?: readonly DiscordReaction[];
 }
 
 /** A message; the nonce is included only when set (Discord echoes it on create). */
@@ -66,6 +70,7 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
   if (message.guildId !== null) json.guild_id = message.guildId;
   if (parts.member) json.member = toDiscordMember(parts.member);
   if (message.nonce !== null && message.nonce !== '') json.nonce = message.nonce;
+  if (parts.reactions && parts.reactions.length > 0) json.reactions = [...parts.reactions];
   if (message.reference) {
     json.message_reference = { type: 0, message_id: message.reference.messageId, channel_id: message.reference.channelId };
     if (message.reference.guildId !== null) json.message_reference.guild_id = message.reference.guildId;

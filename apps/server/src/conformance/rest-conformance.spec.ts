@@ -164,6 +164,30 @@ const CASES: Case[] = [
   { method: 'GET', path: '/channels/{channel_id}/messages', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages?limit=10` },
   { method: 'GET', path: '/channels/{channel_id}/messages/{message_id}', token: (w) => w.bob, url: (w) => `/channels/${w.channel}/messages/${w.message}` },
   { method: 'PATCH', path: '/channels/{channel_id}/messages/{message_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/${w.message}`, body: () => ({ content: 'edited' }), echo: ['content'] },
+  { method: 'PUT', path: '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me', token: (w) => w.bob, url: (w) => `${reactions(w)}/${THUMBS}/@me` },
+  { method: 'GET', path: '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}', token: (w) => w.alice, url: (w) => `${reactions(w)}/${THUMBS}?limit=10` },
+  { method: 'DELETE', path: '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/{user_id}', token: (w) => w.alice, url: (w) => `${reactions(w)}/${THUMBS}/${w.bobId}` },
+  {
+    method: 'DELETE',
+    path: '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}/@me',
+    token: (w) => w.alice,
+    url: (w) => `${reactions(w)}/${THUMBS}/@me`,
+    prepare: async (w) => void (await ok('PUT', `${reactions(w)}/${THUMBS}/@me`, w.alice)),
+  },
+  {
+    method: 'DELETE',
+    path: '/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}',
+    token: (w) => w.alice,
+    url: (w) => `${reactions(w)}/${THUMBS}`,
+    prepare: async (w) => void (await ok('PUT', `${reactions(w)}/${THUMBS}/@me`, w.bob)),
+  },
+  {
+    method: 'DELETE',
+    path: '/channels/{channel_id}/messages/{message_id}/reactions',
+    token: (w) => w.alice,
+    url: (w) => reactions(w),
+    prepare: async (w) => void (await ok('PUT', `${reactions(w)}/${THUMBS}/@me`, w.bob)),
+  },
   { method: 'PUT', path: '/channels/{channel_id}/messages/pins/{message_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/pins/${w.message}` },
   { method: 'GET', path: '/channels/{channel_id}/messages/pins', token: (w) => w.bob, url: (w) => `/channels/${w.channel}/messages/pins?limit=10` },
   { method: 'DELETE', path: '/channels/{channel_id}/messages/pins/{message_id}', token: (w) => w.alice, url: (w) => `/channels/${w.channel}/messages/pins/${w.message}` },
@@ -302,6 +326,10 @@ async function call(method: string, path: string, token: string | undefined, bod
   const text = await response.text();
   return { status: response.status, body: text === '' ? null : JSON.parse(text) };
 }
+
+/** A reaction the cases use, as a client puts it in the path. */
+const THUMBS = encodeURIComponent('👍');
+const reactions = (w: World) => `/channels/${w.channel}/messages/${w.message}/reactions`;
 
 async function ok(method: string, path: string, token: string | undefined, body?: unknown): Promise<any> {
   const answer = await call(method, path, token, body);

@@ -43,7 +43,7 @@ export async function getInteractionMessage(deps: ResolvedDeps, interaction: Sto
   if (target.ephemeral) return target.json as unknown as DiscordMessage;
   const message = await deps.messages.get(target.channelId, target.messageId);
   if (!message) throw DiscordErrors.unknownMessage();
-  const [json] = await messagesJson(deps, [message]);
+  const [json] = await messagesJson(deps, [message], undefined);
   return json as DiscordMessage;
 }
 

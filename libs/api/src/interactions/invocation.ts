@@ -151,7 +151,7 @@ async function commandInteraction(deps: ResolvedDeps, base: Base): Promise<Built
     } else {
       const message = await deps.messages.get(access.channel.id, targetId);
       if (!message) throw DiscordErrors.unknownMessage();
-      const [json] = await messagesJson(deps, [message]);
+      const [json] = await messagesJson(deps, [message], undefined);
       resolved.messages = { [message.id]: json };
     }
   }
@@ -202,7 +202,7 @@ async function componentInteraction(deps: ResolvedDeps, base: Base): Promise<Bui
     }
     out.values = values;
   }
-  const [messageJson] = await messagesJson(deps, [message]);
+  const [messageJson] = await messagesJson(deps, [message], undefined);
   const metadata = { id: base.id, type: input.type, user: toDiscordUser(base.user), authorizing_integration_owners: owners(access, base.user), interacted_message_id: message.id };
   return finish(deps, base, out, metadata, { messageId: message.id, message: messageJson });
 }
@@ -241,7 +241,7 @@ async function modalInteraction(deps: ResolvedDeps, base: Base): Promise<BuiltIn
   let messageJson: unknown;
   if (modal.messageId) {
     const message = await deps.messages.get(access.channel.id, modal.messageId);
-    if (message) [messageJson] = await messagesJson(deps, [message]);
+    if (message) [messageJson] = await messagesJson(deps, [message], undefined);
   }
   const metadata = { id: base.id, type: input.type, user: toDiscordUser(base.user), authorizing_integration_owners: owners(access, base.user), triggering_interaction_metadata: { id: modal.interactionId } };
   return finish(deps, base, out, metadata, { ...(modal.messageId ? { messageId: modal.messageId } : {}), ...(messageJson ? { message: messageJson } : {}) });

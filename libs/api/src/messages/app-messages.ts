@@ -13,7 +13,7 @@ import type { z } from 'zod';
 import type { ChannelAccess } from '../access';
 import { componentsJsonOf } from '../components/component-schema';
 import { DiscordErrors } from '../errors';
-import { PinRecords } from '../pins/pin-records';
+import { clearMessageLeftovers } from './message-leftovers';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { messageJsonWithMember, publishChannelEvent, publishMessageEvent } from '../routes/message-json';
 import { CLIENT_FLAGS, EPHEMERAL, LOADING, resolveMentions, type messageBodyFields, type messageEditFields } from './message-body';
@@ -150,6 +150,6 @@ export async function deleteAppMessage(deps: ResolvedDeps, poster: AppPoster, ex
   const channel = poster.access.channel;
   const deleted = await deps.messages.delete(channel.id, existing.id, channel.guildId === null ? channel.recipientIds : []);
   if (!deleted) throw DiscordErrors.unknownMessage();
-  if (existing.pinned) await new PinRecords(deps.store.records).remove(channel.id, existing.id);
+  await clearMessageLeftovers(deps, channel.id, [existing.id]);
   await publishChannelEvent(deps, poster.access, 'MESSAGE_DELETE', { id: existing.id, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) });
 }

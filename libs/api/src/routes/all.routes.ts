@@ -8,6 +8,7 @@ import { commandRoutes } from './commands.routes';
 import { interactionRoutes } from './interactions.routes';
 import { webhookRoutes } from './webhooks.routes';
 import { pinRoutes } from './pins.routes';
+import { reactionRoutes } from './reactions.routes';
 import { guildRoutes } from './guilds.routes';
 import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
@@ -17,5 +18,5 @@ import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes(), ...pinRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes(), ...pinRoutes(), ...reactionRoutes()];
 }

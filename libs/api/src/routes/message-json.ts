@@ -1,6 +1,6 @@
 /** Builds message objects for responses and dispatches: authors, members and mentioned users resolved in one read each. */
 import type { StoredMessage, StoredUser } from '@chat/store';
-import { redactMessage, toDiscordMessage, type DiscordMessage } from '@chat/discord';
+import { redactMessage, toDiscordMessage, toDiscordReactions, type DiscordMessage, type DiscordReaction } from '@chat/discord';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 import type { ChannelAccess } from '../access';
 
@@ -9,13 +9,27 @@ function deletedUser(id: string): StoredUser {
   return { id, username: 'Deleted User', discriminator: '0000', globalName: null, avatar: null, bot: false, flags: 0, email: null, createdAt: new Date(0) };
 }
 
-/** Message objects for a page (no `member`, as Discord's history). */
-export async function messagesJson(deps: ResolvedDeps, messages: readonly StoredMessage[]): Promise<DiscordMessage[]> {
-  const users = await usersById(deps, messages.flatMap((m) => [m.authorId, ...m.mentionUserIds]));
+/** The reactions of messages (of any channels), with `me` for the viewer; one store read per channel. */
+export async function reactionsOf(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<Map<string, DiscordReaction[]>> {
+  const byChannel = new Map<string, string[]>();
+  for (const message of messages) byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message.id]);
+  const reactions = new Map<string, DiscordReaction[]>();
+  await Promise.all(
+    [...byChannel].map(async ([channelId, ids]) => {
+      for (const [messageId, counts] of await deps.store.reactions.counts(channelId, ids, viewerId)) reactions.set(`${channelId}/${messageId}`, toDiscordReactions(counts));
+    }),
+  );
+  return reactions;
+}
+
+/** Message objects for a page (no `member`, as Discord's history), with reactions as `viewerId` sees them (undefined: nobody's `me`). */
+export async function messagesJson(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<DiscordMessage[]> {
+  const [users, reactions] = await Promise.all([usersById(deps, messages.flatMap((m) => [m.authorId, ...m.mentionUserIds])), reactionsOf(deps, messages, viewerId)]);
   return messages.map((message) =>
     toDiscordMessage(message, {
       author: users.get(message.authorId) ?? deletedUser(message.authorId),
       mentions: message.mentionUserIds.flatMap((id) => users.get(id) ?? []),
+      reactions: reactions.get(`${message.channelId}/${message.id}`) ?? [],
     }),
   );
 }

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
 import { loadTextChannel, requirePermission } from '../access';
-import { PinRecords } from '../pins/pin-records';
+import { clearMessageLeftovers } from '../messages/message-leftovers';
 import { toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
@@ -107,7 +107,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (around !== null) history.around = snowflakeParam(around, 'around');
           else if (before !== null) history.before = snowflakeParam(before, 'before');
           else if (after !== null) history.after = snowflakeParam(after, 'after');
-          return ok(await messagesJson(deps, await deps.messages.history(history)));
+          return ok(await messagesJson(deps, await deps.messages.history(history), caller.user.id));
         },
       },
     ],
@@ -123,7 +123,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
           const message = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
           if (!message) throw DiscordErrors.unknownMessage();
-          const [json] = await messagesJson(deps, [message]);
+          const [json] = await messagesJson(deps, [message], caller.user.id);
           return ok(json);
         },
       },
@@ -182,7 +182,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           }
           const deleted = await deps.messages.delete(access.channel.id, existing.id, access.channel.guildId === null ? access.channel.recipientIds : []);
           if (!deleted) throw DiscordErrors.unknownMessage();
-          if (existing.pinned) await new PinRecords(deps.store.records).remove(access.channel.id, existing.id);
+          await clearMessageLeftovers(deps, access.channel.id, [existing.id]);
           await publishChannelEvent(deps, access, 'MESSAGE_DELETE', { id: existing.id, channel_id: access.channel.id, ...(access.channel.guildId ? { guild_id: access.channel.guildId } : {}) });
           return noContent();
         },
@@ -206,6 +206,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (ids.some((id) => timestampOf(id) < oldest)) throw DiscordErrors.bulkDeleteTooOld();
           const deleted = await deps.messages.bulkDelete(access.channel.id, ids);
           if (deleted.length > 0) {
+            await clearMessageLeftovers(deps, access.channel.id, deleted);
             await publishChannelEvent(deps, access, 'MESSAGE_DELETE_BULK', { ids: deleted, channel_id: access.channel.id, guild_id: access.guild.guild.id });
           }
           return noContent();

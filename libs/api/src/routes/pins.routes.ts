@@ -120,7 +120,7 @@ export function pinRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (Number.isNaN(before)) throw invalidFormBody(treeFor(['before'], { code: 'DATE_TYPE_PARSE', message: `Could not parse ${beforeText}. Should be ISO8601.` }));
           const older = (await new PinRecords(deps.store.records).list(access.channel.id)).filter((p) => p.pinnedAt < before);
           const page = await pinnedMessages(deps, access, older.slice(0, limit));
-          const json = await messagesJson(deps, page.map((p) => p.message));
+          const json = await messagesJson(deps, page.map((p) => p.message), caller.user.id);
           return ok({ items: page.map((p, i) => ({ pinned_at: new Date(p.pin.pinnedAt).toISOString(), message: json[i] })), has_more: older.length > limit });
         },
       },
@@ -136,7 +136,7 @@ export function pinRoutes(): [HttpMethod, string, RouteDefinition][] {
           const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           if (!hasPermission(access.permissions, Permission.READ_MESSAGE_HISTORY)) return ok([]);
           const page = await pinnedMessages(deps, access, await new PinRecords(deps.store.records).list(access.channel.id));
-          return ok(await messagesJson(deps, page.map((p) => p.message)));
+          return ok(await messagesJson(deps, page.map((p) => p.message), caller.user.id));
         },
       },
     ],

@@ -77,10 +77,10 @@ export function parseSearchQuery(query: URLSearchParams): Omit<searchV1.SearchMe
 }
 
 /** Discord's search answer: hits as one-message arrays, each message marked `hit`. A hit deleted since it was indexed is left out. */
-async function searchAnswer(deps: ResolvedDeps, response: searchV1.SearchMessagesResponse): Promise<unknown> {
+async function searchAnswer(deps: ResolvedDeps, response: searchV1.SearchMessagesResponse, viewerId: string): Promise<unknown> {
   const found = await Promise.all(response.hits.map((hit) => deps.messages.get(hit.channelId, hit.messageId)));
   const messages = found.filter((message): message is StoredMessage => message !== undefined);
-  const json = await messagesJson(deps, messages);
+  const json = await messagesJson(deps, messages, viewerId);
   return {
     total_results: response.totalResults,
     messages: json.map((message) => [{ ...message, hit: true }]),
@@ -107,7 +107,7 @@ export function searchRoutes(): [HttpMethod, string, RouteDefinition][] {
           const channels = await deps.store.guilds.listChannels(access.guild.id);
           const allowedChannelIds = channels.filter((channel) => TEXT_CHANNEL_TYPES.has(channel.type) && hasPermission(channelPermissionsOf(access, channel), READ)).map((channel) => channel.id);
           const response = await deps.search.searchMessages({ ...filters, scope: { $case: 'guildId', guildId: access.guild.id }, allowedChannelIds });
-          return ok(await searchAnswer(deps, response));
+          return ok(await searchAnswer(deps, response, caller.user.id));
         },
       },
     ],
@@ -121,7 +121,7 @@ export function searchRoutes(): [HttpMethod, string, RouteDefinition][] {
         handler: async ({ deps, caller, query }) => {
           const filters = parseSearchQuery(query);
           const response = await deps.search.searchMessages({ ...filters, scope: { $case: 'dmUserId', dmUserId: caller.user.id }, allowedChannelIds: [] });
-          return ok(await searchAnswer(deps, response));
+          return ok(await searchAnswer(deps, response, caller.user.id));
         },
       },
     ],

@@ -208,7 +208,7 @@ export function webhookRoutes(): [HttpMethod, string, RouteDefinition][] {
           const target = await tokenTarget(deps, params.webhookId, params.webhookToken);
           if ('interaction' in target) return ok(await getInteractionMessage(deps, target.interaction, key(params)));
           if (last === '@original') throw DiscordErrors.unknownMessage();
-          const [message] = await messagesJson(deps, [await webhookMessage(deps, target.webhook, params.messageId)]);
+          const [message] = await messagesJson(deps, [await webhookMessage(deps, target.webhook, params.messageId)], undefined);
           return ok(message);
         } }],
         ['PATCH', path, { auth: 'none', bucket: 'webhooks.messages', major: 'webhookId', handler: async ({ deps, params, body, query }) => {

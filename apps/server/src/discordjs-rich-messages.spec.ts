@@ -1,0 +1,86 @@
+/**
+ * Issue 15's "Done when" for reactions and pins, with an unmodified
+ * discord.js v14 bot: `message.react()`, `reactions.cache`, removing
+ * reactions, `pin`/`unpin`/`fetchPins`, and the events arriving.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { Client, Events, GatewayIntentBits, type Guild, type MessageReaction, type PartialMessageReaction, type TextChannel, type User, type PartialUser } from 'discord.js';
+import type { RunningServer } from '@chat/modules';
+import { callApi } from './testing/rest-api';
+import { startInProcessServer } from './testing/in-process-server';
+
+let server: RunningServer | undefined;
+let client: Client | undefined;
+afterEach(async () => {
+  await client?.destroy();
+  await server?.shutdown('test');
+  [server, client] = [undefined, undefined];
+});
+
+type ReactionEvent = { emoji: string; userId: string };
+const next = <T>(register: (resolve: (value: T) => void) => void) => new Promise<T>(register);
+
+describe('reactions and pins through discord.js', () => {
+  it('reacts, reads reactions.cache, removes reactions, pins, fetches pins and unpins', async () => {
+    server = await startInProcessServer();
+    const api = server.endpoints.api!;
+    const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(api, method, path, token, body);
+    const alice = (await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' })).body;
+    const guildId = (await call('POST', '/guilds', alice.token, { name: 'Home' })).body.id as string;
+    const channelId = (await call('GET', `/guilds/${guildId}/channels`, alice.token)).body[0].id as string;
+    const appId = (await call('POST', '/applications', alice.token, { name: 'Starboard' })).body.id as string;
+    const botToken = (await call('POST', `/applications/${appId}/bot`, alice.token)).body.token as string;
+    // VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, READ_MESSAGE_HISTORY, ADD_REACTIONS
+    const permissions = String((1n << 10n) | (1n << 11n) | (1n << 13n) | (1n << 16n) | (1n << 6n));
+    expect((await call('POST', `/oauth2/authorize?client_id=${appId}&scope=bot`, alice.token, { guild_id: guildId, permissions, authorize: true })).status).toBe(200);
+
+    const bot = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions], rest: { api } });
+    client = bot;
+    const added: ReactionEvent[] = [];
+    const removed: ReactionEvent[] = [];
+    const record = (into: ReactionEvent[]) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => into.push({ emoji: reaction.emoji.name ?? '', userId: user.id });
+    bot.on(Events.MessageReactionAdd, record(added));
+    bot.on(Events.MessageReactionRemove, record(removed));
+    const available = next<Guild>((resolve) => bot.on(Events.GuildAvailable, (g) => g.id === guildId && resolve(g)));
+    await bot.login(botToken);
+    const channel = (await available).channels.cache.get(channelId) as TextChannel;
+    const until = async (check: () => boolean) => {
+      for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(check()).toBe(true);
+    };
+
+    const message = await channel.send('react to this');
+    await message.react('👍');
+    await until(() => added.length === 1);
+    expect(added[0]).toEqual({ emoji: '👍', userId: bot.user!.id });
+    expect(message.reactions.cache.get('👍')).toMatchObject({ count: 1, me: true });
+
+    const encoded = encodeURIComponent('⭐');
+    expect((await call('PUT', `/channels/${channelId}/messages/${message.id}/reactions/${encoded}/@me`, alice.token)).status).toBe(204);
+    await until(() => added.length === 2);
+    expect(added[1]).toEqual({ emoji: '⭐', userId: alice.user_id });
+    expect(message.reactions.cache.get('⭐')).toMatchObject({ count: 1, me: false });
+    const fetched = await channel.messages.fetch({ message: message.id, force: true });
+    expect(fetched.reactions.cache.map((r) => [r.emoji.name, r.count, r.me])).toEqual([
+      ['👍', 1, true],
+      ['⭐', 1, false],
+    ]);
+    expect((await fetched.reactions.cache.get('⭐')!.users.fetch()).map((u) => u.id)).toEqual([alice.user_id]);
+
+    await fetched.reactions.cache.get('⭐')!.users.remove(alice.user_id);
+    await until(() => removed.length === 1);
+    expect(removed[0]).toEqual({ emoji: '⭐', userId: alice.user_id });
+    const cleared = next<string>((resolve) => bot.on(Events.MessageReactionRemoveAll, (m) => resolve(m.id)));
+    await fetched.reactions.removeAll();
+    expect(await cleared).toBe(message.id);
+
+    const pinsUpdate = next<string>((resolve) => bot.on(Events.ChannelPinsUpdate, (c) => resolve(c.id)));
+    await message.pin();
+    expect(await pinsUpdate).toBe(channelId);
+    const pins = await channel.messages.fetchPins();
+    expect(pins.items.map((item) => [item.message.id, item.message.pinned])).toEqual([[message.id, true]]);
+    expect(pins.hasMore).toBe(false);
+    await message.unpin();
+    expect((await channel.messages.fetchPins()).items).toEqual([]);
+  });
+});
