@@ -1,10 +1,13 @@
 /**
- * Issue 15's "Done when" for reactions and pins, with an unmodified
- * discord.js v14 bot: `message.react()`, `reactions.cache`, removing
- * reactions, `pin`/`unpin`/`fetchPins`, and the events arriving.
+ * Issue 15's "Done when" with an unmodified discord.js v14 bot: a file sent
+ * with `channel.send({ files })` arrives on the gateway with a URL that
+ * serves the same bytes (and a tampered one is refused); `message.react()`,
+ * `reactions.cache`, removing reactions, `pin`/`unpin`/`fetchPins`, and the
+ * events arriving.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Client, Events, GatewayIntentBits, type Guild, type MessageReaction, type PartialMessageReaction, type TextChannel, type User, type PartialUser } from 'discord.js';
+import { AttachmentBuilder, Client, Events, GatewayIntentBits, type Guild, type Message, type MessageReaction, type PartialMessageReaction, type TextChannel, type User, type PartialUser } from 'discord.js';
 import type { RunningServer } from '@chat/modules';
 import { callApi } from './testing/rest-api';
 import { startInProcessServer } from './testing/in-process-server';
@@ -19,6 +22,45 @@ afterEach(async () => {
 
 type ReactionEvent = { emoji: string; userId: string };
 const next = <T>(register: (resolve: (value: T) => void) => void) => new Promise<T>(register);
+
+/** A server, a guild of alice's, and a bot in it with `permissions`, logged in with `intents`. */
+async function botInGuild(permissions: bigint, intents: GatewayIntentBits[]) {
+  server = await startInProcessServer();
+  const api = server.endpoints.api!;
+  const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(api, method, path, token, body);
+  const alice = (await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' })).body;
+  const guildId = (await call('POST', '/guilds', alice.token, { name: 'Home' })).body.id as string;
+  const channelId = (await call('GET', `/guilds/${guildId}/channels`, alice.token)).body[0].id as string;
+  const appId = (await call('POST', '/applications', alice.token, { name: 'Uploader' })).body.id as string;
+  const botToken = (await call('POST', `/applications/${appId}/bot`, alice.token)).body.token as string;
+  expect((await call('POST', `/oauth2/authorize?client_id=${appId}&scope=bot`, alice.token, { guild_id: guildId, permissions: String(permissions), authorize: true })).status).toBe(200);
+  const bot = new Client({ intents, rest: { api } });
+  client = bot;
+  const available = next<Guild>((resolve) => bot.on(Events.GuildAvailable, (g) => g.id === guildId && resolve(g)));
+  await bot.login(botToken);
+  return { bot, channel: (await available).channels.cache.get(channelId) as TextChannel, alice, call };
+}
+
+describe('files through discord.js', () => {
+  it('channel.send({ files }): the message arrives with an attachment whose URL serves the same bytes', async () => {
+    // VIEW_CHANNEL, SEND_MESSAGES, ATTACH_FILES, READ_MESSAGE_HISTORY
+    const { bot, channel } = await botInGuild((1n << 10n) | (1n << 11n) | (1n << 15n) | (1n << 16n), [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.MessageContent]);
+    const bytes = randomBytes(300 * 1024);
+    const arrived = next<Message>((resolve) => bot.on(Events.MessageCreate, (m) => m.attachments.size > 0 && resolve(m)));
+    const sent = await channel.send({ content: 'the build', files: [new AttachmentBuilder(bytes, { name: 'build.bin', description: 'artifact' }), { attachment: Buffer.from('log line\n'), name: 'build.log' }] });
+    const message = await arrived;
+    expect(message.id).toBe(sent.id);
+    const [binary, log] = [...message.attachments.values()];
+    expect(binary).toMatchObject({ name: 'build.bin', description: 'artifact', size: bytes.length, contentType: 'application/octet-stream' });
+    expect(log).toMatchObject({ name: 'build.log', contentType: 'text/plain; charset=utf-8' });
+    const served = await fetch(binary!.url);
+    expect(served.status).toBe(200);
+    const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+    expect(sha(Buffer.from(await served.arrayBuffer()))).toBe(sha(bytes));
+    expect((await fetch(binary!.url.replace(/hm=[0-9a-f]{4}/, 'hm=0000'))).status).toBe(404);
+    await sent.delete();
+  });
+});
 
 describe('reactions and pins through discord.js', () => {
   it('reacts, reads reactions.cache, removes reactions, pins, fetches pins and unpins', async () => {

@@ -7,6 +7,7 @@ import { loadDescriptorSet } from '@chat/proto';
 import { readStatesModule } from '@chat/read-states';
 import { searchIndexerModule } from '@chat/search-indexer';
 import { guildModule } from '@chat/guild';
+import { objectStoreModule } from '@chat/object-store';
 import { storeModule } from '@chat/store';
 import { voiceModule } from '@chat/voice';
 
@@ -19,6 +20,7 @@ export const allModules: readonly ModuleDefinition[] = [
   idsModule,
   busModule,
   storeModule,
+  objectStoreModule,
   apiModule,
   gatewayModule,
   guildModule,

@@ -19,7 +19,11 @@ import { createRestApi } from './create-rest-api';
 import { DEFAULT_BODY_LIMIT_BYTES } from './http/json-body';
 import { grpcMessageService } from './messages/grpc-message-service';
 import { parseRateLimits, rateLimitSetting } from './rate-limit-setting';
-import type { RestDispatch } from './rest-deps';
+import { DEFAULT_UPLOAD_LIMITS, type RestDispatch } from './rest-deps';
+import { OBJECT_STORE_MODULE } from '@chat/object-store';
+import { sweepAttachments } from './attachments/attachment-sweep';
+import { createCdnHandler } from './attachments/cdn-handler';
+import { CdnSigner, loadCdnSecret } from './attachments/cdn-signing';
 import { restBuckets } from './route-table';
 import { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
 
@@ -47,6 +51,12 @@ export const apiConfigSchema = {
   searchTimeoutMs: deadline('CHAT_API_SEARCH_TIMEOUT_MS', 'SearchService', 10_000),
   readStatesTimeoutMs: deadline('CHAT_API_READ_STATES_TIMEOUT_MS', 'ReadStateService', 3_000),
   gatewayTimeoutMs: deadline('CHAT_API_GATEWAY_TIMEOUT_MS', 'GatewayService', 2_000),
+  cdnUrl: stringSetting('CHAT_CDN_URL', { default: '', description: "origin of attachment URLs (the CDN route /attachments is served by this process); default this process's HTTP host:port" }),
+  cdnSecret: stringSetting('CHAT_CDN_SECRET', { default: '', description: 'secret that signs attachment URLs; every API node needs the same one (default: one generated once and kept in the store)' }),
+  uploadFileLimitBytes: intSetting('CHAT_API_UPLOAD_FILE_LIMIT_BYTES', { default: DEFAULT_UPLOAD_LIMITS.fileBytes, min: 1024, max: 1024 * 1024 * 1024, unit: 'bytes', description: 'largest uploaded file (413 code 40005 above it)' }),
+  uploadRequestLimitBytes: intSetting('CHAT_API_UPLOAD_REQUEST_LIMIT_BYTES', { default: DEFAULT_UPLOAD_LIMITS.requestBytes, min: 1024, max: 2 * 1024 * 1024 * 1024, unit: 'bytes', description: 'largest multipart request, all files together (read into memory; 413 code 40005 above it)' }),
+  attachmentSweepMs: intSetting('CHAT_API_ATTACHMENT_SWEEP_MS', { default: 60 * 60 * 1000, min: 0, max: 7 * 24 * 60 * 60 * 1000, unit: 'ms', description: 'how often the sweep removes attachment bytes no message holds (0: never)' }),
+  attachmentGraceMs: intSetting('CHAT_API_ATTACHMENT_GRACE_MS', { default: 60 * 60 * 1000, min: 0, max: 7 * 24 * 60 * 60 * 1000, unit: 'ms', description: 'age before the sweep looks at an attachment (longer than any upload takes)' }),
   bodyLimitBytes: intSetting('CHAT_API_BODY_LIMIT_BYTES', { default: DEFAULT_BODY_LIMIT_BYTES, min: 1024, max: 512 * 1024 * 1024, unit: 'bytes', description: 'largest request body (413 above it)' }),
   rateLimits: rateLimitSetting(restBuckets()),
   ...dataRingConfigSchema,
@@ -69,7 +79,7 @@ function userDispatchIntents(dispatch: RestDispatch): number {
 export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineModule({
   name: 'api',
   kind: 'service',
-  dependsOn: [GRPC_SERVER.name, HTTP_SERVER.name, API_STORE.name, IDS.name],
+  dependsOn: [GRPC_SERVER.name, HTTP_SERVER.name, API_STORE.name, OBJECT_STORE_MODULE.name, IDS.name],
   configSchema: apiConfigSchema,
   create: (config): Module<void> => {
     let guilds: GuildRouter | undefined;
@@ -78,6 +88,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
     let readStates: ReadStatesClient | undefined;
     let gateways: GatewayNodes | undefined;
     let memberships: Membership[] = [];
+    let sweepTimer: NodeJS.Timeout | undefined;
     let endpoints: Record<string, string> = {};
     return {
       async start(context) {
@@ -110,12 +121,29 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         const events = guildEvents(guilds, { timeoutMs: config.guildTimeoutMs });
         const http: HttpServer = context.get(HTTP_SERVER);
         const ids = context.get(IDS);
+        const objects = context.get(OBJECT_STORE_MODULE);
+        const cdn = { baseUrl: config.cdnUrl || http.url, secret: await loadCdnSecret(store.records, config.cdnSecret) };
+        const messageService = grpcMessageService(messages, { timeoutMs: config.dataTimeoutMs });
+        http.mount('/attachments', createCdnHandler({ objects, signer: new CdnSigner(cdn.secret), clock: Date.now, logger: context.logger }));
+        if (config.attachmentSweepMs > 0) {
+          const records = store.records;
+          sweepTimer = setInterval(() => {
+            sweepAttachments({ objects, records, messages: messageService }, { now: Date.now(), graceMs: config.attachmentGraceMs }).then(
+              (result) => context.logger.info({ ...result }, 'attachment sweep done'),
+              (error: unknown) => context.logger.warn({ err: error }, 'attachment sweep failed'),
+            );
+          }, config.attachmentSweepMs);
+          sweepTimer.unref();
+        }
         http.mount(
           '/api',
           createRestApi({
             store: { users: store.users, guilds: store.guilds, records: store.records, reactions: store.reactions },
             nextId: () => ids.next(),
-            messages: grpcMessageService(messages, { timeoutMs: config.dataTimeoutMs }),
+            messages: messageService,
+            objects,
+            cdn,
+            uploads: { fileBytes: config.uploadFileLimitBytes, requestBytes: config.uploadRequestLimitBytes },
             search,
             readStates,
             publishGuildEvent: (guildId, dispatch) => events.publish(guildId, dispatch),
@@ -135,6 +163,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         endpoints = { api: `${http.url}/api` };
       },
       async stop() {
+        if (sweepTimer) clearInterval(sweepTimer);
         guilds?.close();
         messages?.close();
         search?.close();

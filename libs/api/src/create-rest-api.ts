@@ -17,7 +17,9 @@ import { nameRequestSpan, traceRequest } from './http/request-span';
 import { authenticate } from './auth';
 import { DEFAULT_RATE_LIMITS, RateLimiter } from './rate-limiter';
 import { SlowmodeTracker } from './slowmode';
-import type { RestDeps } from './rest-deps';
+import { DEFAULT_UPLOAD_LIMITS, type RestDeps } from './rest-deps';
+import { CdnSigner } from './attachments/cdn-signing';
+import { multipartBoundary, MultipartError, parseMultipart, type UploadedFile } from './attachments/multipart';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition, RouteResult } from './route-context';
 import { INTERACTION_RESPONSE_DEADLINE_MS } from './interactions/delivery';
 import { allRoutes } from './routes/all.routes';
@@ -64,6 +66,10 @@ export function createRestApi(deps: RestDeps): RestHandler {
     interactionDeadlineMs: deps.interactionDeadlineMs ?? INTERACTION_RESPONSE_DEADLINE_MS,
     logger: deps.logger ?? { warn: () => undefined, error: () => undefined },
     slowmode: new SlowmodeTracker(),
+    objects: deps.objects,
+    cdn: deps.cdn,
+    uploads: deps.uploads ?? DEFAULT_UPLOAD_LIMITS,
+    signer: new CdnSigner(deps.cdn.secret),
   };
   const app = buildApp(resolved);
   let routing: RestHandler | undefined;
@@ -111,6 +117,8 @@ function buildApp(deps: ResolvedDeps): FastifyInstance {
   // request that falls through to '*' has its content type parsed again (a measurable share of the message path).
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, asBytes);
   app.addContentTypeParser('*', { parseAs: 'buffer' }, asBytes);
+  // Uploads have their own, larger limit (files are read whole, up to it).
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: deps.uploads.requestBytes }, asBytes);
 
   const limiter = new RateLimiter(deps.rateLimits, deps.clock);
   const known = FindMyWay({ ignoreTrailingSlash: true, ignoreDuplicateSlashes: true });
@@ -124,7 +132,7 @@ function buildApp(deps: ResolvedDeps): FastifyInstance {
     return sendError(reply, otherMethod ? DiscordErrors.methodNotAllowed() : DiscordErrors.notFound());
   });
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, DiscordErrors.payloadTooLarge());
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendError(reply, isMultipart(request) ? DiscordErrors.entityTooLarge() : DiscordErrors.payloadTooLarge());
     if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
       return sendError(reply, new RestError(error.statusCode, 0, `${error.statusCode}: ${error.message}`));
     }
@@ -158,10 +166,42 @@ async function serveRoute(
   }
   // The rate-limit headers go on every answer from here, errors included (the error handler writes the same response).
   for (const name in decision.headers) reply.raw.setHeader(name, decision.headers[name]!);
-  const body = BODY_METHODS.has(method) ? parseJsonBody(request.body as Buffer | undefined) : {};
-  const ctx = { deps, req: request.raw, params, query: request.query as URLSearchParams, body, caller };
+  const { body, files } = BODY_METHODS.has(method) ? readBody(request, definition.uploads === true) : { body: {}, files: [] };
+  const ctx = { deps, req: request.raw, params, query: request.query as URLSearchParams, body, files, caller };
   const result: RouteResult = definition.auth === 'required' ? await definition.handler({ ...ctx, caller: caller as Caller }) : await definition.handler(ctx);
   return sendJson(reply, result.status, result.body);
+}
+
+const isMultipart = (request: FastifyRequest) => /^multipart\/form-data/i.test(request.headers['content-type'] ?? '');
+
+/**
+ * The body as a route takes it: JSON, or a multipart form's `payload_json`
+ * (Discord's way; plain fields when there is none) and its files.
+ */
+function readBody(request: FastifyRequest, takesUploads: boolean): { body: unknown; files: UploadedFile[] } {
+  const bytes = request.body as Buffer | undefined;
+  let boundary: string | undefined;
+  try {
+    boundary = multipartBoundary(request.headers['content-type']);
+    if (boundary === undefined) return { body: parseJsonBody(bytes), files: [] };
+    const form = parseMultipart(bytes ?? Buffer.alloc(0), boundary);
+    if (form.files.length > 0 && !takesUploads) throw DiscordErrors.invalidField('files', 'ATTACHMENT_NOT_ALLOWED', 'This endpoint does not take files');
+    const payload = form.fields.get('payload_json');
+    const body = payload !== undefined ? parseJsonBody(Buffer.from(payload)) : Object.fromEntries([...form.fields].map(([name, value]) => [name, formValue(value)]));
+    return { body, files: form.files };
+  } catch (error) {
+    if (error instanceof MultipartError) throw DiscordErrors.malformedMultipart(error.message);
+    throw error;
+  }
+}
+
+/** A plain form field: JSON when it parses (numbers, booleans, arrays), text otherwise. */
+function formValue(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }
 
 /**

@@ -77,6 +77,8 @@ export const DiscordErrors = {
   bulkDeleteCount: () => new RestError(400, 50016, 'Provided too few or too many messages to delete. Must provide at least 2 and fewer than 100 messages to delete.'),
   bulkDeleteTooOld: () => new RestError(400, 50034, 'You can only bulk delete messages that are under 14 days old.'),
   invalidJson: () => new RestError(400, 50109, 'The request body contains invalid JSON.'),
+  entityTooLarge: () => new RestError(413, 40005, 'Request entity too large'),
+  malformedMultipart: (why: string) => new RestError(400, 0, `400: Bad Request (malformed multipart body: ${why})`),
   payloadTooLarge: () => new RestError(413, 0, '413: Request Entity Too Large'),
   /** 50035 with one field error. */
   invalidField: (path: string, code: string, message: string) => invalidFormBody(treeFor([path], { code, message })),

@@ -4,6 +4,7 @@
  * injected, so the API is tested without the guild and gateway services.
  */
 import type { searchV1 } from '@chat/proto';
+import type { ObjectStore } from '@chat/object-store';
 import type { Store } from '@chat/store';
 import type { RestMessageService } from './messages/message-service.port';
 import type { RateLimitConfig } from './rate-limiter';
@@ -56,6 +57,17 @@ export interface RestVoice {
   moderate(input: { guildId: string; userId: string; actorUserId: string; mute?: boolean; deaf?: boolean; channelId?: string; disconnect: boolean }): Promise<void>;
 }
 
+/** How large uploads may be. */
+export interface UploadLimits {
+  /** Largest file, bytes (over it: 413 code 40005). */
+  fileBytes: number;
+  /** Largest multipart request, files and fields together, bytes. */
+  requestBytes: number;
+}
+
+/** Discord's free-tier file limit. */
+export const DEFAULT_UPLOAD_LIMITS: UploadLimits = { fileBytes: 10 * 1024 * 1024, requestBytes: 25 * 1024 * 1024 };
+
 /** Dependencies of the REST API. */
 export interface RestDeps {
   /** The store (users, guilds, records, reactions; messages go through `messages`). */
@@ -74,6 +86,12 @@ export interface RestDeps {
   voice?: RestVoice;
   /** Message search (optional; without it the search routes answer 503). */
   search?: RestSearchService;
+  /** Where attachment bytes (and emoji and sticker images) live. */
+  objects: ObjectStore;
+  /** The CDN: the origin its URLs start with (e.g. "http://127.0.0.1:8080") and the secret they are signed with. */
+  cdn: { baseUrl: string; secret: Buffer };
+  /** Upload limits; default 10 MiB a file (Discord's free tier) and 25 MiB a request. */
+  uploads?: UploadLimits;
   /** The WebSocket URL handed out by GET /gateway (e.g. "ws://127.0.0.1:8080"). */
   gatewayUrl: string;
   /** Rate limits; defaults to DEFAULT_RATE_LIMITS. */

@@ -2,6 +2,8 @@
  * What a route handler receives and returns, and the helpers every route
  * shares: sending dispatches (serialised once) and resolving users.
  */
+import type { CdnSigner } from './attachments/cdn-signing';
+import type { UploadedFile } from './attachments/multipart';
 import type { IncomingMessage } from 'node:http';
 import type { StoredUser, TokenKind } from '@chat/store';
 import type { RestDeps, RestDispatch, RestLogger } from './rest-deps';
@@ -11,7 +13,7 @@ import type { SlowmodeTracker } from './slowmode';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Dependencies with their defaults filled in. */
-export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger' | 'readStates' | 'voice'>> & Pick<RestDeps, 'attachUserToGuild' | 'readStates' | 'voice'> & { logger: RestLogger; slowmode: SlowmodeTracker };
+export type ResolvedDeps = Required<Omit<RestDeps, 'attachUserToGuild' | 'logger' | 'readStates' | 'voice'>> & Pick<RestDeps, 'attachUserToGuild' | 'readStates' | 'voice'> & { logger: RestLogger; slowmode: SlowmodeTracker; signer: CdnSigner };
 
 /** The authenticated caller. */
 export interface Caller {
@@ -25,8 +27,10 @@ export interface RouteContext {
   req: IncomingMessage;
   params: Record<string, string>;
   query: URLSearchParams;
-  /** Parsed JSON body ({} when empty). */
+  /** Parsed JSON body ({} when empty); for a multipart request, its payload_json (or its plain fields). */
   body: unknown;
+  /** Files of a multipart request (only on routes with `uploads`). */
+  files: readonly UploadedFile[];
   /** The caller; set on every route with auth 'required'. */
   caller: Caller | undefined;
 }
@@ -47,11 +51,12 @@ export type PublicRouteHandler = (ctx: RouteContext) => Promise<RouteResult>;
  * A route's definition. `callers` limits an authenticated route to one kind
  * of token, as Discord does: 'users' answers a bot 403 (20001 "Bots cannot
  * use this endpoint"), 'bots' answers a user 403 (20002 "Only bots can use
- * this endpoint"); unset, both may call it.
+ * this endpoint"); unset, both may call it. `uploads` lets a multipart
+ * request carry files (elsewhere a file part is refused with 50035).
  */
 export type RouteDefinition =
-  | { auth: 'required'; bucket: string; major?: string; callers?: 'users' | 'bots'; handler: RouteHandler }
-  | { auth: 'none' | 'optional'; bucket: string; major?: string; handler: PublicRouteHandler };
+  | { auth: 'required'; bucket: string; major?: string; callers?: 'users' | 'bots'; uploads?: boolean; handler: RouteHandler }
+  | { auth: 'none' | 'optional'; bucket: string; major?: string; uploads?: boolean; handler: PublicRouteHandler };
 
 /** 200 with a body. */
 export const ok = (body: unknown): RouteResult => ({ status: 200, body });

@@ -13,6 +13,7 @@ export {
 } from './guild-json';
 export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message-json';
 export { toDiscordReactions, toDiscordPartialEmoji, isCustomEmojiKey, type DiscordReaction, type DiscordPartialEmoji } from './reaction-json';
+export { toDiscordAttachment, attachmentPath, parseStoredAttachments, type StoredAttachment, type DiscordAttachment } from './attachment-json';
 export { toDiscordInvite, type DiscordInvite } from './invite-json';
 export {
   toDiscordApplicationCommand,

@@ -2,6 +2,7 @@
 import type { StoredMember, StoredMessage, StoredUser } from '@chat/store';
 import { toDiscordMember, type DiscordMember } from './member-json';
 import type { DiscordReaction } from './reaction-json';
+import { parseStoredAttachments, toDiscordAttachment, type DiscordAttachment, type StoredAttachment } from './attachment-json';
 import { toDiscordUser, type DiscordUser } from './user-json';
 
 /** Discord's message object. */
@@ -19,7 +20,7 @@ export interface DiscordMessage {
   mention_everyone: boolean;
   mentions: DiscordUser[];
   mention_roles: string[];
-  attachments: unknown[];
+  attachments: DiscordAttachment[];
   embeds: unknown[];
   pinned: boolean;
   flags: number;
@@ -41,6 +42,8 @@ export interface MessageParts {
   mentions: readonly StoredUser[];
   /** The message's reactions as the reader sees them (`me`); absent or empty leaves `reactions` out, as Discord does. */
   reactions?: readonly DiscordReaction[];
+  /** Signs an attachment's URL for the reader; without it attachments are left out (nobody could fetch them). */
+  attachmentUrl?: (channelId: string, attachment: StoredAttachment) => string;
 }
 
 /** A message; the nonce is included only when set (Discord echoes it on create). */
@@ -57,7 +60,7 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
     mention_everyone: message.mentionEveryone,
     mentions: parts.mentions.map(toDiscordUser),
     mention_roles: [...message.mentionRoleIds],
-    attachments: parseArray(message.attachmentsJson),
+    attachments: parts.attachmentUrl ? parseStoredAttachments(message.attachmentsJson).map((a) => toDiscordAttachment(a, parts.attachmentUrl!(message.channelId, a))) : [],
     // Discord gives every embed a type; one a client sent without it is "rich".
     embeds: parseArray(message.embedsJson).map((embed) => (embed !== null && typeof embed === 'object' ? { type: 'rich', ...(embed as object) } : embed)),
     pinned: message.pinned,

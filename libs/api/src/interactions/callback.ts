@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { loadChannelAccess, type ChannelAccess } from '../access';
 import { modalInputs, modalSchema } from '../components/component-schema';
 import { DiscordErrors, RestError, invalidFormBody, type ErrorTree } from '../errors';
+import type { UploadedFile } from '../attachments/multipart';
 import { editAppMessage, postAppMessage, type AppPoster } from '../messages/app-messages';
 import { EPHEMERAL, messageBodyFields, messageEditFields } from '../messages/message-body';
 import { dispatchOf, noContent, ok, sendToUsers, type ResolvedDeps, type RouteResult } from '../route-context';
@@ -20,8 +21,8 @@ import { parseBody } from '../validation';
 import { InteractionRecords, toInvokingSession, type StoredInteraction } from './interaction-records';
 
 const callbackBody = z.object({ type: z.number().int(), data: z.unknown().optional() });
-const messageData = z.object({ ...messageBodyFields, attachments: z.array(z.unknown()).max(0).optional() });
-const updateData = z.object({ ...messageEditFields, attachments: z.array(z.unknown()).max(0).optional() });
+const messageData = z.object(messageBodyFields);
+const updateData = z.object(messageEditFields);
 const deferData = z.object({ flags: z.number().int().min(0).optional() });
 const choicesData = z.object({
   choices: z
@@ -86,7 +87,7 @@ async function posterAccess(deps: ResolvedDeps, channelId: string, botId: string
 }
 
 /** Carries out an initial response; the REST answer (204, or 200 with the callback response when asked for). */
-export async function applyCallback(deps: ResolvedDeps, interaction: StoredInteraction, body: unknown, withResponse: boolean): Promise<RouteResult> {
+export async function applyCallback(deps: ResolvedDeps, interaction: StoredInteraction, body: unknown, withResponse: boolean, files: readonly UploadedFile[] = []): Promise<RouteResult> {
   const input = parseBody(callbackBody, body);
   if (!(ALLOWED[interaction.type] ?? []).includes(input.type)) {
     throw DiscordErrors.invalidField('type', 'INTERACTION_CALLBACK_TYPE_INVALID', `Response type ${input.type} is not valid for this interaction`);
@@ -101,6 +102,8 @@ export async function applyCallback(deps: ResolvedDeps, interaction: StoredInter
     throw DiscordErrors.invalidField('type', 'INTERACTION_CALLBACK_TYPE_INVALID', 'There is no message to update');
   }
 
+  if (files.length > 0 && !message && !update) throw DiscordErrors.invalidField('files', 'ATTACHMENT_NOT_ALLOWED', 'Only a message response or an update carries files');
+
   const records = new InteractionRecords(deps.store.records);
   if (!(await records.answer(interaction.id, type))) {
     const state = await records.state(interaction.id);
@@ -114,12 +117,12 @@ export async function applyCallback(deps: ResolvedDeps, interaction: StoredInter
     const poster = await interactionPoster(deps, interaction);
     ephemeral = (((message?.flags ?? defer?.flags) ?? 0) & EPHEMERAL) !== 0;
     loading = defer !== undefined;
-    json = await postAppMessage(deps, poster, { body: message ?? {}, type: responseMessageType(interaction), ...(ephemeral ? { ephemeralTo: interaction.userId } : {}), loading });
+    json = await postAppMessage(deps, poster, { body: message ?? {}, type: responseMessageType(interaction), files, ...(ephemeral ? { ephemeralTo: interaction.userId } : {}), loading });
     await records.saveMessage(interaction.id, '@original', { messageId: json.id, channelId: json.channel_id, ephemeral, ...(ephemeral ? { json: json as unknown as Record<string, unknown> } : {}) });
   } else if (update && interaction.messageId) {
     const existing = await deps.messages.get(interaction.channelId, interaction.messageId);
     if (!existing) throw DiscordErrors.unknownMessage();
-    json = await editAppMessage(deps, await interactionPoster(deps, interaction), existing, update);
+    json = await editAppMessage(deps, await interactionPoster(deps, interaction), existing, update, files);
   } else if (choices) {
     await sendToUsers(deps, [interaction.userId], dispatchOf('APPLICATION_COMMAND_AUTOCOMPLETE_RESPONSE', { nonce: interaction.nonce, choices: choices.choices }, toInvokingSession(interaction)));
   } else if (modal) {

@@ -8,6 +8,7 @@ import type { DiscordMessage } from '@chat/discord';
 import type { z } from 'zod';
 import { DiscordErrors } from '../errors';
 import { deleteAppMessage, editAppMessage, editEphemeralMessage, messageIntents, postAppMessage } from '../messages/app-messages';
+import type { UploadedFile } from '../attachments/multipart';
 import { EPHEMERAL, LOADING, type messageBodyFields, type messageEditFields } from '../messages/message-body';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { messagesJson } from '../routes/message-json';
@@ -24,15 +25,15 @@ export async function interactionOfWebhook(deps: ResolvedDeps, applicationId: st
 }
 
 /** Posts a follow-up; the first one after a deferred response fills the "thinking" message instead, as Discord does. */
-export async function postFollowup(deps: ResolvedDeps, interaction: StoredInteraction, body: NewBody): Promise<DiscordMessage> {
+export async function postFollowup(deps: ResolvedDeps, interaction: StoredInteraction, body: NewBody, files: readonly UploadedFile[] = []): Promise<DiscordMessage> {
   const records = new InteractionRecords(deps.store.records);
   const state = await records.state(interaction.id);
   if (!state?.startsWith('answered')) throw DiscordErrors.unknownWebhook();
   const original = await records.message(interaction.id, '@original');
-  if (original && (await isLoading(deps, original))) return editInteractionMessage(deps, interaction, '@original', body);
+  if (original && (await isLoading(deps, original))) return editInteractionMessage(deps, interaction, '@original', body, files);
   const poster = await interactionPoster(deps, interaction, original ? { original_response_message_id: original.messageId } : {});
   const ephemeral = ((body.flags ?? 0) & EPHEMERAL) !== 0;
-  const json = await postAppMessage(deps, poster, { body, type: responseMessageType(interaction), ...(ephemeral ? { ephemeralTo: interaction.userId } : {}) });
+  const json = await postAppMessage(deps, poster, { body, type: responseMessageType(interaction), files, ...(ephemeral ? { ephemeralTo: interaction.userId } : {}) });
   await records.saveMessage(interaction.id, json.id, { messageId: json.id, channelId: json.channel_id, ephemeral, ...(ephemeral ? { json: json as unknown as Record<string, unknown> } : {}) });
   return json;
 }
@@ -48,7 +49,7 @@ export async function getInteractionMessage(deps: ResolvedDeps, interaction: Sto
 }
 
 /** Edits the original response (also the component's message after an update response) or a follow-up. */
-export async function editInteractionMessage(deps: ResolvedDeps, interaction: StoredInteraction, key: string, body: EditBody): Promise<DiscordMessage> {
+export async function editInteractionMessage(deps: ResolvedDeps, interaction: StoredInteraction, key: string, body: EditBody, files: readonly UploadedFile[] = []): Promise<DiscordMessage> {
   const target = await targetOf(deps, interaction, key);
   const poster = await interactionPoster(deps, interaction);
   if (target.ephemeral) {
@@ -58,7 +59,7 @@ export async function editInteractionMessage(deps: ResolvedDeps, interaction: St
   }
   const existing = await deps.messages.get(target.channelId, target.messageId);
   if (!existing) throw DiscordErrors.unknownMessage();
-  return editAppMessage(deps, poster, existing, body);
+  return editAppMessage(deps, poster, existing, body, files);
 }
 
 /** Deletes the original response or a follow-up. */

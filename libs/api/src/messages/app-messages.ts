@@ -14,8 +14,10 @@ import type { ChannelAccess } from '../access';
 import { componentsJsonOf } from '../components/component-schema';
 import { DiscordErrors } from '../errors';
 import { clearMessageLeftovers } from './message-leftovers';
+import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
+import type { UploadedFile } from '../attachments/multipart';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
-import { messageJsonWithMember, publishChannelEvent, publishMessageEvent } from '../routes/message-json';
+import { attachmentUrlSigner, messageJsonWithMember, publishChannelEvent, publishMessageEvent } from '../routes/message-json';
 import { CLIENT_FLAGS, EPHEMERAL, LOADING, resolveMentions, type messageBodyFields, type messageEditFields } from './message-body';
 
 type NewBody = z.output<z.ZodObject<typeof messageBodyFields>>;
@@ -40,6 +42,8 @@ export interface NewAppMessage {
   ephemeralTo?: string;
   /** A deferred response: empty and LOADING until edited. */
   loading?: boolean;
+  /** Files of a multipart request. */
+  files?: readonly UploadedFile[];
 }
 
 /** The intent a session needs for a message event sent to one user: GUILD_MESSAGES in a guild, DIRECT_MESSAGES in a DM. */
@@ -52,8 +56,12 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
   const content = message.body.content ?? '';
   const embeds = message.body.embeds ?? [];
   const componentsJson = componentsJsonOf(message.body.components);
-  if (!message.loading && content.trim() === '' && embeds.length === 0 && componentsJson === '[]') throw DiscordErrors.emptyMessage();
+  const files = message.files ?? [];
+  if (!message.loading && content.trim() === '' && embeds.length === 0 && componentsJson === '[]' && files.length === 0) throw DiscordErrors.emptyMessage();
   const mentions = await resolveMentions(deps, poster.access, content, message.body.allowed_mentions);
+  // An ephemeral message's uploads are never settled to a message, so the sweep removes them once they are old.
+  const attachments = files.length > 0 || message.body.attachments !== undefined ? await prepareAttachments(deps, poster.access.channel.id, files, message.body.attachments) : undefined;
+  const attachmentsJson = JSON.stringify(attachments?.all ?? []);
   const flags = ((message.body.flags ?? 0) & CLIENT_FLAGS) | (message.ephemeralTo ? EPHEMERAL : 0) | (message.loading ? LOADING : 0);
   const channel = poster.access.channel;
   if (message.ephemeralTo) {
@@ -69,7 +77,7 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
       mentionEveryone: mentions.everyone,
       mentionUserIds: mentions.userIds,
       mentionRoleIds: mentions.roleIds,
-      attachmentsJson: '[]',
+      attachmentsJson,
       embedsJson: JSON.stringify(embeds),
       nonce: null,
       pinned: false,
@@ -79,11 +87,11 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
       componentsJson,
       origin: poster.origin,
     };
-    const json = toDiscordMessage(stored, { author: poster.author, mentions: mentions.users });
+    const json = toDiscordMessage(stored, { author: poster.author, mentions: mentions.users, attachmentUrl: attachmentUrlSigner(deps) });
     await sendToUsers(deps, [message.ephemeralTo], dispatchOf('MESSAGE_CREATE', json, { channelId: channel.id, intents: messageIntents(channel.guildId) }));
     return json;
   }
-  const created = await deps.messages.create({
+  const created = await withAttachments(attachments, () => deps.messages.create({
     channelId: channel.id,
     guildId: channel.guildId,
     authorId: poster.authorId,
@@ -95,35 +103,41 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
     mentionUserIds: mentions.userIds,
     mentionRoleIds: mentions.roleIds,
     embedsJson: JSON.stringify(embeds),
-    attachmentsJson: '[]',
+    attachmentsJson,
     type: message.type,
     flags,
     reference: null,
     recipientUserIds: channel.guildId === null ? channel.recipientIds : [],
     componentsJson,
     origin: poster.origin,
-  });
+  }));
   const json = await messageJsonWithMember(deps, created);
   await publishMessageEvent(deps, poster.access, 'MESSAGE_CREATE', created, json);
   return json;
 }
 
 /** Edits a stored (non-ephemeral) message of the poster; clears LOADING. */
-export async function editAppMessage(deps: ResolvedDeps, poster: AppPoster, existing: StoredMessage, body: EditBody): Promise<DiscordMessage> {
+export async function editAppMessage(deps: ResolvedDeps, poster: AppPoster, existing: StoredMessage, body: EditBody, files: readonly UploadedFile[] = []): Promise<DiscordMessage> {
   const content = body.content === undefined ? undefined : (body.content ?? '');
   const embedsJson = body.embeds === undefined ? undefined : JSON.stringify(body.embeds ?? []);
   const componentsJson = body.components === undefined ? undefined : componentsJsonOf(body.components);
-  const finalEmpty = (content ?? existing.content).trim() === '' && (embedsJson ?? existing.embedsJson) === '[]' && (componentsJson ?? existing.componentsJson) === '[]';
+  const keep = body.attachments === null ? [] : body.attachments;
+  const current = storedAttachmentsOf(existing.attachmentsJson);
+  const attachmentCount = (keep === undefined ? current.length : keep.filter((a) => current.some((c) => c.id === String(a.id))).length) + files.length;
+  const finalEmpty = (content ?? existing.content).trim() === '' && (embedsJson ?? existing.embedsJson) === '[]' && (componentsJson ?? existing.componentsJson) === '[]' && attachmentCount === 0;
   if (finalEmpty) throw DiscordErrors.emptyMessage();
+  const attachments = keep !== undefined || files.length > 0 ? await prepareAttachments(deps, existing.channelId, files, keep, current) : undefined;
   const mentions = content === undefined ? undefined : await resolveMentions(deps, poster.access, content, body.allowed_mentions ?? undefined);
   const flagBits = body.flags === undefined || body.flags === null ? existing.flags & ~LOADING : (existing.flags & ~(CLIENT_FLAGS | LOADING)) | (body.flags & CLIENT_FLAGS);
-  const updated = await deps.messages.edit(existing.channelId, existing.id, {
+  const updated = await withAttachments(attachments, () => deps.messages.edit(existing.channelId, existing.id, {
     ...(content !== undefined && mentions ? { content, mentionEveryone: mentions.everyone, mentionUserIds: mentions.userIds, mentionRoleIds: mentions.roleIds } : {}),
     ...(embedsJson !== undefined ? { embedsJson } : {}),
     ...(componentsJson !== undefined ? { componentsJson } : {}),
+    ...(attachments ? { attachmentsJson: JSON.stringify(attachments.all) } : {}),
     flags: flagBits,
     recipientUserIds: poster.access.channel.guildId === null ? poster.access.channel.recipientIds : [],
-  });
+  }));
+  if (attachments) discardAttachments(deps, existing.channelId, attachments.removed);
   const json = await messageJsonWithMember(deps, updated);
   await publishMessageEvent(deps, poster.access, 'MESSAGE_UPDATE', updated, json);
   return json;
@@ -131,6 +145,7 @@ export async function editAppMessage(deps: ResolvedDeps, poster: AppPoster, exis
 
 /** Edits an ephemeral message's JSON (kept by the caller) and sends MESSAGE_UPDATE to its one viewer. */
 export async function editEphemeralMessage(deps: ResolvedDeps, poster: AppPoster, json: DiscordMessage, viewerId: string, body: EditBody): Promise<DiscordMessage> {
+  if (body.attachments !== undefined) throw DiscordErrors.invalidField('attachments', 'ATTACHMENT_EPHEMERAL_EDIT', "An ephemeral message's attachments cannot be changed");
   const next: DiscordMessage = { ...json, edited_timestamp: new Date(deps.clock()).toISOString(), flags: json.flags & ~LOADING };
   if (body.content !== undefined) {
     next.content = body.content ?? '';
@@ -150,6 +165,6 @@ export async function deleteAppMessage(deps: ResolvedDeps, poster: AppPoster, ex
   const channel = poster.access.channel;
   const deleted = await deps.messages.delete(channel.id, existing.id, channel.guildId === null ? channel.recipientIds : []);
   if (!deleted) throw DiscordErrors.unknownMessage();
-  await clearMessageLeftovers(deps, channel.id, [existing.id]);
+  await clearMessageLeftovers(deps, channel.id, [existing]);
   await publishChannelEvent(deps, poster.access, 'MESSAGE_DELETE', { id: existing.id, channel_id: channel.id, ...(channel.guildId ? { guild_id: channel.guildId } : {}) });
 }

@@ -84,6 +84,7 @@ export function grpcMessageService(rpc: MessagesRpc, options: GrpcMessageService
           mentionRoleIds: patch.mentionRoleIds ?? [],
           ...(patch.embedsJson !== undefined ? { embedsJson: Buffer.from(patch.embedsJson) } : {}),
           ...(patch.componentsJson !== undefined ? { componentsJson: Buffer.from(patch.componentsJson) } : {}),
+          ...(patch.attachmentsJson !== undefined ? { attachmentsJson: Buffer.from(patch.attachmentsJson) } : {}),
           ...(patch.pinned !== undefined ? { pinned: patch.pinned } : {}),
           ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
           recipientUserIds: patch.recipientUserIds,

@@ -7,6 +7,7 @@ import { hasPermission, Permission } from '@chat/permissions';
 import type { StoredUser } from '@chat/store';
 import { z } from 'zod';
 import type { ChannelAccess } from '../access';
+import { attachmentsField } from '../attachments/attachment-schema';
 import { messageComponentsSchema } from '../components/component-schema';
 import { parseMentions, type AllowedMentions } from '../mentions';
 import type { ResolvedDeps } from '../route-context';
@@ -36,6 +37,7 @@ export const messageBodyFields = {
   allowed_mentions: allowedMentionsBody.optional(),
   flags: z.number().int().min(0).optional(),
   components: messageComponentsSchema.optional(),
+  attachments: attachmentsField.optional(),
 };
 
 /** The same fields for an edit, where null clears. */
@@ -45,6 +47,8 @@ export const messageEditFields = {
   allowed_mentions: allowedMentionsBody.nullable().optional(),
   flags: z.number().int().min(0).nullable().optional(),
   components: messageComponentsSchema.nullable().optional(),
+  /** The attachments to keep (null: none); new files are added either way. */
+  attachments: attachmentsField.nullish(),
 };
 
 /** Mentions that take effect. */

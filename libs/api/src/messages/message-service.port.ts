@@ -39,6 +39,8 @@ export interface EditMessageInput {
   mentionRoleIds?: string[];
   embedsJson?: string;
   componentsJson?: string;
+  /** The attachments kept (an edit can only remove them, or add newly uploaded ones). */
+  attachmentsJson?: string;
   flags?: number;
   /** Pin or unpin; alone it does not mark the message edited. */
   pinned?: boolean;

@@ -32,11 +32,12 @@ export function interactionRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'none',
         bucket: 'interactions.callback',
         major: 'interactionId',
-        handler: async ({ deps, params, body, query }) => {
+        uploads: true,
+        handler: async ({ deps, params, body, query, files }) => {
           const id = snowflakeParam(params.interactionId, 'interaction_id');
           const interaction = await new InteractionRecords(deps.store.records).byToken(params.interactionToken ?? '');
           if (!interaction || interaction.id !== id) throw DiscordErrors.unknownInteraction();
-          return applyCallback(deps, interaction, body, query.get('with_response') === 'true');
+          return applyCallback(deps, interaction, body, query.get('with_response') === 'true', files);
         },
       },
     ],

@@ -1,12 +1,21 @@
 /** Builds message objects for responses and dispatches: authors, members and mentioned users resolved in one read each. */
 import type { StoredMessage, StoredUser } from '@chat/store';
-import { redactMessage, toDiscordMessage, toDiscordReactions, type DiscordMessage, type DiscordReaction } from '@chat/discord';
+import { attachmentPath, redactMessage, toDiscordMessage, toDiscordReactions, type DiscordMessage, type DiscordReaction, type StoredAttachment } from '@chat/discord';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 import type { ChannelAccess } from '../access';
 
 /** A stand-in for an author whose account no longer exists (Discord shows "Deleted User"). */
 function deletedUser(id: string): StoredUser {
   return { id, username: 'Deleted User', discriminator: '0000', globalName: null, avatar: null, bot: false, flags: 0, email: null, createdAt: new Date(0) };
+}
+
+/** Signs an attachment's CDN URL (Discord's `ex`/`is`/`hm`); only ever called for someone who may read the message. */
+export function attachmentUrlSigner(deps: ResolvedDeps): (channelId: string, attachment: StoredAttachment) => string {
+  const now = deps.clock();
+  return (channelId, attachment) => {
+    const path = attachmentPath(channelId, attachment);
+    return `${deps.cdn.baseUrl}${path}?${deps.signer.sign(path, now)}`;
+  };
 }
 
 /** The reactions of messages (of any channels), with `me` for the viewer; one store read per channel. */
@@ -24,12 +33,14 @@ export async function reactionsOf(deps: ResolvedDeps, messages: readonly StoredM
 
 /** Message objects for a page (no `member`, as Discord's history), with reactions as `viewerId` sees them (undefined: nobody's `me`). */
 export async function messagesJson(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<DiscordMessage[]> {
+  const attachmentUrl = attachmentUrlSigner(deps);
   const [users, reactions] = await Promise.all([usersById(deps, messages.flatMap((m) => [m.authorId, ...m.mentionUserIds])), reactionsOf(deps, messages, viewerId)]);
   return messages.map((message) =>
     toDiscordMessage(message, {
       author: users.get(message.authorId) ?? deletedUser(message.authorId),
       mentions: message.mentionUserIds.flatMap((id) => users.get(id) ?? []),
       reactions: reactions.get(`${message.channelId}/${message.id}`) ?? [],
+      attachmentUrl,
     }),
   );
 }
@@ -42,6 +53,7 @@ export async function messageJsonWithMember(deps: ResolvedDeps, message: StoredM
     author: users.get(message.authorId) ?? deletedUser(message.authorId),
     ...(member ? { member } : {}),
     mentions: message.mentionUserIds.flatMap((id) => users.get(id) ?? []),
+    attachmentUrl: attachmentUrlSigner(deps),
   });
 }
 

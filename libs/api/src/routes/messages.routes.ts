@@ -1,7 +1,8 @@
 /** Messages: send, read history, read one, edit, delete, bulk delete, typing. */
 import { Permission, hasPermission } from '@chat/permissions';
 import { timestampOf } from '@chat/snowflake';
-import type { HistoryQuery } from '@chat/store';
+import type { HistoryQuery, StoredMessage } from '@chat/store';
+import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
 import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
@@ -15,6 +16,8 @@ import { intQuery, parseBody, snowflakeParam } from '../validation';
 import { messageJsonWithMember, messagesJson, publishChannelEvent, publishMessageEvent } from './message-json';
 
 const BULK_DELETE_MAX_AGE_MS = 14 * 24 * 60 * 60 * 1000;
+/** IS_VOICE_MESSAGE: a voice message (an audio attachment with duration and waveform). */
+const IS_VOICE_MESSAGE = 1 << 13;
 
 const createBody = z.object({
   ...messageBodyFields,
@@ -41,7 +44,8 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'required',
         bucket: 'messages.create',
         major: 'channelId',
-        handler: async ({ deps, caller, params, body }) => {
+        uploads: true,
+        handler: async ({ deps, caller, params, body, files }) => {
           const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           requirePermission(access.permissions, Permission.SEND_MESSAGES);
           const input = parseBody(createBody, body);
@@ -52,7 +56,8 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           const embeds = hasPermission(access.permissions, Permission.EMBED_LINKS) ? (input.embeds ?? []) : [];
           const components = input.components ?? [];
           if (components.length > 0 && !caller.user.bot) throw componentsNeedAnApplication();
-          if (content.trim() === '' && (input.embeds ?? []).length === 0 && components.length === 0) throw DiscordErrors.emptyMessage();
+          if (files.length > 0) requirePermission(access.permissions, Permission.ATTACH_FILES);
+          if (content.trim() === '' && (input.embeds ?? []).length === 0 && components.length === 0 && files.length === 0) throw DiscordErrors.emptyMessage();
           let reference: { messageId: string; channelId: string; guildId: string | null } | null = null;
           if (input.message_reference) {
             requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
@@ -64,7 +69,8 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             if (referenced) reference = { messageId: referenced.id, channelId: referenced.channelId, guildId: referenced.guildId };
           }
           const mentions = await resolveMentions(deps, access, content, input.allowed_mentions);
-          const message = await deps.messages.create({
+          const attachments = await prepareAttachments(deps, access.channel.id, files, input.attachments);
+          const message = await withAttachments(attachments, () => deps.messages.create({
             channelId: access.channel.id,
             guildId: access.channel.guildId,
             authorId: caller.user.id,
@@ -76,13 +82,13 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             mentionUserIds: mentions.userIds,
             mentionRoleIds: mentions.roleIds,
             embedsJson: JSON.stringify(embeds),
-            attachmentsJson: '[]',
+            attachmentsJson: JSON.stringify(attachments.all),
             type: reference ? 19 : 0,
-            flags: (input.flags ?? 0) & CLIENT_FLAGS,
+            flags: (input.flags ?? 0) & (CLIENT_FLAGS | IS_VOICE_MESSAGE),
             reference,
             recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
             componentsJson: componentsJsonOf(components),
-          });
+          }));
           const json = await messageJsonWithMember(deps, message);
           await publishMessageEvent(deps, access, 'MESSAGE_CREATE', message, json);
           return ok(json);
@@ -135,13 +141,14 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
         auth: 'required',
         bucket: 'messages.edit',
         major: 'channelId',
-        handler: async ({ deps, caller, params, body }) => {
+        uploads: true,
+        handler: async ({ deps, caller, params, body, files }) => {
           const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
           const existing = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
           if (!existing) throw DiscordErrors.unknownMessage();
           const input = parseBody(editBody, body);
           const isAuthor = existing.authorId === caller.user.id;
-          const onlyFlags = input.content === undefined && input.embeds === undefined && input.components === undefined;
+          const onlyFlags = input.content === undefined && input.embeds === undefined && input.components === undefined && input.attachments === undefined && files.length === 0;
           if (!isAuthor && !(onlyFlags && hasPermission(access.permissions, Permission.MANAGE_MESSAGES))) throw DiscordErrors.cannotEditOthersMessage();
           const content = input.content === undefined ? undefined : (input.content ?? '');
           const embedsJson = input.embeds === undefined ? undefined : JSON.stringify(input.embeds ?? []);
@@ -150,15 +157,23 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           const componentsJson = input.components === undefined ? undefined : componentsJsonOf(input.components);
           if (componentsJson !== undefined && componentsJson !== '[]' && !caller.user.bot) throw componentsNeedAnApplication();
           const finalComponents = componentsJson ?? existing.componentsJson;
-          if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '') && finalComponents === '[]') throw DiscordErrors.emptyMessage();
+          if (files.length > 0) requirePermission(access.permissions, Permission.ATTACH_FILES);
+          // `attachments` lists the ones to keep (null: none); new files are added either way.
+          const keep = input.attachments === null ? [] : input.attachments;
+          const current = storedAttachmentsOf(existing.attachmentsJson);
+          const attachmentCount = (keep === undefined ? current.length : keep.filter((a) => current.some((c) => c.id === String(a.id))).length) + files.length;
+          if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '') && finalComponents === '[]' && attachmentCount === 0) throw DiscordErrors.emptyMessage();
           const mentions = content === undefined ? undefined : await resolveMentions(deps, access, content, input.allowed_mentions ?? undefined);
-          const updated = await deps.messages.edit(access.channel.id, existing.id, {
+          const attachments = keep !== undefined || files.length > 0 ? await prepareAttachments(deps, access.channel.id, files, keep, current) : undefined;
+          const updated = await withAttachments(attachments, () => deps.messages.edit(access.channel.id, existing.id, {
+            ...(attachments ? { attachmentsJson: JSON.stringify(attachments.all) } : {}),
             ...(content !== undefined && mentions ? { content, mentionEveryone: mentions.everyone, mentionUserIds: mentions.userIds, mentionRoleIds: mentions.roleIds } : {}),
             ...(embedsJson !== undefined ? { embedsJson } : {}),
             ...(componentsJson !== undefined ? { componentsJson } : {}),
             ...(input.flags !== undefined && input.flags !== null ? { flags: (existing.flags & ~CLIENT_FLAGS) | (input.flags & CLIENT_FLAGS) } : {}),
             recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
-          });
+          }));
+          if (attachments) discardAttachments(deps, access.channel.id, attachments.removed);
           const json = await messageJsonWithMember(deps, updated);
           await publishMessageEvent(deps, access, 'MESSAGE_UPDATE', updated, json);
           return ok(json);
@@ -182,7 +197,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           }
           const deleted = await deps.messages.delete(access.channel.id, existing.id, access.channel.guildId === null ? access.channel.recipientIds : []);
           if (!deleted) throw DiscordErrors.unknownMessage();
-          await clearMessageLeftovers(deps, access.channel.id, [existing.id]);
+          await clearMessageLeftovers(deps, access.channel.id, [existing]);
           await publishChannelEvent(deps, access, 'MESSAGE_DELETE', { id: existing.id, channel_id: access.channel.id, ...(access.channel.guildId ? { guild_id: access.channel.guildId } : {}) });
           return noContent();
         },
@@ -204,9 +219,10 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (ids.length < 2 || ids.length > 100) throw DiscordErrors.bulkDeleteCount();
           const oldest = deps.clock() - BULK_DELETE_MAX_AGE_MS;
           if (ids.some((id) => timestampOf(id) < oldest)) throw DiscordErrors.bulkDeleteTooOld();
+          const before = (await Promise.all(ids.map((id) => deps.messages.get(access.channel.id, id)))).filter((m): m is StoredMessage => m !== undefined);
           const deleted = await deps.messages.bulkDelete(access.channel.id, ids);
           if (deleted.length > 0) {
-            await clearMessageLeftovers(deps, access.channel.id, deleted);
+            await clearMessageLeftovers(deps, access.channel.id, before.filter((m) => deleted.includes(m.id)));
             await publishChannelEvent(deps, access, 'MESSAGE_DELETE_BULK', { ids: deleted, channel_id: access.channel.id, guild_id: access.guild.guild.id });
           }
           return noContent();

@@ -4,6 +4,10 @@
  * validation, the permission filter and rendering, which is what is checked
  * here. The real service is exercised end to end in apps/server.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDiskObjectStore } from '@chat/object-store';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Permission } from '@chat/permissions';
@@ -52,6 +56,8 @@ async function startApi(withSearch = true): Promise<Api> {
     publishGuildEvent: async () => undefined,
     dispatchToUsers: async () => undefined,
     gatewayUrl: 'ws://127.0.0.1:1',
+    objects: await openDiskObjectStore(mkdtempSync(join(tmpdir(), 'search-spec-objects-'))),
+    cdn: { baseUrl: 'http://127.0.0.1:1', secret: Buffer.from('search spec') },
     rateLimits: TEST_RATE_LIMITS,
     nextId: () => ids.next(),
   });

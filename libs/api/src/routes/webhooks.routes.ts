@@ -38,9 +38,8 @@ const executeBody = z.object({
   ...messageBodyFields,
   username: z.string().min(1).max(80).optional(),
   avatar_url: z.string().max(2048).url().optional(),
-  attachments: z.array(z.unknown()).max(0).optional(),
 });
-const messageEdit = z.object({ ...messageEditFields, attachments: z.array(z.unknown()).max(0).nullish() });
+const messageEdit = z.object(messageEditFields);
 
 const webhooks = (deps: ResolvedDeps) => new WebhookRecords(deps.store.records);
 
@@ -186,17 +185,17 @@ export function webhookRoutes(): [HttpMethod, string, RouteDefinition][] {
       await announce(deps, target.webhook);
       return noContent();
     } }],
-    ['POST', tokenRoute, { auth: 'none', bucket: 'webhooks.execute', major: 'webhookId', handler: async ({ deps, params, body, query }) => {
+    ['POST', tokenRoute, { auth: 'none', bucket: 'webhooks.execute', major: 'webhookId', uploads: true, handler: async ({ deps, params, body, query, files }) => {
       refuseThreads(query);
       const target = await tokenTarget(deps, params.webhookId, params.webhookToken);
       const input = parseBody(executeBody, body);
       if ('interaction' in target) {
         if (input.username !== undefined || input.avatar_url !== undefined) throw DiscordErrors.invalidField(input.username !== undefined ? 'username' : 'avatar_url', 'BASE_TYPE_INVALID', 'Follow-up messages post as the application');
-        return ok(await postFollowup(deps, target.interaction, input));
+        return ok(await postFollowup(deps, target.interaction, input, files));
       }
       if (input.avatar_url !== undefined) throw DiscordErrors.invalidField('avatar_url', 'BASE_TYPE_INVALID', 'Avatar overrides need the CDN, which this server does not have yet.');
       checkWebhookComponents(input.components);
-      const message = await postAppMessage(deps, await webhookPoster(deps, target.webhook, input.username), { body: input, type: 0 });
+      const message = await postAppMessage(deps, await webhookPoster(deps, target.webhook, input.username), { body: input, type: 0, files });
       return query.get('wait') === 'true' ? ok(message) : noContent();
     } }],
     ...(['@original', ':messageId'] as const).flatMap((last): [HttpMethod, string, RouteDefinition][] => {
@@ -211,15 +210,15 @@ export function webhookRoutes(): [HttpMethod, string, RouteDefinition][] {
           const [message] = await messagesJson(deps, [await webhookMessage(deps, target.webhook, params.messageId)], undefined);
           return ok(message);
         } }],
-        ['PATCH', path, { auth: 'none', bucket: 'webhooks.messages', major: 'webhookId', handler: async ({ deps, params, body, query }) => {
+        ['PATCH', path, { auth: 'none', bucket: 'webhooks.messages', major: 'webhookId', uploads: true, handler: async ({ deps, params, body, query, files }) => {
           refuseThreads(query);
           const target = await tokenTarget(deps, params.webhookId, params.webhookToken);
           const input = parseBody(messageEdit, body);
-          if ('interaction' in target) return ok(await editInteractionMessage(deps, target.interaction, key(params), input));
+          if ('interaction' in target) return ok(await editInteractionMessage(deps, target.interaction, key(params), input, files));
           if (last === '@original') throw DiscordErrors.unknownMessage();
           if (input.components) checkWebhookComponents(input.components);
           const existing = await webhookMessage(deps, target.webhook, params.messageId);
-          return ok(await editAppMessage(deps, await webhookPoster(deps, target.webhook, existing.origin?.authorOverride?.username), existing, input));
+          return ok(await editAppMessage(deps, await webhookPoster(deps, target.webhook, existing.origin?.authorOverride?.username), existing, input, files));
         } }],
         ['DELETE', path, { auth: 'none', bucket: 'webhooks.messages', major: 'webhookId', handler: async ({ deps, params, query }) => {
           refuseThreads(query);

@@ -3,14 +3,21 @@
  * SQLite store and the store-backed message service, recording every
  * dispatch it publishes.
  */
-import { createServer, type Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openDiskObjectStore, type ObjectStore } from '@chat/object-store';
+import { createCdnHandler } from '../attachments/cdn-handler';
+import { CdnSigner } from '../attachments/cdn-signing';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SnowflakeGenerator } from '@chat/snowflake';
 import { openStore, type Store } from '@chat/store';
 import { createRestApi } from '../create-rest-api';
 import { storeMessageService } from './store-message-service';
 import type { RateLimitConfig } from '../rate-limiter';
-import type { RestDispatch, RestVoice } from '../rest-deps';
+import type { RestDispatch, RestVoice, UploadLimits } from '../rest-deps';
 
 /** A recorded guild publish or user dispatch, with the payload parsed. */
 export interface Recorded {
@@ -32,12 +39,18 @@ export interface CallOptions {
   bot?: boolean;
   body?: unknown;
   rawBody?: string;
+  /** A multipart body built by fetch (payload_json and files[n]). */
+  form?: FormData;
+  /** A multipart body as raw bytes, with its content type (for malformed ones). */
+  multipart?: { bytes: Buffer; contentType: string };
   version?: 9 | 10;
 }
 
 /** A running API. */
 export interface RestHarness {
   store: Store;
+  /** Where attachment bytes go (a disk store in a temporary directory). */
+  objects: ObjectStore;
   baseUrl: string;
   dispatches: Recorded[];
   /** attachUserToGuild calls (only with `withAttach`). */
@@ -58,7 +71,7 @@ export interface RestHarness {
 export const TEST_RATE_LIMITS: RateLimitConfig = { default: { limit: 10_000, windowMs: 1000 }, global: { limit: 10_000, windowMs: 1000 } };
 
 /** Starts the API on 127.0.0.1 with a random port. */
-export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean; voice?: RestVoice; interactionDeadlineMs?: number } = {}): Promise<RestHarness> {
+export async function startRestHarness(options: { rateLimits?: RateLimitConfig; failPublish?: boolean; withAttach?: boolean; withoutReadStates?: boolean; voice?: RestVoice; interactionDeadlineMs?: number; uploads?: UploadLimits } = {}): Promise<RestHarness> {
   const clock = { now: Date.now() };
   const store = await openStore({ backend: 'sqlite', path: ':memory:', clock: () => clock.now });
   const ids = new SnowflakeGenerator({ workerId: 1, processId: 1, clock: () => Math.max(clock.now, Date.now()) });
@@ -68,7 +81,17 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
   };
   const attached: { userId: string; guildId: string }[] = [];
   const acks: RestHarness['acks'] = [];
+  const objectsDir = mkdtempSync(join(tmpdir(), 'rest-harness-objects-'));
+  const objects = await openDiskObjectStore(objectsDir);
+  const cdnSecret = randomBytes(32);
+  // Listen first: the CDN URLs the API hands out name this server.
+  let route: (req: IncomingMessage, res: ServerResponse) => void = (_req, res) => res.end();
+  const server: Server = createServer((req, res) => route(req, res));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const handler = createRestApi({
+    objects,
+    cdn: { baseUrl, secret: cdnSecret },
     ...(options.withoutReadStates
       ? {}
       : {
@@ -93,18 +116,22 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     clock: () => clock.now,
     nextId: () => ids.next(),
     ...(options.interactionDeadlineMs !== undefined ? { interactionDeadlineMs: options.interactionDeadlineMs } : {}),
+    ...(options.uploads ? { uploads: options.uploads } : {}),
   });
-  const server: Server = createServer(handler);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const cdn = createCdnHandler({ objects, signer: new CdnSigner(cdnSecret), clock: () => clock.now, logger: { warn: () => undefined } });
+  route = (req, res) => ((req.url ?? '').startsWith('/attachments/') ? cdn(req, res) : handler(req, res));
 
   const call = async (method: string, path: string, callOptions: CallOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = {};
     if (callOptions.token) headers.authorization = callOptions.bot ? `Bot ${callOptions.token}` : callOptions.token;
-    let payload: string | undefined;
-    if (callOptions.rawBody !== undefined) payload = callOptions.rawBody;
+    let payload: string | FormData | Buffer | undefined;
+    if (callOptions.form !== undefined) payload = callOptions.form;
+    else if (callOptions.multipart !== undefined) {
+      payload = callOptions.multipart.bytes;
+      headers['content-type'] = callOptions.multipart.contentType;
+    } else if (callOptions.rawBody !== undefined) payload = callOptions.rawBody;
     else if (callOptions.body !== undefined) payload = JSON.stringify(callOptions.body);
-    if (payload !== undefined) headers['content-type'] = 'application/json';
+    if (typeof payload === 'string') headers['content-type'] = 'application/json';
     const response = await fetch(`${baseUrl}/api/v${callOptions.version ?? 10}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}) });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
@@ -112,6 +139,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
 
   return {
     store,
+    objects,
     baseUrl,
     attached,
     acks,
@@ -127,6 +155,8 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
+      await objects.close();
+      rmSync(objectsDir, { recursive: true, force: true });
     },
   };
 }

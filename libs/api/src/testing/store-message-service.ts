@@ -62,6 +62,7 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
           : {}),
         ...(patch.embedsJson !== undefined ? { embedsJson: patch.embedsJson } : {}),
         ...(patch.componentsJson !== undefined ? { componentsJson: patch.componentsJson } : {}),
+        ...(patch.attachmentsJson !== undefined ? { attachmentsJson: patch.attachmentsJson } : {}),
         ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
       }),
     async delete(channelId, messageId) {
