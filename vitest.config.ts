@@ -8,7 +8,7 @@ import { defineConfig } from 'vitest/config';
  *   they are slower and can be run or left out on their own
  *   (`vitest run --project processes`).
  * - integration: every `*.int.spec.ts`; its global setup resolves real Kafka,
- *   Cassandra, Elasticsearch and etcd endpoints (environment, testcontainers,
+ *   Cassandra, Elasticsearch, etcd and S3 (SeaweedFS) endpoints (environment, testcontainers,
  *   or the local servers of scripts/infra) and fails loudly when it cannot.
  */
 export default defineConfig({

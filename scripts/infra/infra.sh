@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Real servers on 127.0.0.1 for the integration tests, without Docker.
 #
-#   bash scripts/infra/infra.sh up     [kafka cassandra elasticsearch etcd grpcurl]
+#   bash scripts/infra/infra.sh up     [kafka cassandra elasticsearch etcd seaweedfs grpcurl schemathesis]
 #   bash scripts/infra/infra.sh down   [...]
 #   bash scripts/infra/infra.sh status [...]
 #   CHAT_INFRA_USER=<id> CHAT_INFRA_USER_PID=<pid> bash scripts/infra/infra.sh up|release [...]
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 INFRA_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ALL_SERVICES=(kafka cassandra elasticsearch etcd grpcurl schemathesis)
+ALL_SERVICES=(kafka cassandra elasticsearch etcd seaweedfs grpcurl schemathesis)
 # Tools: installed once into the cache, nothing to run or stop.
 TOOLS=(grpcurl schemathesis)
 

@@ -34,6 +34,12 @@ export interface S3ObjectStoreOptions {
 }
 
 const DEFAULT_TYPE = 'application/octet-stream';
+/**
+ * The type as written, kept in user metadata too: some S3 servers (SeaweedFS)
+ * replace application/octet-stream with a type they sniff themselves.
+ */
+const TYPE_METADATA = 'chat-content-type';
+const typeOf = (answer: { Metadata?: Record<string, string>; ContentType?: string }) => answer.Metadata?.[TYPE_METADATA] ?? answer.ContentType ?? DEFAULT_TYPE;
 
 const notFound = (error: unknown) => error instanceof S3ServiceException && (error.$metadata.httpStatusCode === 404 || error.name === 'NotFound' || error.name === 'NoSuchKey');
 
@@ -66,7 +72,8 @@ class S3ObjectStore implements ObjectStore {
   ) {}
 
   async put(key: string, bytes: Buffer, options?: PutOptions): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkObjectKey(key), Body: bytes, ContentLength: bytes.length, ContentType: options?.contentType ?? DEFAULT_TYPE }));
+    const contentType = options?.contentType ?? DEFAULT_TYPE;
+    await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: checkObjectKey(key), Body: bytes, ContentLength: bytes.length, ContentType: contentType, Metadata: { [TYPE_METADATA]: contentType } }));
   }
 
   async get(key: string, range?: ByteRange): Promise<StoredObject | undefined> {
@@ -83,7 +90,7 @@ class S3ObjectStore implements ObjectStore {
         body: answer.Body as Readable,
         size: total,
         modifiedAt: answer.LastModified?.getTime() ?? 0,
-        contentType: answer.ContentType ?? DEFAULT_TYPE,
+        contentType: typeOf(answer),
         ...(served ? { range: served } : {}),
       };
     } catch (error) {
@@ -95,7 +102,7 @@ class S3ObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectHead | undefined> {
     try {
       const answer = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: checkObjectKey(key) }));
-      return { key, size: Number(answer.ContentLength), modifiedAt: answer.LastModified?.getTime() ?? 0, contentType: answer.ContentType ?? DEFAULT_TYPE };
+      return { key, size: Number(answer.ContentLength), modifiedAt: answer.LastModified?.getTime() ?? 0, contentType: typeOf(answer) };
     } catch (error) {
       if (notFound(error)) return undefined;
       throw error;

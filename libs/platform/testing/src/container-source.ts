@@ -1,4 +1,5 @@
 
+import { DEFAULT_S3_REGION } from './env-source';
 import { InfraUnavailableError, type InfraService } from './errors';
 import { freePort } from './free-port';
 import type { InfraEndpoints } from './endpoints';
@@ -9,6 +10,8 @@ export const IMAGES = {
   cassandra: { name: 'cassandra', tag: '5.0.6' },
   elasticsearch: { name: 'docker.elastic.co/elasticsearch/elasticsearch', tag: '9.2.0' },
   etcd: { name: 'quay.io/coreos/etcd', tag: 'v3.5.17' },
+  // The release of the Go module scripts/infra builds (its version.go says 4.53).
+  s3: { name: 'chrislusf/seaweedfs', tag: '4.53' },
 } as const satisfies Record<InfraService, { name: string; tag: string }>;
 
 /** Servers running in testcontainers containers, and how to remove them. */
@@ -110,6 +113,48 @@ async function startOne(
         .start();
       const endpoints = [`http://${container.getHost()}:${container.getMappedPort(2379)}`];
       return { container, endpoint: { etcd: { endpoints, version, source } } };
+    }
+    case 's3': {
+      // Same static SigV4 identity and settings as scripts/infra/seaweedfs.sh.
+      const accessKeyId = 'chat-infra';
+      const secretAccessKey = 'chat-infra-secret';
+      const identities = {
+        identities: [
+          {
+            name: 'chat-infra-admin',
+            credentials: [{ accessKey: accessKeyId, secretKey: secretAccessKey }],
+            actions: ['Admin', 'Read', 'List', 'Tagging', 'Write'],
+          },
+        ],
+      };
+      const container = await new GenericContainer(image)
+        .withExposedPorts(8333)
+        .withCopyContentToContainer([
+          { content: JSON.stringify(identities), target: '/etc/seaweedfs/s3.json', mode: 0o644 },
+          {
+            content: '[master.volume_growth]\ncopy_1 = 1\nallocation_deferral = "0s"\n',
+            target: '/etc/seaweedfs/master.toml',
+            mode: 0o644,
+          },
+        ])
+        .withCommand([
+          'server',
+          '-s3',
+          '-s3.config=/etc/seaweedfs/s3.json',
+          '-s3.autoCreateBucket=false',
+          '-s3.port.iceberg=0',
+          '-s3.port.lance=0',
+          '-master.telemetry=false',
+        ])
+        // Unsigned requests are refused once the gateway is up: 403 AccessDenied.
+        .withWaitStrategy(Wait.forHttp('/', 8333).forStatusCodeMatching((code) => code === 403 || code === 200))
+        .withStartupTimeout(120_000)
+        .start();
+      const endpoint = `http://${container.getHost()}:${container.getMappedPort(8333)}`;
+      return {
+        container,
+        endpoint: { s3: { endpoint, region: DEFAULT_S3_REGION, accessKeyId, secretAccessKey, version, source } },
+      };
     }
   }
 }

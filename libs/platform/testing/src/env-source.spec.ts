@@ -40,6 +40,45 @@ describe('endpointsFromVariables', () => {
     );
   });
 
+  it('reads an S3 endpoint with its credentials, defaulting the region', () => {
+    expect(
+      endpointsFromVariables(
+        {
+          S3_ENDPOINT: 'http://127.0.0.1:18333/',
+          S3_ACCESS_KEY_ID: 'chat-infra',
+          S3_SECRET_ACCESS_KEY: 'chat-infra-secret',
+          SEAWEEDFS_VERSION: '4.53',
+        },
+        'local',
+      ),
+    ).toEqual({
+      s3: {
+        endpoint: 'http://127.0.0.1:18333',
+        region: 'us-east-1',
+        accessKeyId: 'chat-infra',
+        secretAccessKey: 'chat-infra-secret',
+        version: '4.53',
+        source: 'local',
+      },
+    });
+    expect(
+      endpointsFromVariables(
+        { S3_ENDPOINT: 'https://s3.example', S3_REGION: 'eu-west-1', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' },
+        'environment',
+      ).s3,
+    ).toMatchObject({ region: 'eu-west-1', version: 'unknown' });
+  });
+
+  it('refuses an S3 endpoint without both credentials, or that is not an http(s) URL', () => {
+    expect(() => endpointsFromVariables({ S3_ENDPOINT: 'http://h:1', S3_ACCESS_KEY_ID: 'a' }, 'environment')).toThrow(
+      /S3_SECRET_ACCESS_KEY/,
+    );
+    expect(() => endpointsFromVariables({ S3_ENDPOINT: 'http://h:1' }, 'environment')).toThrow(/S3_ACCESS_KEY_ID/);
+    expect(() =>
+      endpointsFromVariables({ S3_ENDPOINT: 'h:1', S3_ACCESS_KEY_ID: 'a', S3_SECRET_ACCESS_KEY: 'b' }, 'environment'),
+    ).toThrow(/S3_ENDPOINT/);
+  });
+
   it('refuses an Elasticsearch address that is not an http(s) URL', () => {
     expect(() => endpointsFromVariables({ ELASTICSEARCH_URL: 'localhost:9200' }, 'environment')).toThrow(
       /ELASTICSEARCH_URL/,

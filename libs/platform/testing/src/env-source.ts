@@ -2,7 +2,10 @@ import { InvalidInfraEnvError, type InfraService } from './errors';
 import type { InfraEndpoints, InfraSource } from './endpoints';
 
 /** The services of the suite, in the order they are logged. */
-export const INFRA_SERVICES: readonly InfraService[] = ['kafka', 'cassandra', 'elasticsearch', 'etcd'];
+export const INFRA_SERVICES: readonly InfraService[] = ['kafka', 'cassandra', 'elasticsearch', 'etcd', 's3'];
+
+/** Region used for S3 when S3_REGION is not set. */
+export const DEFAULT_S3_REGION = 'us-east-1';
 
 /** Version recorded when nothing told us which one a server runs. */
 export const UNKNOWN_VERSION = 'unknown';
@@ -21,7 +24,9 @@ function list(value: string): string[] {
  * only when its address variable is set; `*_VERSION` is optional.
  *
  * Keys: KAFKA_BROKERS, CASSANDRA_CONTACT_POINTS + CASSANDRA_LOCAL_DC,
- * ELASTICSEARCH_URL, ETCD_ENDPOINTS (lists are comma-separated).
+ * ELASTICSEARCH_URL, ETCD_ENDPOINTS (lists are comma-separated),
+ * S3_ENDPOINT + S3_ACCESS_KEY_ID + S3_SECRET_ACCESS_KEY (S3_REGION optional,
+ * default us-east-1; version from SEAWEEDFS_VERSION, else S3_VERSION).
  *
  * @throws InvalidInfraEnvError when a variable is set but unusable.
  */
@@ -58,6 +63,28 @@ export function endpointsFromVariables(
   const etcd = vars['ETCD_ENDPOINTS']?.trim();
   if (etcd) {
     out.etcd = { endpoints: list(etcd), version: version('ETCD_VERSION'), source };
+  }
+  const s3 = vars['S3_ENDPOINT']?.trim();
+  if (s3) {
+    if (!/^https?:\/\//.test(s3)) {
+      throw new InvalidInfraEnvError('S3_ENDPOINT', `expected an http(s) URL, got '${s3}'`);
+    }
+    const accessKeyId = vars['S3_ACCESS_KEY_ID']?.trim();
+    const secretAccessKey = vars['S3_SECRET_ACCESS_KEY']?.trim();
+    if (!accessKeyId || !secretAccessKey) {
+      throw new InvalidInfraEnvError(
+        accessKeyId ? 'S3_SECRET_ACCESS_KEY' : 'S3_ACCESS_KEY_ID',
+        'must be set with S3_ENDPOINT (S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY)',
+      );
+    }
+    out.s3 = {
+      endpoint: s3.replace(/\/+$/, ''),
+      region: vars['S3_REGION']?.trim() || DEFAULT_S3_REGION,
+      accessKeyId,
+      secretAccessKey,
+      version: vars['SEAWEEDFS_VERSION']?.trim() || version('S3_VERSION'),
+      source,
+    };
   }
   return out;
 }

@@ -3,8 +3,8 @@
  * when a real server cannot be had it throws one of these with the reason.
  */
 
-/** The four servers the integration suite needs. */
-export type InfraService = 'kafka' | 'cassandra' | 'elasticsearch' | 'etcd';
+/** The servers the integration suite needs (`s3` is SeaweedFS's S3 gateway in scripts/infra). */
+export type InfraService = 'kafka' | 'cassandra' | 'elasticsearch' | 'etcd' | 's3';
 
 /** Base class of every error this lib throws. */
 export abstract class TestingError extends Error {

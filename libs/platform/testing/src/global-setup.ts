@@ -9,14 +9,17 @@ import type { InfraEndpoints } from './endpoints';
 
 /**
  * Global setup of the vitest `integration` project: finds a real Kafka,
- * Cassandra, Elasticsearch and etcd, checks each answers, and provides them
- * as `infra` (read with `infra()` in tests).
+ * Cassandra, Elasticsearch, etcd and S3-compatible object store (SeaweedFS),
+ * checks each answers, and provides them as `infra` (read with `infra()` in
+ * tests). Runs once per `vitest run`, so servers are started at most once.
  *
  * Per service, in order: (a) environment variables (KAFKA_BROKERS,
  * CASSANDRA_CONTACT_POINTS + CASSANDRA_LOCAL_DC, ELASTICSEARCH_URL,
- * ETCD_ENDPOINTS); (b) testcontainers, when a container runtime exists;
- * (c) `scripts/infra/infra.sh up` for the rest. It never skips: when a server
- * cannot be had it throws `InfraUnavailableError` with the reason.
+ * ETCD_ENDPOINTS, S3_ENDPOINT + S3_ACCESS_KEY_ID + S3_SECRET_ACCESS_KEY);
+ * (b) testcontainers, when a container runtime exists; (c)
+ * `scripts/infra/infra.sh up` for the rest (S3 is its `seaweedfs` service).
+ * It never skips: when a server cannot be had it throws
+ * `InfraUnavailableError` with the reason.
  *
  * @returns the teardown, which stops exactly what this setup started.
  */

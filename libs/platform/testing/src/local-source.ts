@@ -12,6 +12,15 @@ import type { InfraEndpoints } from './endpoints';
 /** scripts/infra/infra.sh of this checkout. */
 export const INFRA_SCRIPT = fileURLToPath(new URL('../../../../scripts/infra/infra.sh', import.meta.url));
 
+/** The name of each service in scripts/infra (`s3` is served by SeaweedFS). */
+export const SCRIPT_SERVICES = {
+  kafka: 'kafka',
+  cassandra: 'cassandra',
+  elasticsearch: 'elasticsearch',
+  etcd: 'etcd',
+  s3: 'seaweedfs',
+} as const satisfies Record<InfraService, string>;
+
 /** Servers obtained from scripts/infra, and how to give them back. */
 export interface LocalInfra {
   endpoints: Partial<InfraEndpoints>;
@@ -75,17 +84,18 @@ async function runScript(args: string[], echo: boolean): Promise<string> {
  *   it throws.
  */
 export async function startLocal(services: readonly InfraService[]): Promise<LocalInfra> {
+  const names = services.map((s) => SCRIPT_SERVICES[s]);
   const stop = async (): Promise<void> => {
-    await runScript(['release', ...services], true);
+    await runScript(['release', ...names], true);
   };
   try {
-    await runScript(['up', ...services], true);
+    await runScript(['up', ...names], true);
   } catch (error) {
     await stop().catch(() => undefined);
     const reason = error instanceof InfraScriptError ? error.stderrTail : String(error);
     // infra.sh ends with "infra: FAILED to start: <services> (logs under ...)".
     const failed = /FAILED to start: ([a-z ]+)/.exec(reason)?.[1]?.trim().split(' ') ?? [];
-    const service = services.find((s) => failed.includes(s)) ?? services[0] ?? 'kafka';
+    const service = services.find((s) => failed.includes(SCRIPT_SERVICES[s])) ?? services[0] ?? 'kafka';
     throw new InfraUnavailableError(service, 'local', `infra.sh up failed:\n${reason}`, { cause: error });
   }
   const file = endpointsFile();
@@ -105,6 +115,7 @@ function pick(all: Partial<InfraEndpoints>, services: readonly InfraService[]): 
   if (services.includes('cassandra')) out.cassandra = all.cassandra;
   if (services.includes('elasticsearch')) out.elasticsearch = all.elasticsearch;
   if (services.includes('etcd')) out.etcd = all.etcd;
+  if (services.includes('s3')) out.s3 = all.s3;
   return out;
 }
 

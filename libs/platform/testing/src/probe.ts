@@ -1,3 +1,4 @@
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import cassandra from 'cassandra-driver';
 import { Etcd3 } from 'etcd3';
@@ -72,8 +73,31 @@ async function probeEtcd(e: InfraEndpoints['etcd']): Promise<string> {
 }
 
 /**
+ * Lists buckets with a SigV4-signed request (so the credentials are checked),
+ * and reads the version SeaweedFS puts in its `Server` header
+ * ("SeaweedFS 30GB 4.53"); other stores keep the given version.
+ */
+async function probeS3(e: InfraEndpoints['s3']): Promise<string> {
+  const client = new S3Client({
+    endpoint: e.endpoint,
+    region: e.region,
+    credentials: { accessKeyId: e.accessKeyId, secretAccessKey: e.secretAccessKey },
+    forcePathStyle: true,
+    maxAttempts: 2,
+  });
+  try {
+    await client.send(new ListBucketsCommand({}));
+  } finally {
+    client.destroy();
+  }
+  const server = (await fetch(`${e.endpoint}/`, { signal: AbortSignal.timeout(5_000) })).headers.get('server') ?? '';
+  return /^SeaweedFS\b.*?(\d+\.\d+)\s*$/.exec(server)?.[1] ?? e.version;
+}
+
+/**
  * Checks that a server answers a real request and returns its version (the
  * one the server reports where it does; Kafka's as given, or 'unknown').
+ * For S3, a signed ListBuckets (wrong credentials fail here).
  *
  * @throws InfraUnavailableError when it does not answer within 15 s.
  */
@@ -86,7 +110,9 @@ export async function probe<S extends InfraService>(service: S, endpoint: InfraE
           ? probeCassandra(endpoint as InfraEndpoints['cassandra'])
           : service === 'elasticsearch'
             ? probeElasticsearch(endpoint as InfraEndpoints['elasticsearch'])
-            : probeEtcd(endpoint as InfraEndpoints['etcd']);
+            : service === 'etcd'
+              ? probeEtcd(endpoint as InfraEndpoints['etcd'])
+              : probeS3(endpoint as InfraEndpoints['s3']);
     const version = await withTimeout(PROBE_TIMEOUT_MS, work);
     return version || UNKNOWN_VERSION;
   } catch (error) {
@@ -108,6 +134,8 @@ export function describe<S extends InfraService>(service: S, endpoint: InfraEndp
     }
     case 'elasticsearch':
       return (endpoint as InfraEndpoints['elasticsearch']).url;
+    case 's3':
+      return (endpoint as InfraEndpoints['s3']).endpoint;
     default:
       return (endpoint as InfraEndpoints['etcd']).endpoints.join(',');
   }
