@@ -36,7 +36,7 @@ export class MemoryMessageStore implements MessageStore {
     await this.begin('create', options);
     const channel = this.channel(message.channelId);
     if (channel.has(message.id)) throw new ConflictError(`message ${message.id} already exists`);
-    const stored: StoredMessage = { ...message, pinned: message.pinned ?? false, createdAt: dateOf(message.id), editedAt: null, componentsJson: message.componentsJson ?? '[]', origin: message.origin ?? null };
+    const stored: StoredMessage = { ...message, pinned: message.pinned ?? false, createdAt: dateOf(message.id), editedAt: null, componentsJson: message.componentsJson ?? '[]', origin: message.origin ?? null, pollJson: message.pollJson ?? null };
     channel.set(message.id, stored);
     return structuredClone(stored);
   }

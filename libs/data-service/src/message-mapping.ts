@@ -7,7 +7,7 @@ function jsonBytes(json: string): Buffer {
   return json === '' || json === '[]' ? EMPTY : Buffer.from(json, 'utf8');
 }
 
-/** A stored message as the proto Message (empty JSON arrays become empty bytes; the nonce only when given). */
+/** A stored message as the proto Message (empty JSON arrays become empty bytes; the nonce only when given; poll_json unset without a poll). */
 export function toProtoMessage(message: StoredMessage, nonce = ''): messagesV1.Message {
   return {
     id: message.id,
@@ -35,5 +35,6 @@ export function toProtoMessage(message: StoredMessage, nonce = ''): messagesV1.M
     applicationId: message.origin?.applicationId,
     interactionMetadataJson: message.origin?.interactionMetadataJson ? Buffer.from(message.origin.interactionMetadataJson, 'utf8') : EMPTY,
     authorOverrideJson: message.origin?.authorOverride ? Buffer.from(JSON.stringify(message.origin.authorOverride), 'utf8') : EMPTY,
+    pollJson: message.pollJson === null ? undefined : Buffer.from(message.pollJson, 'utf8'),
   };
 }

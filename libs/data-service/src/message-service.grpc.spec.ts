@@ -92,6 +92,28 @@ describe('MessageService over gRPC: bad input gets a clear status, never a crash
     expect((await failure(send({ content: '', embedsJson: Buffer.from('{"title":"t"}') }))).message).toContain('embeds_json');
   });
 
+  it('a poll: a JSON object, enough on its own, read back and rewritten; anything else is INVALID_ARGUMENT naming poll_json', async () => {
+    const poll = '{"question":{"text":"Which?"},"answers":[{"answer_id":1,"poll_media":{"text":"this"}}],"expiry":null,"allow_multiselect":true,"layout_type":1}';
+    const created = await send({ content: '', pollJson: Buffer.from(poll) });
+    expect(created.message?.pollJson?.toString()).toBe(poll);
+    const got = await client.getMessage({ channelId: CHANNEL, messageId: created.message!.id });
+    expect(got.message?.pollJson?.toString()).toBe(poll);
+    expect((await send({ content: 'no poll' })).message?.pollJson).toBeUndefined();
+    const ended = poll.replace('"expiry":null', '"expiry":"2030-01-01T00:00:00.000000+00:00"');
+    const edited = await client.editMessage(messagesV1.EditMessageRequest.fromPartial({ channelId: CHANNEL, messageId: created.message!.id, pollJson: Buffer.from(ended) }));
+    expect(edited.message?.pollJson?.toString()).toBe(ended);
+    expect(edited.message?.editedTimestamp).toBeUndefined();
+    for (const call of [
+      () => send({ pollJson: Buffer.from('[]') }),
+      () => send({ content: '', pollJson: Buffer.from('not json') }),
+      () => client.editMessage(messagesV1.EditMessageRequest.fromPartial({ channelId: CHANNEL, messageId: created.message!.id, pollJson: Buffer.from('null') })),
+    ]) {
+      const { code, message } = await failure(call());
+      expect(code).toBe(status.INVALID_ARGUMENT);
+      expect(message).toBe('poll_json: must be a JSON object');
+    }
+  });
+
   it('unknown channel: NOT_FOUND; unknown message: NOT_FOUND', async () => {
     const channel = await failure(send({ channelId: OTHER_CHANNEL }));
     expect(channel).toEqual({ code: status.NOT_FOUND, message: `unknown channel ${OTHER_CHANNEL}` });

@@ -41,6 +41,23 @@ describe('MessageService: writes', () => {
     expect(kinds).toEqual(['messageCreated', 'messageUpdated']);
   });
 
+  it('keeps a poll; rewriting only the poll is not an edit, rewriting it with content is', async () => {
+    const { service, store, events } = await testService();
+    const poll = '{"question":{"text":"Lunch?"},"answers":[{"answer_id":1,"poll_media":{"text":"Pizza"}}],"expiry":"2030-01-01T00:00:00.000000+00:00","allow_multiselect":false,"layout_type":1}';
+    const a = (await service.create(create('', { pollJson: Buffer.from(poll) }))).message;
+    expect(a.pollJson).toBe(poll);
+    expect((await store.get(CHANNEL, a.id))?.pollJson).toBe(poll);
+    const ended = poll.replace('2030-01-01', '2029-06-01');
+    const rewritten = await service.edit({ channelId: CHANNEL, messageId: a.id, patch: { pollJson: ended }, recipientUserIds: [] });
+    expect(rewritten).toMatchObject({ pollJson: ended, editedAt: null, content: '' });
+    const edited = await service.edit({ channelId: CHANNEL, messageId: a.id, patch: { pollJson: poll, content: 'text' }, recipientUserIds: [] });
+    expect(edited.pollJson).toBe(poll);
+    expect(edited.editedAt).toBeInstanceOf(Date);
+    const [, updated] = await events(3);
+    expect(updated!.event).toMatchObject({ $case: 'messageUpdated', messageUpdated: { message: { id: a.id, pollJson: Buffer.from(ended) } } });
+    expect((await service.create(create('no poll'))).message.pollJson).toBeNull();
+  });
+
   it('edits, deletes and bulk deletes with their events, in order on the channel key', async () => {
     const { service, events } = await testService();
     const a = (await service.create(create('a'), {})).message;

@@ -157,9 +157,9 @@ export class MessageService {
   async edit(command: EditCommand, options: CallOptions = {}): Promise<StoredMessage> {
     const { channelId, messageId } = command;
     const now = new Date(this.clock());
-    // Pinning or unpinning alone is not an edit: the message keeps its edited timestamp.
-    const pinOnly = Object.keys(command.patch).every((field) => field === 'pinned');
-    const patch = pinOnly ? { ...command.patch } : { ...command.patch, editedAt: now };
+    // Pinning or unpinning alone is not an edit, nor is rewriting the poll (a poll ended early): the message keeps its edited timestamp.
+    const notAnEdit = Object.keys(command.patch).every((field) => field === 'pinned' || field === 'pollJson');
+    const patch = notAnEdit ? { ...command.patch } : { ...command.patch, editedAt: now };
     const intent = await this.deps.events.intendUpdated(channelId, messageId, now, command.recipientUserIds);
     let message: StoredMessage;
     try {
@@ -298,5 +298,6 @@ function asStored(message: NewMessage): StoredMessage {
     pinned: message.pinned ?? false,
     componentsJson: message.componentsJson ?? '[]',
     origin: message.origin ?? null,
+    pollJson: message.pollJson ?? null,
   };
 }

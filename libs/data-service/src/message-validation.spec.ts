@@ -37,6 +37,19 @@ describe('message validation', () => {
     expect(validateCreate(messagesV1.CreateMessageRequest.fromPartial({ ...base, content: '', attachmentsJson: Buffer.from('[{"id":"1"}]') })).message.attachmentsJson).toBe('[{"id":"1"}]');
   });
 
+  it('takes a poll as a JSON object on create and edit; a poll alone is not an empty message', () => {
+    const base = { channelId: CHANNEL, authorId: AUTHOR };
+    const poll = '{"question":{"text":"Lunch?"},"answers":[{"poll_media":{"text":"Pizza"}}],"expiry":null,"allow_multiselect":false,"layout_type":1}';
+    expect(validateCreate(messagesV1.CreateMessageRequest.fromPartial({ ...base, content: '', pollJson: Buffer.from(poll) })).message.pollJson).toBe(poll);
+    expect(validateCreate(messagesV1.CreateMessageRequest.fromPartial({ ...base, content: 'x' })).message.pollJson).toBeNull();
+    for (const bad of ['', '[]', '[{"question":{}}]', 'null', '"poll"', '{"question":']) {
+      expect(() => validateCreate(messagesV1.CreateMessageRequest.fromPartial({ ...base, content: 'x', pollJson: Buffer.from(bad) }))).toThrow('poll_json: must be a JSON object');
+      expect(() => validateEdit(messagesV1.EditMessageRequest.fromPartial({ channelId: CHANNEL, messageId: CHANNEL, pollJson: Buffer.from(bad) }))).toThrow(InvalidFieldError);
+    }
+    expect(validateEdit(messagesV1.EditMessageRequest.fromPartial({ channelId: CHANNEL, messageId: CHANNEL, pollJson: Buffer.from(poll) })).patch).toEqual({ pollJson: poll });
+    expect(validateEdit(messagesV1.EditMessageRequest.fromPartial({ channelId: CHANNEL, messageId: CHANNEL, content: 'x' })).patch).not.toHaveProperty('pollJson');
+  });
+
   it('checks snowflakes: canonical, non-zero, below 2^63', () => {
     expect(snowflakeField('channel_id', CHANNEL)).toBe(CHANNEL);
     for (const bad of ['', 'abc', '-1', '01', '0', '9223372036854775808', '1.5']) expect(() => snowflakeField('channel_id', bad)).toThrow(InvalidFieldError);

@@ -116,11 +116,12 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
   const attachments = jsonArray('attachments_json', request.attachmentsJson);
   const embeds = jsonArray('embeds_json', request.embedsJson);
   const components = jsonArray('components_json', request.componentsJson);
+  const poll = request.pollJson === undefined ? null : jsonObjectText('poll_json', request.pollJson);
   // A deferred interaction response (flag LOADING, 1 << 7) is empty until the application edits it.
   const loading = (request.flags & (1 << 7)) !== 0;
   // A system message (6: "pinned a message") has no content of its own.
   const system = request.type === 6;
-  if (!loading && !system && content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0) throw new EmptyMessageError();
+  if (!loading && !system && content.trim() === '' && attachments.items === 0 && embeds.items === 0 && components.items === 0 && poll === null) throw new EmptyMessageError();
   if (characterCount(request.nonce) > MAX_NONCE_LENGTH) throw new InvalidFieldError('nonce', `must be at most ${MAX_NONCE_LENGTH} characters`);
   if (request.enforceNonce && request.nonce === '') throw new InvalidFieldError('nonce', 'is required when enforce_nonce is set');
   const reference = request.messageReference;
@@ -148,6 +149,7 @@ export function validateCreate(request: messagesV1.CreateMessageRequest): Create
         : null,
       componentsJson: components.json,
       origin: originOf(request),
+      pollJson: poll,
     },
     enforceNonce: request.enforceNonce,
     recipientUserIds: snowflakeList('recipient_user_ids', request.recipientUserIds),
@@ -220,6 +222,7 @@ export function validateEdit(request: messagesV1.EditMessageRequest): EditComman
   if (request.embedsJson !== undefined) patch.embedsJson = jsonArrayField('embeds_json', request.embedsJson);
   if (request.attachmentsJson !== undefined) patch.attachmentsJson = jsonArrayField('attachments_json', request.attachmentsJson);
   if (request.componentsJson !== undefined) patch.componentsJson = jsonArrayField('components_json', request.componentsJson);
+  if (request.pollJson !== undefined) patch.pollJson = jsonObjectText('poll_json', request.pollJson);
   if (request.pinned !== undefined) patch.pinned = request.pinned;
   if (request.flags !== undefined) patch.flags = uint32Field('flags', request.flags);
   return { channelId, messageId, patch, recipientUserIds: snowflakeList('recipient_user_ids', request.recipientUserIds) };

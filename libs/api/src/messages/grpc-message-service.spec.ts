@@ -55,4 +55,36 @@ describe('grpcMessageService', () => {
     expect((await service.edit('1', '2', { content: 'x', recipientUserIds: [] })).editedAt?.toISOString()).toBe('2026-01-01T00:00:00.000Z');
     expect(await service.bulkDelete('1', ['2', '3'])).toEqual(['2']);
   });
+
+  it('carries a poll both ways: set only when there is one, null when the answer has none', async () => {
+    const poll = '{"question":{"text":"Lunch?"},"answers":[{"answer_id":1,"poll_media":{"text":"Pizza 🍕"}}],"expiry":null,"allow_multiselect":false,"layout_type":1}';
+    const requests: { create: messagesV1.CreateMessageRequest[]; edit: messagesV1.EditMessageRequest[] } = { create: [], edit: [] };
+    const rpc: MessagesRpc = {
+      createMessage: async (request) => {
+        requests.create.push(messagesV1.CreateMessageRequest.fromPartial(request));
+        return { message: protoMessage(request.pollJson ? { pollJson: request.pollJson } : {}), deduplicated: false };
+      },
+      getMessage: async () => ({ message: protoMessage({ pollJson: Buffer.from(poll) }) }),
+      getHistory: async () => ({ messages: [protoMessage(), protoMessage({ pollJson: Buffer.from(poll) })] }),
+      editMessage: async (request) => {
+        requests.edit.push(messagesV1.EditMessageRequest.fromPartial(request));
+        return { message: protoMessage(request.pollJson ? { pollJson: request.pollJson } : {}) };
+      },
+      deleteMessage: async () => ({ message: protoMessage() }),
+      bulkDeleteMessages: async () => ({ deletedMessageIds: [] }),
+    };
+    const service = grpcMessageService(rpc);
+    const input = { channelId: '41771983423143937', guildId: null, authorId: '80351110224678912', content: '', tts: false, nonce: '', enforceNonce: false, mentionEveryone: false, mentionUserIds: [], mentionRoleIds: [], embedsJson: '[]', attachmentsJson: '[]', type: 0, flags: 0, reference: null, recipientUserIds: [] };
+    expect((await service.create({ ...input, pollJson: poll })).pollJson).toBe(poll);
+    expect(requests.create[0]?.pollJson?.toString('utf8')).toBe(poll);
+    expect((await service.create({ ...input, content: 'no poll', pollJson: null })).pollJson).toBeNull();
+    expect((await service.create({ ...input, content: 'no poll' })).pollJson).toBeNull();
+    expect(requests.create.slice(1).map((request) => request.pollJson)).toEqual([undefined, undefined]);
+    expect((await service.get('1', '2'))?.pollJson).toBe(poll);
+    expect((await service.history({ channelId: '1', limit: 2 })).map((message) => message.pollJson)).toEqual([null, poll]);
+    expect((await service.edit('1', '2', { pollJson: poll, recipientUserIds: [] })).pollJson).toBe(poll);
+    expect(requests.edit[0]?.pollJson?.toString('utf8')).toBe(poll);
+    await service.edit('1', '2', { content: 'x', recipientUserIds: [] });
+    expect(requests.edit[1]?.pollJson).toBeUndefined();
+  });
 });

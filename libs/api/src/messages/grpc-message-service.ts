@@ -47,6 +47,7 @@ export function grpcMessageService(rpc: MessagesRpc, options: GrpcMessageService
           ...(input.origin?.applicationId ? { applicationId: input.origin.applicationId } : {}),
           interactionMetadataJson: Buffer.from(input.origin?.interactionMetadataJson ?? ''),
           authorOverrideJson: Buffer.from(input.origin?.authorOverride ? JSON.stringify(input.origin.authorOverride) : ''),
+          ...(input.pollJson != null ? { pollJson: Buffer.from(input.pollJson) } : {}),
         },
         call(),
       );
@@ -86,6 +87,7 @@ export function grpcMessageService(rpc: MessagesRpc, options: GrpcMessageService
           ...(patch.componentsJson !== undefined ? { componentsJson: Buffer.from(patch.componentsJson) } : {}),
           ...(patch.attachmentsJson !== undefined ? { attachmentsJson: Buffer.from(patch.attachmentsJson) } : {}),
           ...(patch.pinned !== undefined ? { pinned: patch.pinned } : {}),
+          ...(patch.pollJson !== undefined ? { pollJson: Buffer.from(patch.pollJson) } : {}),
           ...(patch.flags !== undefined ? { flags: patch.flags } : {}),
           recipientUserIds: patch.recipientUserIds,
         },
@@ -114,7 +116,7 @@ function required(message: messagesV1.Message | undefined): messagesV1.Message {
   return message;
 }
 
-/** A proto message in the store's shape (empty JSON bytes become "[]"; an empty nonce becomes null). */
+/** A proto message in the store's shape (empty JSON bytes become "[]"; an empty nonce becomes null; an unset poll becomes null). */
 export function fromProto(message: messagesV1.Message): StoredMessage {
   const json = (bytes: Buffer) => (bytes.length === 0 ? '[]' : bytes.toString('utf8'));
   return {
@@ -138,6 +140,7 @@ export function fromProto(message: messagesV1.Message): StoredMessage {
     reference: message.messageReference ? { messageId: message.messageReference.messageId, channelId: message.messageReference.channelId, guildId: message.messageReference.guildId ?? null } : null,
     componentsJson: json(message.componentsJson),
     origin: originFromProto(message),
+    pollJson: message.pollJson === undefined ? null : message.pollJson.toString('utf8'),
   };
 }
 

@@ -29,6 +29,8 @@ export interface CreateMessageInput {
   componentsJson?: string;
   /** A webhook's or an application's message. */
   origin?: MessageOrigin | null;
+  /** Discord's poll object as a JSON object string; null or unset for none. */
+  pollJson?: string | null;
 }
 
 /** An edit; unset fields stay. Mentions are replaced when content is set. */
@@ -44,6 +46,8 @@ export interface EditMessageInput {
   flags?: number;
   /** Pin or unpin; alone it does not mark the message edited. */
   pinned?: boolean;
+  /** The poll object rewritten (a poll ended early); alone (or with pinned) it does not mark the message edited. */
+  pollJson?: string;
   recipientUserIds: string[];
 }
 

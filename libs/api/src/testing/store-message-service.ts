@@ -43,6 +43,7 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
         reference: input.reference,
         componentsJson: input.componentsJson ?? '[]',
         origin: input.origin ?? null,
+        pollJson: input.pollJson ?? null,
       });
       if (input.nonce !== '') {
         recentNonces.set(nonceKey, created.id);
@@ -54,9 +55,10 @@ export function storeMessageService(store: MessageStore, options: StoreMessageSe
     history: (query) => store.history(query),
     edit: (channelId, messageId, patch: EditMessageInput) =>
       store.edit(channelId, messageId, {
-        // As the data service: pinning alone is not an edit.
-        ...(Object.keys(patch).every((field) => field === 'pinned' || field === 'recipientUserIds') ? {} : { editedAt: options.now() }),
+        // As the data service: pinning alone, or rewriting the poll (ended early), is not an edit.
+        ...(Object.keys(patch).every((field) => field === 'pinned' || field === 'pollJson' || field === 'recipientUserIds') ? {} : { editedAt: options.now() }),
         ...(patch.pinned !== undefined ? { pinned: patch.pinned } : {}),
+        ...(patch.pollJson !== undefined ? { pollJson: patch.pollJson } : {}),
         ...(patch.content !== undefined
           ? { content: patch.content, mentionEveryone: patch.mentionEveryone ?? false, mentionUserIds: patch.mentionUserIds ?? [], mentionRoleIds: patch.mentionRoleIds ?? [] }
           : {}),

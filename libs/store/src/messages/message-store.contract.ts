@@ -56,6 +56,9 @@ function message(channelId: string, id: string, extra: Partial<NewMessage> = {})
 
 const ids = (page: StoredMessage[]) => page.map((m) => m.id);
 
+/** A Discord poll object as a message stores it (non-ASCII included). */
+const POLL_JSON = '{"question":{"text":"Lunch?"},"answers":[{"answer_id":1,"poll_media":{"text":"Pizza","emoji":{"name":"🍕"}}},{"answer_id":2,"poll_media":{"text":"Soup"}}],"expiry":"2042-05-20T10:00:00.000000+00:00","allow_multiselect":false,"layout_type":1}';
+
 /**
  * Registers the messages contract for one adapter.
  *
@@ -108,6 +111,7 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
             reference: { messageId: '80351110224678916', channelId, guildId: null },
             componentsJson: '[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go"}]}]',
             origin: { webhookId: '80351110224678917', applicationId: '80351110224678918', interactionMetadataJson: '{"id":"1","type":2}', authorOverride: { username: 'Hook', avatar: null } },
+            pollJson: POLL_JSON,
           }),
         );
         const expected: StoredMessage = {
@@ -131,6 +135,7 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
           reference: { messageId: '80351110224678916', channelId, guildId: null },
           componentsJson: '[{"type":1,"components":[{"type":2,"style":1,"label":"Go","custom_id":"go"}]}]',
           origin: { webhookId: '80351110224678917', applicationId: '80351110224678918', interactionMetadataJson: '{"id":"1","type":2}', authorOverride: { username: 'Hook', avatar: null } },
+          pollJson: POLL_JSON,
         };
         expect(created).toEqual(expected);
         expect(await store.get(channelId, id)).toEqual(expected);
@@ -142,6 +147,8 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
         const ref = { messageId: idAt(BASE_MS + 1), channelId, guildId: '80351110224678912' };
         const created = await store.create(message(channelId, id, { reference: ref }));
         expect(created.pinned).toBe(false);
+        expect(created.pollJson).toBeNull();
+        expect((await store.get(channelId, id))?.pollJson).toBeNull();
         expect(created.guildId).toBe('80351110224678912');
         expect(created.reference).toEqual(ref);
       });
@@ -336,6 +343,22 @@ export function describeMessageStoreContract(name: string, makeFixture: () => Pr
         const editedAt = new Date(BASE_MS + 303 * BUCKET_MS + 1000);
         await store.edit(channelId, id, { content: 'later', editedAt });
         expect(await store.edit(channelId, id, { pinned: false })).toMatchObject({ pinned: false, content: 'later', editedAt });
+      });
+
+      it('rewrites a poll (ended early) and keeps it through other edits; editedAt stays when the patch leaves it out', async () => {
+        const channelId = newChannelId();
+        const id = idAt(BASE_MS + 304 * BUCKET_MS);
+        const original = await store.create(message(channelId, id, { content: '', pollJson: POLL_JSON }));
+        expect(original.pollJson).toBe(POLL_JSON);
+        const ended = POLL_JSON.replace('2042-05-20T10:00:00.000000+00:00', '2042-05-19T12:00:00.000000+00:00');
+        const rewritten = await store.edit(channelId, id, { pollJson: ended });
+        expect(rewritten).toEqual({ ...original, pollJson: ended, editedAt: null });
+        expect(await store.get(channelId, id)).toEqual(rewritten);
+        const editedAt = new Date(BASE_MS + 304 * BUCKET_MS + 1000);
+        const edited = await store.edit(channelId, id, { content: 'now with text', flags: 4, editedAt });
+        expect(edited).toEqual({ ...rewritten, content: 'now with text', flags: 4, editedAt });
+        expect((await store.history({ channelId, limit: 1 }))[0]?.pollJson).toBe(ended);
+        expect((await store.getMany(channelId, [id]))[0]?.pollJson).toBe(ended);
       });
 
       it('throws a NotFoundError for an unknown message and does not create it', async () => {

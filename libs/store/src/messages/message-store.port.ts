@@ -35,6 +35,8 @@ export interface StoredMessage {
   componentsJson: string;
   /** Where the message came from when not from a user typing it: a webhook, an application's interaction. */
   origin: MessageOrigin | null;
+  /** Discord's poll object (question, answers, expiry, allow_multiselect, layout_type) as a JSON object string; null when the message has no poll. */
+  pollJson: string | null;
 }
 
 /** Who posted a message on whose behalf (stored together in one column). */
@@ -50,10 +52,11 @@ export interface MessageOrigin {
 }
 
 /** What a create needs: everything but what the store derives. The id is issued by the caller (snowflake). */
-export type NewMessage = Omit<StoredMessage, 'createdAt' | 'editedAt' | 'pinned' | 'componentsJson' | 'origin'> & {
+export type NewMessage = Omit<StoredMessage, 'createdAt' | 'editedAt' | 'pinned' | 'componentsJson' | 'origin' | 'pollJson'> & {
   pinned?: boolean;
   componentsJson?: string;
   origin?: MessageOrigin | null;
+  pollJson?: string | null;
 };
 
 /** Which page of a channel's history; at most one anchor. */
@@ -69,12 +72,17 @@ export interface HistoryQuery {
   around?: string;
 }
 
-/** Fields an edit may change; `editedAt` is set by the store's caller, and left as it was when unset (a pin is not an edit). */
+/**
+ * Fields an edit may change; `editedAt` is set by the store's caller, and left as it was when unset (a pin is not an edit,
+ * nor is rewriting the poll of a poll ended early).
+ */
 export interface MessagePatch {
   content?: string;
   embedsJson?: string;
   attachmentsJson?: string;
   componentsJson?: string;
+  /** The poll object rewritten (a poll ended early); a poll is set at create and never removed. */
+  pollJson?: string;
   flags?: number;
   pinned?: boolean;
   mentionEveryone?: boolean;

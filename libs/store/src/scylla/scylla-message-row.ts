@@ -9,7 +9,7 @@ import { boolOr, dateOrNull, idList, idText, idTextOrNull, intOr, textOrNull, ty
 /** Every column a message read selects. */
 export const MESSAGE_COLUMNS = `channel_id, message_id, guild_id, author_id, content, edited_at, tts, mention_everyone,
   mention_user_ids, mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id,
-  components, origin`;
+  components, origin, poll`;
 
 /** Maps one messages row. */
 export function toMessage(row: CqlRow): StoredMessage {
@@ -39,5 +39,6 @@ export function toMessage(row: CqlRow): StoredMessage {
         : { messageId: refMessage, channelId: idText(row.get('ref_channel_id')), guildId: idTextOrNull(row.get('ref_guild_id')) },
     componentsJson: textOrNull(row.get('components')) ?? '[]',
     origin: decodeOrigin(row.get('origin')),
+    pollJson: textOrNull(row.get('poll')),
   };
 }

@@ -61,11 +61,11 @@ export class ScyllaMessageStore implements MessageStore {
       addBucket: `INSERT INTO ${session.table('channel_buckets')} (channel_id, bucket) VALUES (?, ?)`,
       insert: `INSERT INTO ${messages} (channel_id, bucket, message_id, guild_id, author_id, content, tts, mention_everyone,
         mention_user_ids, mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id,
-        ref_guild_id, components, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
+        ref_guild_id, components, origin, poll) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) IF NOT EXISTS`,
       selectOne: `SELECT ${MESSAGE_COLUMNS} FROM ${messages} ${key}`,
       selectIn: `SELECT ${MESSAGE_COLUMNS} FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
       existingIn: `SELECT message_id FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
-      update: `UPDATE ${messages} SET content = ?, embeds = ?, components = ?, attachments = ?, flags = ?, pinned = ?, mention_everyone = ?,
+      update: `UPDATE ${messages} SET content = ?, embeds = ?, components = ?, poll = ?, attachments = ?, flags = ?, pinned = ?, mention_everyone = ?,
         mention_user_ids = ?, mention_role_ids = ?, edited_at = ? ${key} IF EXISTS`,
       remove: `DELETE FROM ${messages} ${key} IF EXISTS`,
       removeIn: `DELETE FROM ${messages} WHERE channel_id = ? AND bucket = ? AND message_id IN ?`,
@@ -98,6 +98,8 @@ export class ScyllaMessageStore implements MessageStore {
       toDbIdOrNull(message.reference?.guildId, 'reference.guildId'),
       message.componentsJson ?? '[]',
       encodeOrigin(message.origin),
+      // No poll is sent as "unset" (undefined), not null: no tombstone for every message without one.
+      message.pollJson ?? undefined,
     ];
     throwIfAborted(signal, 'messages.create');
     await this.ensureBucket(channelId, bucketOf(id), signal);
@@ -124,6 +126,7 @@ export class ScyllaMessageStore implements MessageStore {
       reference: message.reference ? { ...message.reference } : null,
       componentsJson: message.componentsJson ?? '[]',
       origin: decodeOrigin(encodeOrigin(message.origin)),
+      pollJson: message.pollJson ?? null,
     };
   }
 
@@ -176,6 +179,7 @@ export class ScyllaMessageStore implements MessageStore {
       patch.content,
       patch.embedsJson,
       patch.componentsJson,
+      patch.pollJson,
       patch.attachmentsJson,
       patch.flags,
       patch.pinned,

@@ -34,12 +34,12 @@ describe('Scylla migrations on real Cassandra', () => {
     const ks = keyspace('store_migrate');
     const lines: string[] = [];
     const first = await migrateScylla(client, { keyspace: ks, replication, log: (line) => lines.push(line) });
-    expect(first).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8], skipped: [] });
+    expect(first).toEqual({ applied: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], skipped: [] });
     expect(lines.some((line) => line.startsWith('0001_messages: applied'))).toBe(true);
     const second = await migrateScylla(client, { keyspace: ks, replication });
-    expect(second).toEqual({ applied: [], skipped: [1, 2, 3, 4, 5, 6, 7, 8] });
+    expect(second).toEqual({ applied: [], skipped: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] });
     const rows = await client.execute(`SELECT version, name FROM ${ks}.schema_migrations`);
-    expect(rows.rows.map((r) => r.get('version') as number).sort()).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(rows.rows.map((r) => r.get('version') as number).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     const tables = await client.execute('SELECT table_name FROM system_schema.tables WHERE keyspace_name = ?', [ks], { prepare: true });
     expect(tables.rows.map((r) => r.get('table_name') as string)).toEqual(expect.arrayContaining(['messages', 'channel_buckets', 'guilds', 'members', 'users', 'tokens', 'read_states', 'outbox', 'records']));
   });
@@ -62,9 +62,9 @@ describe('Scylla migrations on real Cassandra', () => {
     const args = ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts', `--contact-points=${endpoint.contactPoints.join(',')}`, `--local-dc=${endpoint.localDataCenter}`, `--keyspace=${ks}`, `--replication=${replication}`];
     const first = await run(process.execPath, args, { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') });
     expect(first.stdout).toContain('0003_users: applied');
-    expect(first.stdout).toContain('done: 8 applied, 0 already there');
+    expect(first.stdout).toContain('done: 10 applied, 0 already there');
     const second = await run(process.execPath, args, { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') });
-    expect(second.stdout).toContain('done: 0 applied, 8 already there');
+    expect(second.stdout).toContain('done: 0 applied, 10 already there');
     await expect(run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts', '--keyspace=1bad'], { cwd: join(SCYLLA_MIGRATIONS_DIR, '../../..') })).rejects.toMatchObject({ code: 2 });
   });
 
@@ -80,7 +80,7 @@ describe('Scylla migrations on real Cassandra', () => {
     };
     const migrated = await run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts'], { cwd, env });
     expect(migrated.stdout).toContain(`migrating ${ks} on ${endpoint.contactPoints.join(',')}`);
-    expect(migrated.stdout).toContain('done: 8 applied, 0 already there');
+    expect(migrated.stdout).toContain('done: 10 applied, 0 already there');
     await expect(run(process.execPath, ['--import', 'tsx', 'libs/store/src/scylla/migrate.ts'], { cwd, env: { ...env, CHAT_SCYLLA_KEYSPACE: 'drop table;' } })).rejects.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('CHAT_SCYLLA_KEYSPACE'),

@@ -6,7 +6,7 @@ import { migrateScylla, readScyllaMigrations, SCYLLA_MIGRATIONS_DIR } from './sc
 describe('readScyllaMigrations', () => {
   it('reads deploy/scylla/migrations in version order with the keyspace filled in', () => {
     const files = readScyllaMigrations(SCYLLA_MIGRATIONS_DIR, 'chat_test');
-    expect(files.map((f) => `${f.version}_${f.name}`)).toEqual(['1_messages', '2_guilds', '3_users', '4_read_states', '5_outbox', '6_read_states_last_mention', '7_records', '8_message_components_origin']);
+    expect(files.map((f) => `${f.version}_${f.name}`)).toEqual(['1_messages', '2_guilds', '3_users', '4_read_states', '5_outbox', '6_read_states_last_mention', '7_records', '8_message_components_origin', '9_reactions', '10_message_poll']);
     for (const file of files) {
       expect(file.checksum).toMatch(/^[0-9a-f]{16}$/);
       for (const statement of file.statements) {

@@ -22,7 +22,7 @@ import { rethrowSqlite } from './sqlite-errors';
 import { bool, dateOrNull, flag, idText, idTextOrNull, int, stringList, type SqliteRow } from './sqlite-values';
 
 const COLUMNS = `channel_id, id, guild_id, author_id, content, edited_at, tts, mention_everyone, mention_user_ids,
-  mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id, components, origin`;
+  mention_role_ids, attachments, embeds, nonce, pinned, type, flags, ref_message_id, ref_channel_id, ref_guild_id, components, origin, poll`;
 
 function toMessage(row: SqliteRow): StoredMessage {
   const id = idText(row.id);
@@ -51,6 +51,7 @@ function toMessage(row: SqliteRow): StoredMessage {
         : { messageId: refMessage, channelId: idText(row.ref_channel_id), guildId: idTextOrNull(row.ref_guild_id) },
     componentsJson: (row.components as string | null) ?? '[]',
     origin: decodeOrigin(row.origin),
+    pollJson: (row.poll as string | null) ?? null,
   };
 }
 
@@ -70,7 +71,7 @@ export class SqliteMessageStore implements MessageStore {
   constructor(private readonly db: SqliteDatabase) {
     this.insert = db.prepare(`INSERT INTO messages (${COLUMNS}) VALUES
       (@channel_id, @id, @guild_id, @author_id, @content, NULL, @tts, @mention_everyone, @mention_user_ids,
-       @mention_role_ids, @attachments, @embeds, @nonce, @pinned, @type, @flags, @ref_message_id, @ref_channel_id, @ref_guild_id, @components, @origin)`);
+       @mention_role_ids, @attachments, @embeds, @nonce, @pinned, @type, @flags, @ref_message_id, @ref_channel_id, @ref_guild_id, @components, @origin, @poll)`);
     this.selectOne = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id = ?`);
     this.selectMany = db.prepare(
       `SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id IN (SELECT value FROM json_each(?)) ORDER BY id DESC`,
@@ -81,6 +82,7 @@ export class SqliteMessageStore implements MessageStore {
     this.after = db.prepare(`SELECT ${COLUMNS} FROM messages WHERE channel_id = ? AND id > ? ORDER BY id ASC LIMIT ?`);
     this.update = db.prepare(`UPDATE messages SET
         content = coalesce(@content, content), embeds = coalesce(@embeds, embeds), components = coalesce(@components, components),
+        poll = coalesce(@poll, poll),
         attachments = coalesce(@attachments, attachments), flags = coalesce(@flags, flags),
         pinned = coalesce(@pinned, pinned), mention_everyone = coalesce(@mention_everyone, mention_everyone),
         mention_user_ids = coalesce(@mention_user_ids, mention_user_ids),
@@ -115,6 +117,7 @@ export class SqliteMessageStore implements MessageStore {
       ref_guild_id: toDbIdOrNull(message.reference?.guildId, 'reference.guildId'),
       components: message.componentsJson ?? '[]',
       origin: encodeOrigin(message.origin),
+      poll: message.pollJson ?? null,
     };
     try {
       this.insert.run(row);
@@ -165,6 +168,7 @@ export class SqliteMessageStore implements MessageStore {
       content: patch.content ?? null,
       embeds: patch.embedsJson ?? null,
       components: patch.componentsJson ?? null,
+      poll: patch.pollJson ?? null,
       attachments: patch.attachmentsJson ?? null,
       flags: patch.flags ?? null,
       pinned: patch.pinned === undefined ? null : flag(patch.pinned),

@@ -238,4 +238,10 @@ export const SQLITE_MIGRATIONS: readonly SqliteMigration[] = [
         PRIMARY KEY (channel_id, message_id, emoji, type, user_id)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 10,
+    name: 'message_poll',
+    sql: `
+      ALTER TABLE messages ADD COLUMN poll TEXT;`,
+  },
 ];

@@ -113,6 +113,11 @@ export interface Message {
    * empty bytes for none.
    */
   authorOverrideJson: Buffer;
+  /**
+   * Discord's poll object (question, answers, expiry, allow_multiselect,
+   * layout_type) as a JSON object; unset when the message has no poll.
+   */
+  pollJson?: Buffer | undefined;
 }
 
 /** Request of CreateMessage. */
@@ -181,6 +186,12 @@ export interface CreateMessageRequest {
   interactionMetadataJson: Buffer;
   /** A webhook's author override, JSON {"username", "avatar"}. */
   authorOverrideJson: Buffer;
+  /**
+   * Discord's poll object (question, answers, expiry, allow_multiselect,
+   * layout_type) as a JSON object; unset for a message without a poll. A
+   * poll is enough on its own: the message then needs no content.
+   */
+  pollJson?: Buffer | undefined;
 }
 
 /** Response of CreateMessage. */
@@ -300,7 +311,15 @@ export interface EditMessageRequest {
    * Pins or unpins the message. A request that only pins or unpins is not
    * an edit: the edited timestamp stays as it was.
    */
-  pinned?: boolean | undefined;
+  pinned?:
+    | boolean
+    | undefined;
+  /**
+   * The poll object rewritten as a JSON object (a poll ended early: its
+   * expiry and results). A request that only rewrites the poll is not an
+   * edit: the edited timestamp stays as it was.
+   */
+  pollJson?: Buffer | undefined;
 }
 
 /** Response of EditMessage. */
@@ -477,6 +496,7 @@ function createBaseMessage(): Message {
     applicationId: undefined,
     interactionMetadataJson: Buffer.alloc(0),
     authorOverrideJson: Buffer.alloc(0),
+    pollJson: undefined,
   };
 }
 
@@ -550,6 +570,9 @@ export const Message: MessageFns<Message> = {
     }
     if (message.authorOverrideJson.length !== 0) {
       writer.uint32(186).bytes(message.authorOverrideJson);
+    }
+    if (message.pollJson !== undefined) {
+      writer.uint32(194).bytes(message.pollJson);
     }
     return writer;
   },
@@ -751,6 +774,14 @@ export const Message: MessageFns<Message> = {
             message.authorOverrideJson = Buffer.from(reader.bytes());
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.pollJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -848,6 +879,11 @@ export const Message: MessageFns<Message> = {
         : isSet(object.author_override_json)
         ? Buffer.from(bytesFromBase64(object.author_override_json))
         : Buffer.alloc(0),
+      pollJson: isSet(object.pollJson)
+        ? Buffer.from(bytesFromBase64(object.pollJson))
+        : isSet(object.poll_json)
+        ? Buffer.from(bytesFromBase64(object.poll_json))
+        : undefined,
     };
   },
 
@@ -922,6 +958,9 @@ export const Message: MessageFns<Message> = {
     if (message.authorOverrideJson.length !== 0) {
       obj.authorOverrideJson = base64FromBytes(message.authorOverrideJson);
     }
+    if (message.pollJson !== undefined) {
+      obj.pollJson = base64FromBytes(message.pollJson);
+    }
     return obj;
   },
 
@@ -955,6 +994,7 @@ export const Message: MessageFns<Message> = {
     message.applicationId = object.applicationId ?? undefined;
     message.interactionMetadataJson = object.interactionMetadataJson ?? Buffer.alloc(0);
     message.authorOverrideJson = object.authorOverrideJson ?? Buffer.alloc(0);
+    message.pollJson = object.pollJson ?? undefined;
     return message;
   },
 };
@@ -982,6 +1022,7 @@ function createBaseCreateMessageRequest(): CreateMessageRequest {
     applicationId: undefined,
     interactionMetadataJson: Buffer.alloc(0),
     authorOverrideJson: Buffer.alloc(0),
+    pollJson: undefined,
   };
 }
 
@@ -1049,6 +1090,9 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
     }
     if (message.authorOverrideJson.length !== 0) {
       writer.uint32(170).bytes(message.authorOverrideJson);
+    }
+    if (message.pollJson !== undefined) {
+      writer.uint32(178).bytes(message.pollJson);
     }
     return writer;
   },
@@ -1234,6 +1278,14 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
             message.authorOverrideJson = Buffer.from(reader.bytes());
             continue;
           }
+          case 22: {
+            if (tag !== 178) {
+              break;
+            }
+
+            message.pollJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1333,6 +1385,11 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
         : isSet(object.author_override_json)
         ? Buffer.from(bytesFromBase64(object.author_override_json))
         : Buffer.alloc(0),
+      pollJson: isSet(object.pollJson)
+        ? Buffer.from(bytesFromBase64(object.pollJson))
+        : isSet(object.poll_json)
+        ? Buffer.from(bytesFromBase64(object.poll_json))
+        : undefined,
     };
   },
 
@@ -1401,6 +1458,9 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
     if (message.authorOverrideJson.length !== 0) {
       obj.authorOverrideJson = base64FromBytes(message.authorOverrideJson);
     }
+    if (message.pollJson !== undefined) {
+      obj.pollJson = base64FromBytes(message.pollJson);
+    }
     return obj;
   },
 
@@ -1432,6 +1492,7 @@ export const CreateMessageRequest: MessageFns<CreateMessageRequest> = {
     message.applicationId = object.applicationId ?? undefined;
     message.interactionMetadataJson = object.interactionMetadataJson ?? Buffer.alloc(0);
     message.authorOverrideJson = object.authorOverrideJson ?? Buffer.alloc(0);
+    message.pollJson = object.pollJson ?? undefined;
     return message;
   },
 };
@@ -2088,6 +2149,7 @@ function createBaseEditMessageRequest(): EditMessageRequest {
     recipientUserIds: [],
     componentsJson: undefined,
     pinned: undefined,
+    pollJson: undefined,
   };
 }
 
@@ -2128,6 +2190,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     }
     if (message.pinned !== undefined) {
       writer.uint32(96).bool(message.pinned);
+    }
+    if (message.pollJson !== undefined) {
+      writer.uint32(106).bytes(message.pollJson);
     }
     return writer;
   },
@@ -2241,6 +2306,14 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
             message.pinned = reader.bool();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.pollJson = Buffer.from(reader.bytes());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2303,6 +2376,11 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
         ? Buffer.from(bytesFromBase64(object.components_json))
         : undefined,
       pinned: isSet(object.pinned) ? globalThis.Boolean(object.pinned) : undefined,
+      pollJson: isSet(object.pollJson)
+        ? Buffer.from(bytesFromBase64(object.pollJson))
+        : isSet(object.poll_json)
+        ? Buffer.from(bytesFromBase64(object.poll_json))
+        : undefined,
     };
   },
 
@@ -2344,6 +2422,9 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     if (message.pinned !== undefined) {
       obj.pinned = message.pinned;
     }
+    if (message.pollJson !== undefined) {
+      obj.pollJson = base64FromBytes(message.pollJson);
+    }
     return obj;
   },
 
@@ -2364,6 +2445,7 @@ export const EditMessageRequest: MessageFns<EditMessageRequest> = {
     message.recipientUserIds = object.recipientUserIds?.map((e) => e) || [];
     message.componentsJson = object.componentsJson ?? undefined;
     message.pinned = object.pinned ?? undefined;
+    message.pollJson = object.pollJson ?? undefined;
     return message;
   },
 };
