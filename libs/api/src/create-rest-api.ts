@@ -176,7 +176,8 @@ const isMultipart = (request: FastifyRequest) => /^multipart\/form-data/i.test(r
 
 /**
  * The body as a route takes it: JSON, or a multipart form's `payload_json`
- * (Discord's way; plain fields when there is none) and its files.
+ * (Discord's way) and its files; without payload_json, the form's fields
+ * as strings (sticker uploads).
  */
 function readBody(request: FastifyRequest, takesUploads: boolean): { body: unknown; files: UploadedFile[] } {
   const bytes = request.body as Buffer | undefined;
@@ -187,20 +188,11 @@ function readBody(request: FastifyRequest, takesUploads: boolean): { body: unkno
     const form = parseMultipart(bytes ?? Buffer.alloc(0), boundary);
     if (form.files.length > 0 && !takesUploads) throw DiscordErrors.invalidField('files', 'ATTACHMENT_NOT_ALLOWED', 'This endpoint does not take files');
     const payload = form.fields.get('payload_json');
-    const body = payload !== undefined ? parseJsonBody(Buffer.from(payload)) : Object.fromEntries([...form.fields].map(([name, value]) => [name, formValue(value)]));
+    const body = payload !== undefined ? parseJsonBody(Buffer.from(payload)) : Object.fromEntries(form.fields);
     return { body, files: form.files };
   } catch (error) {
     if (error instanceof MultipartError) throw DiscordErrors.malformedMultipart(error.message);
     throw error;
-  }
-}
-
-/** A plain form field: JSON when it parses (numbers, booleans, arrays), text otherwise. */
-function formValue(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return text;
   }
 }
 

@@ -55,6 +55,7 @@ export const DiscordErrors = {
   unknownRole: () => new RestError(404, 10011, 'Unknown Role'),
   unknownUser: () => new RestError(404, 10013, 'Unknown User'),
   unknownEmoji: () => new RestError(404, 10014, 'Unknown Emoji'),
+  unknownSticker: () => new RestError(404, 10060, 'Unknown Sticker'),
   unknownWebhook: () => new RestError(404, 10015, 'Unknown Webhook'),
   unknownInteraction: () => new RestError(404, 10062, 'Unknown interaction'),
   unknownCommand: () => new RestError(404, 10063, 'Unknown application command'),

@@ -1,6 +1,7 @@
 /** Discord's guild objects: the full guild, the partial guild of /users/@me/guilds, and the GUILD_CREATE payload. */
 import type { StoredChannel, StoredGuild, StoredMember, StoredRole, StoredUser } from '@chat/store';
 import { toDiscordChannel, type DiscordChannel } from './channel-json';
+import type { DiscordEmoji, DiscordSticker } from './expression-json';
 import { toDiscordMember, type DiscordMember } from './member-json';
 import { toDiscordRole, type DiscordRole } from './role-json';
 
@@ -18,7 +19,7 @@ export interface DiscordGuild {
   default_message_notifications: number;
   explicit_content_filter: number;
   roles: DiscordRole[];
-  emojis: never[];
+  emojis: DiscordEmoji[];
   features: string[];
   mfa_level: number;
   application_id: null;
@@ -34,7 +35,7 @@ export interface DiscordGuild {
   preferred_locale: string;
   public_updates_channel_id: null;
   nsfw_level: number;
-  stickers: never[];
+  stickers: DiscordSticker[];
   premium_progress_bar_enabled: boolean;
   safety_alerts_channel_id: null;
   home_header: null;
@@ -48,8 +49,14 @@ export interface DiscordGuild {
   incidents_data: null;
 }
 
-/** A guild with its roles. */
-export function toDiscordGuild(guild: StoredGuild, roles: readonly StoredRole[]): DiscordGuild {
+/** A guild's emojis and stickers, as Discord JSON. */
+export interface GuildExpressions {
+  emojis: readonly DiscordEmoji[];
+  stickers: readonly DiscordSticker[];
+}
+
+/** A guild with its roles (and its emojis and stickers, where the caller has them). */
+export function toDiscordGuild(guild: StoredGuild, roles: readonly StoredRole[], expressions: GuildExpressions = { emojis: [], stickers: [] }): DiscordGuild {
   return {
     id: guild.id,
     name: guild.name,
@@ -63,7 +70,7 @@ export function toDiscordGuild(guild: StoredGuild, roles: readonly StoredRole[])
     default_message_notifications: guild.defaultMessageNotifications,
     explicit_content_filter: guild.explicitContentFilter,
     roles: roles.map((role) => toDiscordRole(role)),
-    emojis: [],
+    emojis: [...expressions.emojis],
     features: [...guild.features],
     mfa_level: 0,
     application_id: null,
@@ -79,7 +86,7 @@ export function toDiscordGuild(guild: StoredGuild, roles: readonly StoredRole[])
     preferred_locale: guild.preferredLocale,
     public_updates_channel_id: null,
     nsfw_level: 0,
-    stickers: [],
+    stickers: [...expressions.stickers],
     premium_progress_bar_enabled: false,
     safety_alerts_channel_id: null,
     // Discord features this server does not have, answered as Discord answers a guild without them.
@@ -142,12 +149,14 @@ export interface GuildCreateParts {
   largeThreshold?: number;
   /** Presence objects, already in Discord's shape. */
   presences?: unknown[];
+  /** The guild's emojis and stickers. */
+  expressions?: GuildExpressions;
 }
 
 /** Builds GUILD_CREATE's `d` (also used by the gateway for READY follow-ups). */
 export function toDiscordGuildCreate(parts: GuildCreateParts): DiscordGuildCreate {
   return {
-    ...toDiscordGuild(parts.guild, parts.roles),
+    ...toDiscordGuild(parts.guild, parts.roles, parts.expressions),
     joined_at: parts.joinedAt.toISOString(),
     large: parts.memberCount > (parts.largeThreshold ?? 50),
     unavailable: false,

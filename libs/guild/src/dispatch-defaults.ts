@@ -8,8 +8,10 @@ import { guildV1 } from '@chat/proto';
 /** Intent bits a dispatch type needs (0: none). */
 export function defaultIntents(type: string): number {
   if (type.startsWith('GUILD_MEMBER_')) return GatewayIntentBits.GuildMembers;
+  if (type === 'GUILD_EMOJIS_UPDATE' || type === 'GUILD_STICKERS_UPDATE') return GatewayIntentBits.GuildExpressions;
   if (type.startsWith('GUILD_') || type.startsWith('CHANNEL_') || type.startsWith('THREAD_')) return GatewayIntentBits.Guilds;
   if (type.startsWith('MESSAGE_REACTION_')) return GatewayIntentBits.GuildMessageReactions;
+  if (type.startsWith('MESSAGE_POLL_VOTE_')) return GatewayIntentBits.GuildMessagePolls;
   if (type.startsWith('MESSAGE_')) return GatewayIntentBits.GuildMessages;
   if (type === 'TYPING_START') return GatewayIntentBits.GuildMessageTyping;
   if (type === 'PRESENCE_UPDATE') return GatewayIntentBits.GuildPresences;
@@ -26,9 +28,9 @@ export function defaultAudience(type: string): guildV1.Audience {
   return guildV1.Audience.ACTIVE;
 }
 
-/** Event types after which the actor reloads guild, channels and roles. */
+/** Event types after which the actor reloads guild, channels, roles, emojis and stickers. */
 export function changesStructure(type: string): boolean {
-  return type === 'GUILD_UPDATE' || type.startsWith('CHANNEL_') || type.startsWith('GUILD_ROLE_');
+  return type === 'GUILD_UPDATE' || type === 'GUILD_EMOJIS_UPDATE' || type === 'GUILD_STICKERS_UPDATE' || type.startsWith('CHANNEL_') || type.startsWith('GUILD_ROLE_');
 }
 
 /** Event types after which the actor reloads one member. */

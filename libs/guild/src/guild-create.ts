@@ -26,7 +26,7 @@ export function buildGuildCreate(data: GuildData, userId: string, largeThreshold
   }
   const self = data.members.get(userId);
   const body = {
-    ...toDiscordGuild(data.guild, [...data.roles.values()]),
+    ...toDiscordGuild(data.guild, [...data.roles.values()], data.expressions),
     joined_at: self?.joinedAt.toISOString() ?? null,
     large,
     unavailable: false,

@@ -4,7 +4,8 @@
  * math on it. Only the guild actor's handler touches one of these.
  */
 import { computeBasePermissions, computeChannelPermissions, Permission, type GuildPermissionFacts, type Overwrite } from '@chat/permissions';
-import type { GuildStore, StoredChannel, StoredGuild, StoredMember, StoredRole, StoredUser, UserStore } from '@chat/store';
+import { toDiscordEmoji, toDiscordSticker, type GuildExpressions } from '@chat/discord';
+import { EmojiRecords, StickerRecords, type GuildStore, type RecordStore, type StoredChannel, type StoredGuild, type StoredMember, type StoredRole, type StoredUser, type UserStore } from '@chat/store';
 import { compareSnowflakes } from './ids';
 import { UnknownGuildError } from './errors';
 import type { PresenceRecord } from './guild-json';
@@ -22,12 +23,22 @@ export interface GuildData {
   voiceStates: Map<string, VoiceStateRecord>;
   /** Member ids sorted by snowflake, rebuilt lazily after member changes. */
   sortedMemberIds: string[] | undefined;
+  /** Emojis and stickers as GUILD_CREATE carries them. */
+  expressions: GuildExpressions;
 }
 
-/** The store ports the guild actor reads. */
+/** The store ports the guild actor reads (records: the guild's emojis and stickers; without it, none). */
 export interface GuildStorePorts {
   guilds: GuildStore;
   users: Pick<UserStore, 'getUsers' | 'getUser'>;
+  records?: RecordStore;
+}
+
+/** A guild's emojis and stickers from the records the API writes. */
+async function loadExpressions(store: GuildStorePorts, guildId: string): Promise<GuildExpressions> {
+  if (!store.records) return { emojis: [], stickers: [] };
+  const [emojis, stickers] = await Promise.all([new EmojiRecords(store.records).list({ guildId }), new StickerRecords(store.records).list(guildId)]);
+  return { emojis: emojis.map((e) => toDiscordEmoji(e)), stickers: stickers.map((s) => toDiscordSticker(s)) };
 }
 
 const PAGE = 1000;
@@ -37,7 +48,7 @@ const USER_BATCH = 500;
 export async function loadGuildData(store: GuildStorePorts, guildId: string): Promise<GuildData> {
   const guild = await store.guilds.getGuild(guildId);
   if (!guild) throw new UnknownGuildError(guildId);
-  const [channels, roles] = await Promise.all([store.guilds.listChannels(guildId), store.guilds.listRoles(guildId)]);
+  const [channels, roles, expressions] = await Promise.all([store.guilds.listChannels(guildId), store.guilds.listRoles(guildId), loadExpressions(store, guildId)]);
   const members = new Map<string, StoredMember>();
   let after: string | undefined;
   for (;;) {
@@ -60,6 +71,7 @@ export async function loadGuildData(store: GuildStorePorts, guildId: string): Pr
     presences: new Map(),
     voiceStates: new Map(),
     sortedMemberIds: undefined,
+    expressions,
   };
 }
 
@@ -67,8 +79,9 @@ export async function loadGuildData(store: GuildStorePorts, guildId: string): Pr
 export async function reloadStructure(store: GuildStorePorts, data: GuildData): Promise<void> {
   const guild = await store.guilds.getGuild(data.guild.id);
   if (!guild) return;
-  const [channels, roles] = await Promise.all([store.guilds.listChannels(guild.id), store.guilds.listRoles(guild.id)]);
+  const [channels, roles, expressions] = await Promise.all([store.guilds.listChannels(guild.id), store.guilds.listRoles(guild.id), loadExpressions(store, guild.id)]);
   data.guild = guild;
+  data.expressions = expressions;
   data.channels = new Map(channels.map((c) => [c.id, c]));
   data.roles = new Map(roles.map((r) => [r.id, r]));
 }

@@ -49,7 +49,7 @@ export const guildModule = defineModule({
         node = new GuildNode({
           nodeId: config.nodeId,
           ring,
-          store: { guilds: store.guilds, users: store.users },
+          store: { guilds: store.guilds, users: store.users, ...(store.records ? { records: store.records } : {}) },
           passiveThreshold: config.passiveThreshold,
           flushIntervalMs: config.flushIntervalMs,
           maxBatchItems: config.maxBatchItems,

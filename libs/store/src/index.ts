@@ -54,6 +54,8 @@ export type {
 export type { ReadState, ReadStateStore } from './read-states/read-state-store.port';
 export type { StoredRecord, RecordWriteOptions, RecordStore } from './records/record-store.port';
 export { MAX_RECORD_ID_LENGTH } from './records/record-store.port';
+export { EmojiRecords, type StoredEmoji, type EmojiOwner } from './expressions/emoji-records';
+export { StickerRecords, type StoredSticker } from './expressions/sticker-records';
 export type { ReactionType, ReactionTarget, NewReaction, ReactionCount, ReactorPage, ReactionStore } from './reactions/reaction-store.port';
 export { MAX_REACTOR_PAGE } from './reactions/reaction-store.port';
 export type { OutboxEntry, OutboxEventKind, OutboxStore } from './outbox/outbox-store.port';

@@ -7,7 +7,7 @@
  */
 import { hasPermission, Permission } from '@chat/permissions';
 import type { ChannelAccess } from '../access';
-import { EmojiRecords } from '../emojis/emoji-records';
+import { EmojiRecords } from '@chat/store';
 import { DiscordErrors } from '../errors';
 import type { ResolvedDeps } from '../route-context';
 

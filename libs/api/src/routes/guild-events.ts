@@ -1,6 +1,7 @@
 /** Events shared by the routes that bring a user into a guild (create, invite, bot authorisation). */
 import type { StoredMember, StoredUser } from '@chat/store';
 import { toDiscordGuildCreate, toDiscordMember } from '@chat/discord';
+import { guildExpressions } from '../expressions/guild-expressions';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 
 /** Members put in a GUILD_CREATE sent by the REST API (Discord's default large_threshold). */
@@ -37,10 +38,11 @@ export async function bringSessionsIn(deps: ResolvedDeps, guildId: string, membe
 export async function guildCreatePayload(deps: ResolvedDeps, guildId: string, member: StoredMember): Promise<unknown> {
   const guild = await deps.store.guilds.getGuild(guildId);
   if (!guild) return undefined;
-  const [roles, channels, members] = await Promise.all([
+  const [roles, channels, members, expressions] = await Promise.all([
     deps.store.guilds.listRoles(guildId),
     deps.store.guilds.listChannels(guildId),
     deps.store.guilds.listMembers(guildId, { limit: GUILD_CREATE_MEMBERS + 1 }),
+    guildExpressions(deps, guildId),
   ]);
   const users = await usersById(deps, members.map((m) => m.userId));
   return toDiscordGuildCreate({
@@ -53,5 +55,6 @@ export async function guildCreatePayload(deps: ResolvedDeps, guildId: string, me
     }),
     memberCount: members.length,
     joinedAt: member.joinedAt,
+    expressions,
   });
 }

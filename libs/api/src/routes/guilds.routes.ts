@@ -1,4 +1,5 @@
 /** Guilds and their channels: create, read, edit, delete. */
+import { guildExpressions } from '../expressions/guild-expressions';
 import { DEFAULT_EVERYONE_PERMISSIONS, Permission, hasPermission } from '@chat/permissions';
 import { ChannelType, type GuildPatch, type PermissionOverwrite } from '@chat/store';
 import { z } from 'zod';
@@ -87,7 +88,7 @@ export function guildRoutes(): [HttpMethod, string, RouteDefinition][] {
         major: 'guildId',
         handler: async ({ deps, caller, params }) => {
           const access = await loadGuildAccess(deps.store.guilds, params.guildId ?? '', caller.user.id);
-          return ok(toDiscordGuild(access.guild, access.roles));
+          return ok(toDiscordGuild(access.guild, access.roles, await guildExpressions(deps, access.guild.id)));
         },
       },
     ],
@@ -123,7 +124,7 @@ export function guildRoutes(): [HttpMethod, string, RouteDefinition][] {
             patch.ownerId = input.owner_id;
           }
           const updated = await deps.store.guilds.updateGuild(access.guild.id, patch);
-          const json = toDiscordGuild(updated, access.roles);
+          const json = toDiscordGuild(updated, access.roles, await guildExpressions(deps, updated.id));
           await publishToGuild(deps, updated.id, dispatchOf('GUILD_UPDATE', json));
           return ok(json);
         },

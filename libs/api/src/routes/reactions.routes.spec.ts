@@ -1,6 +1,6 @@
 import { Permission } from '@chat/permissions';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EmojiRecords } from '../emojis/emoji-records';
+import { EmojiRecords } from '@chat/store';
 import { guildFixture, type GuildFixture } from '../testing/guild-fixture';
 import { startRestHarness, type RestHarness } from '../testing/rest-harness';
 

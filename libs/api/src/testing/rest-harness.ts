@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDiskObjectStore, type ObjectStore } from '@chat/object-store';
-import { createCdnHandler } from '../attachments/cdn-handler';
+import { createCdnHandler, createExpressionCdnHandler } from '../attachments/cdn-handler';
 import { CdnSigner } from '../attachments/cdn-signing';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -119,7 +119,13 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
     ...(options.uploads ? { uploads: options.uploads } : {}),
   });
   const cdn = createCdnHandler({ objects, signer: new CdnSigner(cdnSecret), clock: () => clock.now, logger: { warn: () => undefined } });
-  route = (req, res) => ((req.url ?? '').startsWith('/attachments/') ? cdn(req, res) : handler(req, res));
+  const images = createExpressionCdnHandler({ objects, logger: { warn: () => undefined } });
+  route = (req, res) => {
+    const url = req.url ?? '';
+    if (url.startsWith('/attachments/')) cdn(req, res);
+    else if (url.startsWith('/emojis/') || url.startsWith('/stickers/')) images(req, res);
+    else handler(req, res);
+  };
 
   const call = async (method: string, path: string, callOptions: CallOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = {};

@@ -39,6 +39,8 @@ export const Permission = {
   MANAGE_THREADS: 1n << 34n,
   SEND_MESSAGES_IN_THREADS: 1n << 38n,
   MODERATE_MEMBERS: 1n << 40n,
+  /** Create emojis and stickers, and edit or delete one's own (MANAGE_GUILD_EXPRESSIONS: anyone's). */
+  CREATE_GUILD_EXPRESSIONS: 1n << 43n,
   /** Pin and unpin messages (Discord split it from MANAGE_MESSAGES in 2025; either allows pinning). */
   PIN_MESSAGES: 1n << 51n,
 } as const;

@@ -1,13 +1,14 @@
 /**
- * Custom emojis, kept as records (@chat/store RecordStore):
+ * Custom emojis, kept as records (RecordStore):
  *
  *   emojis        (owner)     emoji id -> the emoji
  *   emoji_owners  (emoji id)  "o" -> owner
  *
  * An owner is a guild id, or `app:<application id>` for application emojis.
  * The owner index lets a reaction or a message name an emoji by id alone.
+ * The API writes them; the guild actor reads a guild's for GUILD_CREATE.
  */
-import type { RecordStore } from '@chat/store';
+import type { RecordStore } from '../records/record-store.port';
 
 /** A stored custom emoji. */
 export interface StoredEmoji {
@@ -16,6 +17,7 @@ export interface StoredEmoji {
   animated: boolean;
   /** Roles allowed to use it (empty: everyone). */
   roles: string[];
+  /** Who uploaded it. */
   creatorId: string;
   /** The image's object-store key. */
   imageKey: string;
