@@ -22,7 +22,7 @@ import { parseRateLimits, rateLimitSetting } from './rate-limit-setting';
 import { DEFAULT_UPLOAD_LIMITS, type RestDispatch } from './rest-deps';
 import { OBJECT_STORE_MODULE } from '@chat/object-store';
 import { sweepAttachments } from './attachments/attachment-sweep';
-import { createCdnHandler } from './attachments/cdn-handler';
+import { createCdnHandler, createExpressionCdnHandler } from './attachments/cdn-handler';
 import { CdnSigner, loadCdnSecret } from './attachments/cdn-signing';
 import { restBuckets } from './route-table';
 import { grpcSearchService, type GrpcSearchService } from './search/grpc-search-service';
@@ -66,10 +66,11 @@ export const apiConfigSchema = {
 /** The API module's configuration as the module manager hands it over. */
 export type ApiConfig = ConfigOf<typeof apiConfigSchema>;
 
-/** The intents a user-level dispatch needs: DM messages, reactions and typing; everything else goes to every session. */
+/** The intents a user-level dispatch needs: DM messages, reactions, poll votes and typing; everything else goes to every session. */
 function userDispatchIntents(dispatch: RestDispatch): number {
   if (dispatch.intents !== undefined) return dispatch.intents;
   if (dispatch.type.startsWith('MESSAGE_REACTION_')) return GatewayIntentBits.DirectMessageReactions;
+  if (dispatch.type.startsWith('MESSAGE_POLL_VOTE_')) return GatewayIntentBits.DirectMessagePolls;
   if (dispatch.type.startsWith('MESSAGE_')) return GatewayIntentBits.DirectMessages;
   if (dispatch.type === 'TYPING_START') return GatewayIntentBits.DirectMessageTyping;
   return 0;
@@ -125,6 +126,9 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
         const cdn = { baseUrl: config.cdnUrl || http.url, secret: await loadCdnSecret(store.records, config.cdnSecret) };
         const messageService = grpcMessageService(messages, { timeoutMs: config.dataTimeoutMs });
         http.mount('/attachments', createCdnHandler({ objects, signer: new CdnSigner(cdn.secret), clock: Date.now, logger: context.logger }));
+        const expressionImages = createExpressionCdnHandler({ objects, logger: context.logger });
+        http.mount('/emojis', expressionImages);
+        http.mount('/stickers', expressionImages);
         if (config.attachmentSweepMs > 0) {
           const records = store.records;
           sweepTimer = setInterval(() => {

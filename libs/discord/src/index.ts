@@ -10,10 +10,13 @@ export {
   type DiscordPartialGuild,
   type DiscordGuildCreate,
   type GuildCreateParts,
+  type GuildExpressions,
 } from './guild-json';
 export { toDiscordMessage, redactMessage, type DiscordMessage, type MessageParts } from './message-json';
 export { toDiscordReactions, toDiscordPartialEmoji, isCustomEmojiKey, type DiscordReaction, type DiscordPartialEmoji } from './reaction-json';
 export { toDiscordAttachment, attachmentPath, parseStoredAttachments, type StoredAttachment, type DiscordAttachment } from './attachment-json';
+export { toDiscordEmoji, toDiscordSticker, type DiscordEmoji, type DiscordSticker } from './expression-json';
+export { toDiscordPoll, parseStoredPoll, pollEnded, type StoredPoll, type DiscordPoll, type PollMedia, type PollAnswerCount } from './poll-json';
 export { toDiscordInvite, type DiscordInvite } from './invite-json';
 export {
   toDiscordApplicationCommand,

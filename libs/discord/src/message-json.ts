@@ -2,6 +2,7 @@
 import type { StoredMember, StoredMessage, StoredUser } from '@chat/store';
 import { toDiscordMember, type DiscordMember } from './member-json';
 import type { DiscordReaction } from './reaction-json';
+import type { DiscordPoll } from './poll-json';
 import { parseStoredAttachments, toDiscordAttachment, type DiscordAttachment, type StoredAttachment } from './attachment-json';
 import { toDiscordUser, type DiscordUser } from './user-json';
 
@@ -31,6 +32,7 @@ export interface DiscordMessage {
   interaction_metadata?: unknown;
   message_reference?: { type: 0; message_id: string; channel_id: string; guild_id?: string };
   reactions?: DiscordReaction[];
+  poll?: DiscordPoll;
 }
 
 /** What a message object is built from besides the message. */
@@ -42,6 +44,8 @@ export interface MessageParts {
   mentions: readonly StoredUser[];
   /** The message's reactions as the reader sees them (`me`); absent or empty leaves `reactions` out, as Discord does. */
   reactions?: readonly DiscordReaction[];
+  /** The message's poll with results (for a message that has one). */
+  poll?: DiscordPoll;
   /** Signs an attachment's URL for the reader; without it attachments are left out (nobody could fetch them). */
   attachmentUrl?: (channelId: string, attachment: StoredAttachment) => string;
 }
@@ -74,6 +78,7 @@ export function toDiscordMessage(message: StoredMessage, parts: MessageParts): D
   if (parts.member) json.member = toDiscordMember(parts.member);
   if (message.nonce !== null && message.nonce !== '') json.nonce = message.nonce;
   if (parts.reactions && parts.reactions.length > 0) json.reactions = [...parts.reactions];
+  if (parts.poll) json.poll = parts.poll;
   if (message.reference) {
     json.message_reference = { type: 0, message_id: message.reference.messageId, channel_id: message.reference.channelId };
     if (message.reference.guildId !== null) json.message_reference.guild_id = message.reference.guildId;

@@ -16,6 +16,7 @@ import { DiscordErrors } from '../errors';
 import { clearMessageLeftovers } from './message-leftovers';
 import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
 import type { UploadedFile } from '../attachments/multipart';
+import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { attachmentUrlSigner, messageJsonWithMember, publishChannelEvent, publishMessageEvent } from '../routes/message-json';
 import { CLIENT_FLAGS, EPHEMERAL, LOADING, resolveMentions, type messageBodyFields, type messageEditFields } from './message-body';
@@ -57,7 +58,9 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
   const embeds = message.body.embeds ?? [];
   const componentsJson = componentsJsonOf(message.body.components);
   const files = message.files ?? [];
-  if (!message.loading && content.trim() === '' && embeds.length === 0 && componentsJson === '[]' && files.length === 0) throw DiscordErrors.emptyMessage();
+  if (!message.loading && content.trim() === '' && embeds.length === 0 && componentsJson === '[]' && files.length === 0 && !message.body.poll) throw DiscordErrors.emptyMessage();
+  if (message.body.poll) await checkPollEmojis(deps.store.records, message.body.poll);
+  const pollJson = message.body.poll ? JSON.stringify(storedPollOf(message.body.poll, deps.clock())) : null;
   const mentions = await resolveMentions(deps, poster.access, content, message.body.allowed_mentions);
   // An ephemeral message's uploads are never settled to a message, so the sweep removes them once they are old.
   const attachments = files.length > 0 || message.body.attachments !== undefined ? await prepareAttachments(deps, poster.access.channel.id, files, message.body.attachments) : undefined;
@@ -86,6 +89,7 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
       reference: null,
       componentsJson,
       origin: poster.origin,
+      pollJson,
     };
     const json = toDiscordMessage(stored, { author: poster.author, mentions: mentions.users, attachmentUrl: attachmentUrlSigner(deps) });
     await sendToUsers(deps, [message.ephemeralTo], dispatchOf('MESSAGE_CREATE', json, { channelId: channel.id, intents: messageIntents(channel.guildId) }));
@@ -110,6 +114,7 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
     recipientUserIds: channel.guildId === null ? channel.recipientIds : [],
     componentsJson,
     origin: poster.origin,
+    pollJson,
   }));
   const json = await messageJsonWithMember(deps, created);
   await publishMessageEvent(deps, poster.access, 'MESSAGE_CREATE', created, json);

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { ChannelAccess } from '../access';
 import { attachmentsField } from '../attachments/attachment-schema';
 import { messageComponentsSchema } from '../components/component-schema';
+import { pollRequest } from '../polls/poll-schema';
 import { parseMentions, type AllowedMentions } from '../mentions';
 import type { ResolvedDeps } from '../route-context';
 
@@ -38,6 +39,7 @@ export const messageBodyFields = {
   flags: z.number().int().min(0).optional(),
   components: messageComponentsSchema.optional(),
   attachments: attachmentsField.optional(),
+  poll: pollRequest.optional(),
 };
 
 /** The same fields for an edit, where null clears. */

@@ -9,6 +9,9 @@ import { interactionRoutes } from './interactions.routes';
 import { webhookRoutes } from './webhooks.routes';
 import { pinRoutes } from './pins.routes';
 import { reactionRoutes } from './reactions.routes';
+import { emojiRoutes } from './emojis.routes';
+import { stickerRoutes } from './stickers.routes';
+import { pollRoutes } from './polls.routes';
 import { guildRoutes } from './guilds.routes';
 import { inviteRoutes } from './invites.routes';
 import { memberRoutes } from './members.routes';
@@ -18,5 +21,5 @@ import { readStateRoutes } from './read-states.routes';
 
 /** All routes. */
 export function allRoutes(): [HttpMethod, string, RouteDefinition][] {
-  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes(), ...pinRoutes(), ...reactionRoutes()];
+  return [...accountRoutes(), ...applicationRoutes(), ...commandRoutes(), ...guildRoutes(), ...memberRoutes(), ...channelRoutes(), ...inviteRoutes(), ...messageRoutes(), ...searchRoutes(), ...readStateRoutes(), ...interactionRoutes(), ...webhookRoutes(), ...pinRoutes(), ...reactionRoutes(), ...emojiRoutes(), ...stickerRoutes(), ...pollRoutes()];
 }

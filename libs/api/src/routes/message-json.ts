@@ -1,8 +1,9 @@
 /** Builds message objects for responses and dispatches: authors, members and mentioned users resolved in one read each. */
 import type { StoredMessage, StoredUser } from '@chat/store';
-import { attachmentPath, redactMessage, toDiscordMessage, toDiscordReactions, type DiscordMessage, type DiscordReaction, type StoredAttachment } from '@chat/discord';
+import { attachmentPath, parseStoredPoll, redactMessage, toDiscordMessage, toDiscordPoll, toDiscordReactions, type DiscordMessage, type DiscordPoll, type DiscordReaction, type StoredAttachment } from '@chat/discord';
 import { dispatchOf, publishToGuild, sendToUsers, usersById, type ResolvedDeps } from '../route-context';
 import type { ChannelAccess } from '../access';
+import { isVoteKey, votesOf } from '../polls/poll-votes';
 
 /** A stand-in for an author whose account no longer exists (Discord shows "Deleted User"). */
 function deletedUser(id: string): StoredUser {
@@ -18,42 +19,61 @@ export function attachmentUrlSigner(deps: ResolvedDeps): (channelId: string, att
   };
 }
 
-/** The reactions of messages (of any channels), with `me` for the viewer; one store read per channel. */
-export async function reactionsOf(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<Map<string, DiscordReaction[]>> {
-  const byChannel = new Map<string, string[]>();
-  for (const message of messages) byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message.id]);
-  const reactions = new Map<string, DiscordReaction[]>();
+/** What a message's reactions-port rows come to for a reader: its reactions, and its poll with results. */
+interface Marks {
+  reactions: DiscordReaction[];
+  poll?: DiscordPoll;
+}
+
+/** The reactions and polls of messages (of any channels), with `me` for the viewer; one store read per channel. */
+export async function marksOf(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<Map<string, Marks>> {
+  const byChannel = new Map<string, StoredMessage[]>();
+  for (const message of messages) byChannel.set(message.channelId, [...(byChannel.get(message.channelId) ?? []), message]);
+  const marks = new Map<string, Marks>();
+  const now = deps.clock();
   await Promise.all(
-    [...byChannel].map(async ([channelId, ids]) => {
-      for (const [messageId, counts] of await deps.store.reactions.counts(channelId, ids, viewerId)) reactions.set(`${channelId}/${messageId}`, toDiscordReactions(counts));
+    [...byChannel].map(async ([channelId, page]) => {
+      const counts = await deps.store.reactions.counts(channelId, page.map((m) => m.id), viewerId);
+      for (const message of page) {
+        const rows = counts.get(message.id) ?? [];
+        const poll = parseStoredPoll(message.pollJson);
+        marks.set(`${channelId}/${message.id}`, {
+          reactions: toDiscordReactions(rows.filter((c) => !isVoteKey(c.emojiKey))),
+          ...(poll ? { poll: toDiscordPoll(poll, votesOf(rows), now) } : {}),
+        });
+      }
     }),
   );
-  return reactions;
+  return marks;
 }
 
 /** Message objects for a page (no `member`, as Discord's history), with reactions as `viewerId` sees them (undefined: nobody's `me`). */
 export async function messagesJson(deps: ResolvedDeps, messages: readonly StoredMessage[], viewerId: string | undefined): Promise<DiscordMessage[]> {
   const attachmentUrl = attachmentUrlSigner(deps);
-  const [users, reactions] = await Promise.all([usersById(deps, messages.flatMap((m) => [m.authorId, ...m.mentionUserIds])), reactionsOf(deps, messages, viewerId)]);
-  return messages.map((message) =>
-    toDiscordMessage(message, {
+  const [users, marks] = await Promise.all([usersById(deps, messages.flatMap((m) => [m.authorId, ...m.mentionUserIds])), marksOf(deps, messages, viewerId)]);
+  return messages.map((message) => {
+    const mark = marks.get(`${message.channelId}/${message.id}`);
+    return toDiscordMessage(message, {
       author: users.get(message.authorId) ?? deletedUser(message.authorId),
       mentions: message.mentionUserIds.flatMap((id) => users.get(id) ?? []),
-      reactions: reactions.get(`${message.channelId}/${message.id}`) ?? [],
+      reactions: mark?.reactions ?? [],
+      ...(mark?.poll ? { poll: mark.poll } : {}),
       attachmentUrl,
-    }),
-  );
+    });
+  });
 }
 
-/** One message object with the author's member (create and edit answers, MESSAGE_CREATE/UPDATE). */
+/** One message object with the author's member (create and edit answers, MESSAGE_CREATE/UPDATE); a poll carries its results, with nobody's `me_voted`. */
 export async function messageJsonWithMember(deps: ResolvedDeps, message: StoredMessage): Promise<DiscordMessage> {
   const users = await usersById(deps, [message.authorId, ...message.mentionUserIds]);
   const member = message.guildId === null ? undefined : await deps.store.guilds.getMember(message.guildId, message.authorId);
+  const poll = message.pollJson ? (await marksOf(deps, [message], undefined)).get(`${message.channelId}/${message.id}`)?.poll : undefined;
   return toDiscordMessage(message, {
     author: users.get(message.authorId) ?? deletedUser(message.authorId),
     ...(member ? { member } : {}),
     mentions: message.mentionUserIds.flatMap((id) => users.get(id) ?? []),
     attachmentUrl: attachmentUrlSigner(deps),
+    ...(poll ? { poll } : {}),
   });
 }
 

@@ -5,6 +5,7 @@ import type { HistoryQuery, StoredMessage } from '@chat/store';
 import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
 import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
+import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
 import { loadTextChannel, requirePermission } from '../access';
 import { clearMessageLeftovers } from '../messages/message-leftovers';
@@ -57,7 +58,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           const components = input.components ?? [];
           if (components.length > 0 && !caller.user.bot) throw componentsNeedAnApplication();
           if (files.length > 0) requirePermission(access.permissions, Permission.ATTACH_FILES);
-          if (content.trim() === '' && (input.embeds ?? []).length === 0 && components.length === 0 && files.length === 0) throw DiscordErrors.emptyMessage();
+          if (content.trim() === '' && (input.embeds ?? []).length === 0 && components.length === 0 && files.length === 0 && !input.poll) throw DiscordErrors.emptyMessage();
           let reference: { messageId: string; channelId: string; guildId: string | null } | null = null;
           if (input.message_reference) {
             requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
@@ -68,6 +69,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             }
             if (referenced) reference = { messageId: referenced.id, channelId: referenced.channelId, guildId: referenced.guildId };
           }
+          if (input.poll) await checkPollEmojis(deps.store.records, input.poll);
           const mentions = await resolveMentions(deps, access, content, input.allowed_mentions);
           const attachments = await prepareAttachments(deps, access.channel.id, files, input.attachments);
           const message = await withAttachments(attachments, () => deps.messages.create({
@@ -88,6 +90,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             reference,
             recipientUserIds: access.channel.guildId === null ? access.channel.recipientIds : [],
             componentsJson: componentsJsonOf(components),
+            pollJson: input.poll ? JSON.stringify(storedPollOf(input.poll, deps.clock())) : null,
           }));
           const json = await messageJsonWithMember(deps, message);
           await publishMessageEvent(deps, access, 'MESSAGE_CREATE', message, json);

@@ -11,6 +11,7 @@ import type { ReactionType, StoredMessage } from '@chat/store';
 import { loadTextChannel, requirePermission, type ChannelAccess } from '../access';
 import { DiscordErrors } from '../errors';
 import { resolveReactionEmoji, type ReactionEmoji } from '../reactions/reaction-emoji';
+import { isVoteKey } from '../polls/poll-votes';
 import { announceReactionAdd, announceReactionRemove, announceReactionRemoveAll, announceReactionRemoveEmoji } from '../reactions/reaction-events';
 import type { Caller, HttpMethod, ResolvedDeps, RouteContext, RouteDefinition } from '../route-context';
 import { noContent, ok, usersById } from '../route-context';
@@ -38,7 +39,7 @@ const typeQuery = (query: URLSearchParams): ReactionType => intQuery(query, 'typ
 /** The distinct emoji keys on a message, oldest first. */
 async function emojisOn(deps: ResolvedDeps, { access, message }: Target): Promise<string[]> {
   const counts = (await deps.store.reactions.counts(access.channel.id, [message.id], undefined)).get(message.id) ?? [];
-  return [...new Set(counts.map((c) => c.emojiKey))];
+  return [...new Set(counts.filter((c) => !isVoteKey(c.emojiKey)).map((c) => c.emojiKey))];
 }
 
 async function addOwn(deps: ResolvedDeps, caller: Caller, params: Record<string, string>, query: URLSearchParams): Promise<void> {
@@ -123,7 +124,10 @@ export function reactionRoutes(): [HttpMethod, string, RouteDefinition][] {
       write('reactions.deleteAll', async ({ deps, caller, params }) => {
         const t = await target(deps, caller, params);
         requireModerator(t.access);
-        if (await deps.store.reactions.removeAll(t.access.channel.id, t.message.id)) await announceReactionRemoveAll(deps, t.access, t.message);
+        // One emoji at a time: a poll's votes live in the same partition and stay.
+        const emojis = await emojisOn(deps, t);
+        const removed = await Promise.all(emojis.map((key) => deps.store.reactions.removeEmoji(t.access.channel.id, t.message.id, key)));
+        if (removed.some(Boolean)) await announceReactionRemoveAll(deps, t.access, t.message);
       }),
     ],
     [
