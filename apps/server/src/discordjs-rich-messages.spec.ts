@@ -62,6 +62,25 @@ describe('files through discord.js', () => {
   });
 });
 
+describe('polls through discord.js', () => {
+  it('sends a poll, sees a vote arrive, lists the voters and ends it', async () => {
+    // VIEW_CHANNEL, SEND_MESSAGES, READ_MESSAGE_HISTORY
+    const { bot, channel, alice, call } = await botInGuild((1n << 10n) | (1n << 11n) | (1n << 16n), [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessagePolls]);
+    const message = await channel.send({ poll: { question: { text: 'Deploy today?' }, answers: [{ text: 'Yes', emoji: '🚀' }, { text: 'No' }], duration: 1, allowMultiselect: false } });
+    expect(message.poll?.question.text).toBe('Deploy today?');
+    expect(message.poll?.answers.map((a) => [a.id, a.text])).toEqual([[1, 'Yes'], [2, 'No']]);
+    const voted = next<[number, string]>((resolve) => bot.on(Events.MessagePollVoteAdd, (answer, userId) => resolve([answer.id, userId])));
+    expect((await call('PUT', `/channels/${channel.id}/polls/${message.id}/answers/1/@me`, alice.token)).status).toBe(204);
+    expect(await voted).toEqual([1, alice.user_id]);
+    expect(message.poll?.answers.get(1)?.voteCount).toBe(1);
+    const voters = await message.poll!.answers.get(1)!.voters.fetch();
+    expect([...voters.keys()]).toEqual([alice.user_id]);
+    const ended = await message.poll!.end();
+    expect(ended.poll?.resultsFinalized).toBe(true);
+    expect((await call('PUT', `/channels/${channel.id}/polls/${message.id}/answers/2/@me`, alice.token)).body.code).toBe(520001);
+  });
+});
+
 describe('reactions and pins through discord.js', () => {
   it('reacts, reads reactions.cache, removes reactions, pins, fetches pins and unpins', async () => {
     server = await startInProcessServer();
