@@ -57,6 +57,7 @@ export const apiConfigSchema = {
   uploadRequestLimitBytes: intSetting('CHAT_API_UPLOAD_REQUEST_LIMIT_BYTES', { default: DEFAULT_UPLOAD_LIMITS.requestBytes, min: 1024, max: 2 * 1024 * 1024 * 1024, unit: 'bytes', description: 'largest multipart request, all files together (read into memory; 413 code 40005 above it)' }),
   attachmentSweepMs: intSetting('CHAT_API_ATTACHMENT_SWEEP_MS', { default: 60 * 60 * 1000, min: 0, max: 7 * 24 * 60 * 60 * 1000, unit: 'ms', description: 'how often the sweep removes attachment bytes no message holds (0: never)' }),
   attachmentGraceMs: intSetting('CHAT_API_ATTACHMENT_GRACE_MS', { default: 60 * 60 * 1000, min: 0, max: 7 * 24 * 60 * 60 * 1000, unit: 'ms', description: 'age before the sweep looks at an attachment (longer than any upload takes)' }),
+  pollEndingMs: intSetting('CHAT_API_POLL_ENDING_MS', { default: 30_000, min: 1000, max: 60 * 60 * 1000, unit: 'ms', description: 'how often polls that ran out are ended (their result notice posted)' }),
   bodyLimitBytes: intSetting('CHAT_API_BODY_LIMIT_BYTES', { default: DEFAULT_BODY_LIMIT_BYTES, min: 1024, max: 512 * 1024 * 1024, unit: 'bytes', description: 'largest request body (413 above it)' }),
   rateLimits: rateLimitSetting(restBuckets()),
   ...dataRingConfigSchema,
@@ -65,6 +66,9 @@ export const apiConfigSchema = {
 
 /** The API module's configuration as the module manager hands it over. */
 export type ApiConfig = ConfigOf<typeof apiConfigSchema>;
+
+/** The longest poll (768 hours) and a day: how far back a starting node looks for polls that ran out. */
+const POLL_MAX_LOOK_BACK_MS = (768 + 24) * 60 * 60 * 1000;
 
 /** The intents a user-level dispatch needs: DM messages, reactions, poll votes and typing; everything else goes to every session. */
 function userDispatchIntents(dispatch: RestDispatch): number {
@@ -90,6 +94,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
     let gateways: GatewayNodes | undefined;
     let memberships: Membership[] = [];
     let sweepTimer: NodeJS.Timeout | undefined;
+    let pollTimer: NodeJS.Timeout | undefined;
     let endpoints: Record<string, string> = {};
     return {
       async start(context) {
@@ -139,9 +144,7 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
           }, config.attachmentSweepMs);
           sweepTimer.unref();
         }
-        http.mount(
-          '/api',
-          createRestApi({
+        const rest = createRestApi({
             store: { users: store.users, guilds: store.guilds, records: store.records, reactions: store.reactions },
             nextId: () => ids.next(),
             messages: messageService,
@@ -162,12 +165,25 @@ export const apiModule: ModuleDefinition<typeof apiConfigSchema, void> = defineM
             logger: context.logger,
             rateLimits: parseRateLimits(config.rateLimits, restBuckets()),
             bodyLimitBytes: config.bodyLimitBytes,
-          }),
-        );
+          });
+        http.mount('/api', rest);
+        // Polls that ran out: the first pass looks back over the longest poll (a node may have been down), later ones two hours.
+        let lookBackMs = POLL_MAX_LOOK_BACK_MS;
+        pollTimer = setInterval(() => {
+          rest.endDuePolls(Date.now(), lookBackMs).then(
+            (result) => {
+              lookBackMs = 2 * 60 * 60 * 1000;
+              if (result.ended > 0) context.logger.info({ ...result }, 'polls ended');
+            },
+            (error: unknown) => context.logger.warn({ err: error }, 'ending due polls failed'),
+          );
+        }, config.pollEndingMs);
+        pollTimer.unref();
         endpoints = { api: `${http.url}/api` };
       },
       async stop() {
         if (sweepTimer) clearInterval(sweepTimer);
+        if (pollTimer) clearInterval(pollTimer);
         guilds?.close();
         messages?.close();
         search?.close();

@@ -23,10 +23,17 @@ import { multipartBoundary, MultipartError, parseMultipart, type UploadedFile } 
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition, RouteResult } from './route-context';
 import { INTERACTION_RESPONSE_DEADLINE_MS } from './interactions/delivery';
 import { allRoutes } from './routes/all.routes';
+import { endDuePolls, type PollEndingResult } from './polls/poll-end';
 import { SEARCH_UNAVAILABLE } from './routes/search.routes';
 
 /** A Node HTTP handler. */
 export type RestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** Work the API does on its own, on a timer its module runs. */
+export interface RestJobs {
+  /** Ends the polls that ran out (posting their result notices), looking back `lookBackMs` for due ones. */
+  endDuePolls(now: number, lookBackMs: number): Promise<PollEndingResult>;
+}
 
 /** /api/v9/x and /api/v10/x are served as /api/x. */
 const VERSION_PREFIX = /^\/api\/v(?:9|10)(?=[/?]|$)/;
@@ -46,7 +53,7 @@ function literalAt(url: string): string {
 const METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 /** Creates the REST API handler (ready for requests at once; the first ones wait for Fastify to boot). */
-export function createRestApi(deps: RestDeps): RestHandler {
+export function createRestApi(deps: RestDeps): RestHandler & RestJobs {
   const clock = deps.clock ?? Date.now;
   const generator = new SnowflakeGenerator({ workerId: 0, processId: 0, clock });
   const resolved: ResolvedDeps = {
@@ -91,10 +98,11 @@ export function createRestApi(deps: RestDeps): RestHandler {
       res.once('close', resolve);
       route(req, res);
     });
-  return (req, res) => {
+  const handle: RestHandler = (req, res) => {
     if (!tracingEnabled()) route(req, res);
     else traceRequest(req, res, () => traced(req, res)).catch((error: unknown) => fail(res, error));
   };
+  return Object.assign(handle, { endDuePolls: (now: number, lookBackMs: number) => endDuePolls(resolved, now, lookBackMs) });
 }
 
 function buildApp(deps: ResolvedDeps): FastifyInstance {

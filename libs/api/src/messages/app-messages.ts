@@ -7,7 +7,7 @@
  * interaction for its 15 minutes so it can be edited or deleted.
  */
 import { GatewayIntentBits } from 'discord-api-types/v10';
-import { toDiscordMessage, type DiscordMessage } from '@chat/discord';
+import { parseStoredPoll, toDiscordMessage, type DiscordMessage } from '@chat/discord';
 import type { MessageOrigin, StoredMessage, StoredUser } from '@chat/store';
 import type { z } from 'zod';
 import type { ChannelAccess } from '../access';
@@ -16,6 +16,7 @@ import { DiscordErrors } from '../errors';
 import { clearMessageLeftovers } from './message-leftovers';
 import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
 import type { UploadedFile } from '../attachments/multipart';
+import { indexPollEnding } from '../polls/poll-end';
 import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
 import { dispatchOf, sendToUsers, type ResolvedDeps } from '../route-context';
 import { attachmentUrlSigner, messageJsonWithMember, publishChannelEvent, publishMessageEvent } from '../routes/message-json';
@@ -116,6 +117,8 @@ export async function postAppMessage(deps: ResolvedDeps, poster: AppPoster, mess
     origin: poster.origin,
     pollJson,
   }));
+  const poll = parseStoredPoll(created.pollJson);
+  if (poll) await indexPollEnding(deps, created.channelId, created.id, Date.parse(poll.expiry));
   const json = await messageJsonWithMember(deps, created);
   await publishMessageEvent(deps, poster.access, 'MESSAGE_CREATE', created, json);
   return json;

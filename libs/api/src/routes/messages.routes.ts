@@ -5,11 +5,12 @@ import type { HistoryQuery, StoredMessage } from '@chat/store';
 import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
 import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
+import { indexPollEnding } from '../polls/poll-end';
 import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
 import { loadTextChannel, requirePermission } from '../access';
 import { clearMessageLeftovers } from '../messages/message-leftovers';
-import { toDiscordMember } from '@chat/discord';
+import { parseStoredPoll, toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
 import { noContent, ok, type RouteDefinition } from '../route-context';
@@ -92,6 +93,8 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
             componentsJson: componentsJsonOf(components),
             pollJson: input.poll ? JSON.stringify(storedPollOf(input.poll, deps.clock())) : null,
           }));
+          const poll = parseStoredPoll(message.pollJson);
+          if (poll) await indexPollEnding(deps, message.channelId, message.id, Date.parse(poll.expiry));
           const json = await messageJsonWithMember(deps, message);
           await publishMessageEvent(deps, access, 'MESSAGE_CREATE', message, json);
           return ok(json);

@@ -73,10 +73,18 @@ describe('polls', () => {
     expect((await api.call('POST', `/channels/${fx.channelId}/polls/${id}/expire`, { token: fx.owner.token })).body.code).toBe(520001);
   });
 
-  it('expires by time, and refuses bad polls, unknown answers and non-poll messages', async () => {
+  it('expires by time: results final, the ending job posts the notice once; bad polls, answers and non-poll messages are refused', async () => {
     const id = (await create()).body.id as string;
+    await api.call('PUT', votePath(id, 2), { token: fx.member.token });
+    expect(await api.endDuePolls()).toEqual({ checked: 0, ended: 0 });
     api.clock.now += 2 * 60 * 60 * 1000 + 1;
     expect((await read(id, fx.owner.token)).results.is_finalized).toBe(true);
+    api.dispatches.length = 0;
+    expect(await api.endDuePolls()).toEqual({ checked: 1, ended: 1 });
+    expect(await api.endDuePolls()).toEqual({ checked: 0, ended: 0 });
+    expect((api.ofType('MESSAGE_UPDATE')[0]?.payload as any).poll.results).toEqual({ is_finalized: true, answer_counts: [{ id: 2, count: 1, me_voted: false }] });
+    expect(api.ofType('MESSAGE_CREATE').map((d) => (d.payload as any).type)).toEqual([46]);
+    expect((await api.call('POST', `/channels/${fx.channelId}/polls/${id}/expire`, { token: fx.owner.token })).body.code).toBe(520001);
     expect((await api.call('PUT', votePath(id, 1), { token: fx.member.token })).body.code).toBe(520001);
     const fresh = (await create()).body.id as string;
     expect((await api.call('PUT', votePath(fresh, 9), { token: fx.member.token })).body.errors.answer_id._errors[0].code).toBe('POLL_ANSWER_INVALID');

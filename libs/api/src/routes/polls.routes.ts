@@ -3,23 +3,20 @@
  * .../polls/{message}/answers/{answer}/@me`), list an answer's voters, and
  * end a poll early (its author). Votes are refused once the poll has ended
  * (520001); without multiselect a new vote replaces the voter's other one.
- * MESSAGE_POLL_VOTE_ADD / REMOVE go out with the poll intents; ending posts
- * Discord's poll-result message (type 46) and MESSAGE_UPDATE with the final
- * results.
+ * MESSAGE_POLL_VOTE_ADD / REMOVE go out with the poll intents. Ending, early
+ * or by time, is polls/poll-end.ts.
  */
 import { parseStoredPoll, pollEnded, toDiscordUser, type StoredPoll } from '@chat/discord';
 import { Permission } from '@chat/permissions';
 import type { StoredMessage } from '@chat/store';
 import { loadTextChannel, requirePermission, type ChannelAccess } from '../access';
 import { DiscordErrors, RestError } from '../errors';
-import { voteCounts, voteTarget } from '../polls/poll-votes';
+import { endPoll } from '../polls/poll-end';
+import { voteTarget } from '../polls/poll-votes';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition } from '../route-context';
 import { noContent, ok, usersById } from '../route-context';
 import { intQuery, snowflakeParam } from '../validation';
-import { messageJsonWithMember, publishChannelEvent, publishMessageEvent } from './message-json';
-
-/** Discord's type 46: the poll-result notice posted when a poll ends. */
-const POLL_RESULT = 46;
+import { messageJsonWithMember, publishChannelEvent } from './message-json';
 
 const pollExpired = () => new RestError(400, 520001, 'Poll expired');
 const notAPoll = () => new RestError(400, 520006, 'Cannot expire a non-poll message');
@@ -77,44 +74,13 @@ async function unvote(deps: ResolvedDeps, caller: Caller, params: Record<string,
   if (await deps.store.reactions.remove(voteTarget(t.access.channel.id, t.message.id, answerId), caller.user.id)) await announceVote(deps, t, 'MESSAGE_POLL_VOTE_REMOVE', caller.user.id, answerId);
 }
 
-/** Ends a poll now: its expiry moves to now, MESSAGE_UPDATE carries the final results, and the type 46 notice is posted. */
+/** Ends a poll now, for its author; a poll already ended (by time, or by another request) is 520001. */
 async function expire(deps: ResolvedDeps, caller: Caller, params: Record<string, string>): Promise<StoredMessage> {
   const t = await pollTarget(deps, caller, params);
   if (t.message.authorId !== caller.user.id) throw DiscordErrors.missingPermissions();
   if (pollEnded(t.poll, deps.clock())) throw pollExpired();
-  const ended: StoredPoll = { ...t.poll, expiry: new Date(deps.clock()).toISOString() };
-  const recipientUserIds = t.access.channel.guildId === null ? t.access.channel.recipientIds : [];
-  const updated = await deps.messages.edit(t.access.channel.id, t.message.id, { pollJson: JSON.stringify(ended), recipientUserIds });
-  await publishMessageEvent(deps, t.access, 'MESSAGE_UPDATE', updated, await messageJsonWithMember(deps, updated));
-  const counts = (await voteCounts(deps.store.reactions, t.access.channel.id, [t.message.id], undefined)).get(t.message.id) ?? [];
-  const total = counts.reduce((sum, c) => sum + c.count, 0);
-  const victor = [...counts].sort((a, b) => b.count - a.count || a.id - b.id)[0];
-  const victorAnswer = victor ? ended.answers.find((a) => a.answer_id === victor.id) : undefined;
-  const fields = [
-    { name: 'poll_question_text', value: ended.question.text, inline: false },
-    { name: 'victor_answer_votes', value: String(victor?.count ?? 0), inline: false },
-    { name: 'total_votes', value: String(total), inline: false },
-    ...(victorAnswer ? [{ name: 'victor_answer_id', value: String(victorAnswer.answer_id), inline: false }, { name: 'victor_answer_text', value: victorAnswer.poll_media.text, inline: false }] : []),
-  ];
-  const notice = await deps.messages.create({
-    channelId: t.access.channel.id,
-    guildId: t.access.channel.guildId,
-    authorId: t.message.authorId,
-    content: '',
-    tts: false,
-    nonce: '',
-    enforceNonce: false,
-    mentionEveryone: false,
-    mentionUserIds: [],
-    mentionRoleIds: [],
-    embedsJson: JSON.stringify([{ type: 'poll_result', fields }]),
-    attachmentsJson: '[]',
-    type: POLL_RESULT,
-    flags: 0,
-    reference: { messageId: t.message.id, channelId: t.access.channel.id, guildId: t.access.channel.guildId },
-    recipientUserIds,
-  });
-  await publishMessageEvent(deps, t.access, 'MESSAGE_CREATE', notice, await messageJsonWithMember(deps, notice));
+  const updated = await endPoll(deps, t.access, t.message, t.poll, true);
+  if (!updated) throw pollExpired();
   return updated;
 }
 

@@ -64,6 +64,8 @@ export interface RestHarness {
   user(username: string): Promise<{ id: string; token: string }>;
   /** Dispatches of a type, newest last. */
   ofType(type: string): Recorded[];
+  /** Runs the poll-ending job once at the harness clock. */
+  endDuePolls(lookBackMs?: number): Promise<{ checked: number; ended: number }>;
   close(): Promise<void>;
 }
 
@@ -158,6 +160,7 @@ export async function startRestHarness(options: { rateLimits?: RateLimitConfig; 
       return { id: response.body.user_id as string, token: response.body.token as string };
     },
     ofType: (type) => dispatches.filter((d) => d.dispatch.type === type),
+    endDuePolls: (lookBackMs = 48 * 60 * 60 * 1000) => handler.endDuePolls(clock.now, lookBackMs),
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await store.close();
