@@ -9,6 +9,7 @@ import type { ComposeService, K8sObject } from './deploy-tools';
 export const ALLOWED_UNSET: Readonly<Record<string, string>> = {
   CHAT_BUS_MEMORY_PARTITIONS: 'read by the in-memory bus adapter only; every manifest sets CHAT_BUS=kafka',
   CHAT_SQLITE_PATH: 'read by the SQLite store (and for the SQLite search file beside it) only; manifests set CHAT_STORE=scylla and CHAT_SEARCH_BACKEND=elasticsearch',
+  CHAT_OBJECT_STORE_DIR: 'read by the disk object store only; manifests set CHAT_OBJECT_STORE=s3 (bytes every api pod shares)',
   CHAT_SEARCH_SQLITE_PATH: 'read by the SQLite FTS5 search backend only; manifests set CHAT_SEARCH_BACKEND=elasticsearch',
 };
 
@@ -17,6 +18,7 @@ export const REQUIRED_VALUES: Readonly<Record<string, string>> = {
   CHAT_BUS: 'kafka',
   CHAT_STORE: 'scylla',
   CHAT_SEARCH_BACKEND: 'elasticsearch',
+  CHAT_OBJECT_STORE: 's3',
 };
 
 /** Keys read outside any config schema (so absent from --help), which every process reads. */
@@ -77,7 +79,7 @@ export function composeKeys(service: ComposeService): Map<string, string> {
 interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string } };
+  valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: { name: string; key: string } };
 }
 
 interface Container {
@@ -111,7 +113,7 @@ export function findWorkload(objects: readonly K8sObject[], app: string): K8sObj
 /**
  * The environment a workload's first container gets: ConfigMap keys through
  * envFrom (later refs win, as in Kubernetes), then env entries (a fieldRef
- * value is shown as `fieldRef:<path>`).
+ * value is shown as `fieldRef:<path>`, a Secret's as `secretKeyRef:<secret>/<key>`).
  */
 export function workloadEnv(objects: readonly K8sObject[], workload: K8sObject): Map<string, string> {
   const container = podSpec(workload).containers[0];
@@ -125,7 +127,8 @@ export function workloadEnv(objects: readonly K8sObject[], workload: K8sObject):
     for (const [key, value] of Object.entries(map.data ?? {})) env.set(key, value);
   }
   for (const entry of container.env ?? []) {
-    env.set(entry.name, entry.value ?? (entry.valueFrom?.fieldRef ? `fieldRef:${entry.valueFrom.fieldRef.fieldPath}` : ''));
+    const from = entry.valueFrom;
+    env.set(entry.name, entry.value ?? (from?.fieldRef ? `fieldRef:${from.fieldRef.fieldPath}` : from?.secretKeyRef ? `secretKeyRef:${from.secretKeyRef.name}/${from.secretKeyRef.key}` : ''));
   }
   return env;
 }
