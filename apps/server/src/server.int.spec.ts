@@ -121,7 +121,8 @@ describe('apps/server, seen from grpcurl', () => {
     expect(help.stdout).toContain('| `CHAT_GRPC_PORT` | `50051` | port |');
     expect(help.stdout).toContain('## guild (service, needs grpc-server, store)');
     expect(help.stdout).toContain('## gateway (service, needs grpc-server, http-server, store, bus)');
-    expect(help.stdout).toContain('## api (service, needs grpc-server, http-server, store, ids)');
+    expect(help.stdout).toContain('## api (service, needs grpc-server, http-server, store, object-store, ids)');
+    expect(help.stdout).toContain('| `CHAT_OBJECT_STORE` | `"disk"` |');
     expect(help.stdout).toContain('| `CHAT_API_DATA_TIMEOUT_MS` | `5000` | ms |');
     expect(help.stdout).toContain('| `CHAT_SNOWFLAKE_WORKER_ID` | `0` | id |');
     expect(help.stdout).toContain('| `CHAT_HTTP_PORT` | `8080` | port |');
