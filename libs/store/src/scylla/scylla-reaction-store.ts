@@ -4,7 +4,8 @@
  * concurrent reactions never lose one; counts are server-side
  * `count(*) ... GROUP BY emoji, type` over the partition. `add` and the
  * removes answer from a read before the write: two racing adds of the same
- * reaction may both answer true, and the caller then announces it twice.
+ * reaction may both answer true (the caller then announces it twice, and
+ * the later one's time is kept).
  */
 import { toDbId } from '../ids';
 import type { StoreCallOptions } from '../messages/message-store.port';
@@ -38,8 +39,8 @@ export class ScyllaReactionStore implements ReactionStore {
     const key = this.key(reaction);
     const user = toDbId(reaction.userId, 'userId');
     const existed = (await this.session.execute('reactions.get', 'read', this.q.one, [...key, user], options?.signal)).rowLength > 0;
-    // Written even when it existed (the same row again), so the answer above never decides what is stored.
-    await this.session.execute('reactions.add', 'write', this.q.add, [...key, user, reaction.emojiName, new Date(reaction.at)], options?.signal);
+    // A repeat leaves the row alone: rewriting it would move its created_at, which orders a message's emojis.
+    if (!existed) await this.session.execute('reactions.add', 'write', this.q.add, [...key, user, reaction.emojiName, new Date(reaction.at)], options?.signal);
     return !existed;
   }
 
