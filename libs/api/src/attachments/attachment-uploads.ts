@@ -73,6 +73,7 @@ export async function prepareAttachments(
   for (const file of files) {
     const index = fileIndex(file.field);
     if (index === undefined) throw invalidFormBody(treeFor([file.field], { code: 'BASE_TYPE_INVALID', message: 'File fields are named files[n]' }));
+    if (byIndex.has(index)) throw invalidFormBody(treeFor([file.field], { code: 'BASE_TYPE_INVALID', message: `A second file for files[${index}]` }));
     byIndex.set(index, file);
   }
   for (const file of files) if (file.bytes.length > deps.uploads.fileBytes) throw DiscordErrors.entityTooLarge();

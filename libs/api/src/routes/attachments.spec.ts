@@ -98,6 +98,8 @@ describe('attachments', () => {
     expect([huge.status, huge.body.code]).toEqual([413, 40005]);
     const many = await send({ content: 'x' }, Array.from({ length: 11 }, (_, i): [string, Buffer, string] => [`files[${i}]`, Buffer.from(`f${i}`), `f${i}.txt`]));
     expect(many.body.errors.attachments._errors[0].code).toBe('BASE_TYPE_MAX_LENGTH');
+    const twice = await send({ content: 'x' }, [['files[0]', Buffer.from('a'), 'a.txt'], ['file', Buffer.from('b'), 'b.txt']]);
+    expect(twice.body.errors.file._errors[0].code).toBe('BASE_TYPE_INVALID');
     const strange = await send({ content: 'x', attachments: [{ id: 0, colour: 'red' }] }, [['files[0]', Buffer.from('a'), 'a.txt']]);
     expect(strange.body.code).toBe(50035);
     const elsewhere = await api.call('PATCH', `/channels/${fx.channelId}`, { token: fx.owner.token, form: form({ name: 'renamed' }, [['files[0]', Buffer.from('a'), 'a.txt']]) });
