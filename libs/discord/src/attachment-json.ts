@@ -22,22 +22,8 @@ export interface StoredAttachment {
   waveform?: string;
 }
 
-/** Discord's attachment object. */
-export interface DiscordAttachment {
-  id: string;
-  filename: string;
-  title?: string;
-  description?: string;
-  content_type: string;
-  size: number;
-  url: string;
-  proxy_url: string;
-  width?: number;
-  height?: number;
-  flags?: number;
-  duration_secs?: number;
-  waveform?: string;
-}
+/** Discord's attachment object: the stored one without its hash, with URLs. */
+export type DiscordAttachment = Omit<StoredAttachment, 'sha256'> & { url: string; proxy_url: string };
 
 /** The attachment as a reader gets it, with the URL signed for them. */
 export function toDiscordAttachment(stored: StoredAttachment, url: string): DiscordAttachment {

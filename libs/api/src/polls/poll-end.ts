@@ -14,6 +14,7 @@ import type { StoredChannel, StoredMessage } from '@chat/store';
 import type { ChannelAccess } from '../access';
 import type { ResolvedDeps } from '../route-context';
 import { messageJsonWithMember, publishMessageEvent } from '../routes/message-json';
+import { postSystemMessage } from '../messages/system-messages';
 import { voteCounts } from './poll-votes';
 
 /** Discord's type 46: the poll-result notice. */
@@ -62,25 +63,7 @@ export async function endPoll(deps: ResolvedDeps, access: ChannelAccess, message
   if (early) current = await deps.messages.edit(access.channel.id, message.id, { pollJson: JSON.stringify(final), recipientUserIds });
   await publishMessageEvent(deps, access, 'MESSAGE_UPDATE', current, await messageJsonWithMember(deps, current));
   const counts = (await voteCounts(deps.store.reactions, access.channel.id, [message.id], undefined)).get(message.id) ?? [];
-  const notice = await deps.messages.create({
-    channelId: access.channel.id,
-    guildId: access.channel.guildId,
-    authorId: message.authorId,
-    content: '',
-    tts: false,
-    nonce: '',
-    enforceNonce: false,
-    mentionEveryone: false,
-    mentionUserIds: [],
-    mentionRoleIds: [],
-    embedsJson: JSON.stringify([resultEmbed(final, counts)]),
-    attachmentsJson: '[]',
-    type: POLL_RESULT,
-    flags: 0,
-    reference: { messageId: message.id, channelId: access.channel.id, guildId: access.channel.guildId },
-    recipientUserIds,
-  });
-  await publishMessageEvent(deps, access, 'MESSAGE_CREATE', notice, await messageJsonWithMember(deps, notice));
+  await postSystemMessage(deps, access, message, { type: POLL_RESULT, authorId: message.authorId, embeds: [resultEmbed(final, counts)] });
   return current;
 }
 

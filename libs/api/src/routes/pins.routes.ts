@@ -9,6 +9,7 @@ import { hasPermission, Permission } from '@chat/permissions';
 import type { StoredMessage } from '@chat/store';
 import { loadTextChannel, type ChannelAccess } from '../access';
 import { DiscordErrors, invalidFormBody, treeFor } from '../errors';
+import { postSystemMessage } from '../messages/system-messages';
 import { MAX_PINS, PinRecords, type Pin } from '../pins/pin-records';
 import type { Caller, HttpMethod, ResolvedDeps, RouteDefinition } from '../route-context';
 import { noContent, ok } from '../route-context';
@@ -50,25 +51,7 @@ async function pin(deps: ResolvedDeps, caller: Caller, channelId: string | undef
   const updated = await deps.messages.edit(access.channel.id, message.id, { pinned: true, recipientUserIds: recipientsOf(access) });
   await publishMessageEvent(deps, access, 'MESSAGE_UPDATE', updated, await messageJsonWithMember(deps, updated));
   await announcePins(deps, access, { messageId: message.id, pinnedAt });
-  const notice = await deps.messages.create({
-    channelId: access.channel.id,
-    guildId: access.channel.guildId,
-    authorId: caller.user.id,
-    content: '',
-    tts: false,
-    nonce: '',
-    enforceNonce: false,
-    mentionEveryone: false,
-    mentionUserIds: [],
-    mentionRoleIds: [],
-    embedsJson: '[]',
-    attachmentsJson: '[]',
-    type: CHANNEL_PINNED_MESSAGE,
-    flags: 0,
-    reference: { messageId: message.id, channelId: access.channel.id, guildId: access.channel.guildId },
-    recipientUserIds: recipientsOf(access),
-  });
-  await publishMessageEvent(deps, access, 'MESSAGE_CREATE', notice, await messageJsonWithMember(deps, notice));
+  await postSystemMessage(deps, access, message, { type: CHANNEL_PINNED_MESSAGE, authorId: caller.user.id });
 }
 
 async function unpin(deps: ResolvedDeps, caller: Caller, channelId: string | undefined, messageId: string | undefined): Promise<void> {

@@ -7,9 +7,8 @@
  * or by time, is polls/poll-end.ts.
  */
 import { parseStoredPoll, pollEnded, toDiscordUser, type StoredPoll } from '@chat/discord';
-import { Permission } from '@chat/permissions';
 import type { StoredMessage } from '@chat/store';
-import { loadTextChannel, requirePermission, type ChannelAccess } from '../access';
+import { loadReadableMessage, type ReadableMessage } from '../messages/readable-message';
 import { DiscordErrors, RestError } from '../errors';
 import { endPoll } from '../polls/poll-end';
 import { voteTarget } from '../polls/poll-votes';
@@ -21,20 +20,15 @@ import { messageJsonWithMember, publishChannelEvent } from './message-json';
 const pollExpired = () => new RestError(400, 520001, 'Poll expired');
 const notAPoll = () => new RestError(400, 520006, 'Cannot expire a non-poll message');
 
-interface PollTarget {
-  access: ChannelAccess;
-  message: StoredMessage;
+interface PollTarget extends ReadableMessage {
   poll: StoredPoll;
 }
 
 async function pollTarget(deps: ResolvedDeps, caller: Caller, params: Record<string, string>): Promise<PollTarget> {
-  const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
-  requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
-  const message = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
-  if (!message) throw DiscordErrors.unknownMessage();
-  const poll = parseStoredPoll(message.pollJson);
+  const readable = await loadReadableMessage(deps, caller.user.id, params.channelId, params.messageId);
+  const poll = parseStoredPoll(readable.message.pollJson);
   if (!poll) throw notAPoll();
-  return { access, message, poll };
+  return { ...readable, poll };
 }
 
 function answerOf(poll: StoredPoll, param: string | undefined): number {

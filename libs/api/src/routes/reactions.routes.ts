@@ -7,8 +7,9 @@
  */
 import { toDiscordUser } from '@chat/discord';
 import { hasPermission, Permission } from '@chat/permissions';
-import type { ReactionType, StoredMessage } from '@chat/store';
-import { loadTextChannel, requirePermission, type ChannelAccess } from '../access';
+import type { ReactionType } from '@chat/store';
+import { requirePermission, type ChannelAccess } from '../access';
+import { loadReadableMessage, type ReadableMessage } from '../messages/readable-message';
 import { DiscordErrors } from '../errors';
 import { resolveReactionEmoji, type ReactionEmoji } from '../reactions/reaction-emoji';
 import { isVoteKey } from '../polls/poll-votes';
@@ -20,19 +21,10 @@ import { intQuery, snowflakeParam } from '../validation';
 /** Distinct emojis a message may carry (Discord's limit). */
 export const MAX_REACTION_EMOJIS = 20;
 
-interface Target {
-  access: ChannelAccess;
-  message: StoredMessage;
-}
+type Target = ReadableMessage;
 
 /** The channel and message a reaction route acts on; every route needs READ_MESSAGE_HISTORY. */
-async function target(deps: ResolvedDeps, caller: Caller, params: Record<string, string>): Promise<Target> {
-  const access = await loadTextChannel(deps.store.guilds, params.channelId, caller.user.id);
-  requirePermission(access.permissions, Permission.READ_MESSAGE_HISTORY);
-  const message = await deps.messages.get(access.channel.id, snowflakeParam(params.messageId, 'message_id'));
-  if (!message) throw DiscordErrors.unknownMessage();
-  return { access, message };
-}
+const target = (deps: ResolvedDeps, caller: Caller, params: Record<string, string>): Promise<Target> => loadReadableMessage(deps, caller.user.id, params.channelId, params.messageId);
 
 const typeQuery = (query: URLSearchParams): ReactionType => intQuery(query, 'type', 0, 1, 0) as ReactionType;
 
