@@ -21,18 +21,10 @@ import { acquireCassandra } from './lib/cassandra';
 import { onCleanup, runBenchmark } from './lib/cleanup';
 import { writeResults } from './lib/results';
 import { openBenchKeyspace } from './lib/scylla-keyspace';
+import { benchOptions } from './lib/options';
 import { loadAverage, machine, percentile, printTable, round, since } from './lib/stats';
 
-const args = process.argv.slice(2);
-const quick = args.includes('--quick');
-const option = (name: string) => args.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
-const intOption = (name: string, fallback: number) => {
-  const value = Number(option(name) ?? fallback);
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive integer`);
-  return value;
-};
-const backendNames = (option('backends') ?? 'sqlite,scylla').split(',');
-for (const name of backendNames) if (name !== 'sqlite' && name !== 'scylla') throw new Error(`--backends lists sqlite and/or scylla, got ${name}`);
+const { quick, intOption, backends: backendNames } = benchOptions();
 const users = intOption('users', quick ? 500 : 5000);
 const concurrency = intOption('concurrency', 256);
 const pages = intOption('pages', quick ? 100 : 500);

@@ -83,28 +83,14 @@ describe('polls through discord.js', () => {
 
 describe('reactions and pins through discord.js', () => {
   it('reacts, reads reactions.cache, removes reactions, pins, fetches pins and unpins', async () => {
-    server = await startInProcessServer();
-    const api = server.endpoints.api!;
-    const call = (method: string, path: string, token: string | undefined, body?: unknown) => callApi(api, method, path, token, body);
-    const alice = (await call('POST', '/auth/register', undefined, { username: 'alice', password: 'correct horse battery', email: 'alice@example.com' })).body;
-    const guildId = (await call('POST', '/guilds', alice.token, { name: 'Home' })).body.id as string;
-    const channelId = (await call('GET', `/guilds/${guildId}/channels`, alice.token)).body[0].id as string;
-    const appId = (await call('POST', '/applications', alice.token, { name: 'Starboard' })).body.id as string;
-    const botToken = (await call('POST', `/applications/${appId}/bot`, alice.token)).body.token as string;
     // VIEW_CHANNEL, SEND_MESSAGES, MANAGE_MESSAGES, READ_MESSAGE_HISTORY, ADD_REACTIONS
-    const permissions = String((1n << 10n) | (1n << 11n) | (1n << 13n) | (1n << 16n) | (1n << 6n));
-    expect((await call('POST', `/oauth2/authorize?client_id=${appId}&scope=bot`, alice.token, { guild_id: guildId, permissions, authorize: true })).status).toBe(200);
-
-    const bot = new Client({ intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions], rest: { api } });
-    client = bot;
+    const { bot, channel, alice, call } = await botInGuild((1n << 10n) | (1n << 11n) | (1n << 13n) | (1n << 16n) | (1n << 6n), [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.GuildMessageReactions]);
+    const channelId = channel.id;
     const added: ReactionEvent[] = [];
     const removed: ReactionEvent[] = [];
     const record = (into: ReactionEvent[]) => (reaction: MessageReaction | PartialMessageReaction, user: User | PartialUser) => into.push({ emoji: reaction.emoji.name ?? '', userId: user.id });
     bot.on(Events.MessageReactionAdd, record(added));
     bot.on(Events.MessageReactionRemove, record(removed));
-    const available = next<Guild>((resolve) => bot.on(Events.GuildAvailable, (g) => g.id === guildId && resolve(g)));
-    await bot.login(botToken);
-    const channel = (await available).channels.cache.get(channelId) as TextChannel;
     const until = async (check: () => boolean) => {
       for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 25));
       expect(check()).toBe(true);
