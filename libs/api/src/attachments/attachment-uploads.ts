@@ -9,7 +9,7 @@
  * nothing behind.
  */
 import { createHash } from 'node:crypto';
-import { parseStoredAttachments, type StoredAttachment } from '@chat/discord';
+import type { StoredAttachment } from '@chat/discord';
 import type { StoredMessage } from '@chat/store';
 import type { z } from 'zod';
 import { MAX_ATTACHMENTS, type attachmentInput } from './attachment-schema';
@@ -183,6 +183,3 @@ export function discardAttachments(deps: ResolvedDeps, channelId: string, attach
     }),
   ).catch((error: unknown) => deps.logger.warn({ err: error, channelId }, 'deleting attachment bytes failed (the sweep will retry)'));
 }
-
-/** The stored attachments of a message's JSON column. */
-export const storedAttachmentsOf = (attachmentsJson: string): StoredAttachment[] => parseStoredAttachments(attachmentsJson);

@@ -7,14 +7,14 @@
  * interaction for its 15 minutes so it can be edited or deleted.
  */
 import { GatewayIntentBits } from 'discord-api-types/v10';
-import { parseStoredPoll, toDiscordMessage, type DiscordMessage } from '@chat/discord';
+import { parseStoredAttachments, parseStoredPoll, toDiscordMessage, type DiscordMessage } from '@chat/discord';
 import type { MessageOrigin, StoredMessage, StoredUser } from '@chat/store';
 import type { z } from 'zod';
 import type { ChannelAccess } from '../access';
 import { componentsJsonOf } from '../components/component-schema';
 import { DiscordErrors } from '../errors';
 import { clearMessageLeftovers } from './message-leftovers';
-import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
+import { discardAttachments, prepareAttachments, withAttachments } from '../attachments/attachment-uploads';
 import type { UploadedFile } from '../attachments/multipart';
 import { indexPollEnding } from '../polls/poll-end';
 import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
@@ -130,7 +130,7 @@ export async function editAppMessage(deps: ResolvedDeps, poster: AppPoster, exis
   const embedsJson = body.embeds === undefined ? undefined : JSON.stringify(body.embeds ?? []);
   const componentsJson = body.components === undefined ? undefined : componentsJsonOf(body.components);
   const keep = body.attachments === null ? [] : body.attachments;
-  const current = storedAttachmentsOf(existing.attachmentsJson);
+  const current = parseStoredAttachments(existing.attachmentsJson);
   const attachmentCount = (keep === undefined ? current.length : keep.filter((a) => current.some((c) => c.id === String(a.id))).length) + files.length;
   const finalEmpty = (content ?? existing.content).trim() === '' && (embedsJson ?? existing.embedsJson) === '[]' && (componentsJson ?? existing.componentsJson) === '[]' && attachmentCount === 0;
   if (finalEmpty) throw DiscordErrors.emptyMessage();

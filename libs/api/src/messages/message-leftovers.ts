@@ -4,15 +4,16 @@
  * is logged, not returned (the message is gone and nothing reads these
  * without it; the attachment sweep removes bytes left behind).
  */
+import { parseStoredAttachments } from '@chat/discord';
 import type { StoredMessage } from '@chat/store';
-import { discardAttachments, storedAttachmentsOf } from '../attachments/attachment-uploads';
+import { discardAttachments } from '../attachments/attachment-uploads';
 import { PinRecords } from '../pins/pin-records';
 import type { ResolvedDeps } from '../route-context';
 
 /** Clears the pins, reactions and attachment bytes of deleted messages of one channel. */
 export async function clearMessageLeftovers(deps: ResolvedDeps, channelId: string, messages: readonly StoredMessage[]): Promise<void> {
   const pins = new PinRecords(deps.store.records);
-  for (const message of messages) discardAttachments(deps, channelId, storedAttachmentsOf(message.attachmentsJson));
+  for (const message of messages) discardAttachments(deps, channelId, parseStoredAttachments(message.attachmentsJson));
   try {
     await Promise.all(messages.map(async (m) => Promise.all([pins.remove(channelId, m.id), deps.store.reactions.removeAll(channelId, m.id)])));
   } catch (error) {

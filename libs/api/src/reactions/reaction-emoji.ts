@@ -16,7 +16,6 @@ export interface ReactionEmoji {
   /** The custom emoji's id, or the unicode emoji. */
   key: string;
   name: string;
-  id: string | null;
   animated: boolean;
 }
 
@@ -40,7 +39,7 @@ export function unicodeEmoji(text: string): string | undefined {
 export async function resolveReactionEmoji(deps: ResolvedDeps, callerId: string, access: ChannelAccess, param: string | undefined): Promise<ReactionEmoji> {
   const text = param ?? '';
   const unicode = unicodeEmoji(text);
-  if (unicode) return { key: unicode, name: unicode, id: null, animated: false };
+  if (unicode) return { key: unicode, name: unicode, animated: false };
   const custom = CUSTOM.exec(text);
   if (!custom) throw DiscordErrors.unknownEmoji();
   const id = custom[2] as string;
@@ -57,5 +56,5 @@ export async function resolveReactionEmoji(deps: ResolvedDeps, callerId: string,
     // An emoji of another guild is an external emoji, which takes USE_EXTERNAL_EMOJIS where it is used.
     if (access.guild && owner.guildId !== access.guild.guild.id && !hasPermission(access.permissions, Permission.USE_EXTERNAL_EMOJIS)) throw DiscordErrors.missingPermissions();
   }
-  return { key: emoji.id, name: emoji.name, id: emoji.id, animated: emoji.animated };
+  return { key: emoji.id, name: emoji.name, animated: emoji.animated };
 }

@@ -2,7 +2,7 @@
 import { Permission, hasPermission } from '@chat/permissions';
 import { timestampOf } from '@chat/snowflake';
 import type { HistoryQuery, StoredMessage } from '@chat/store';
-import { discardAttachments, prepareAttachments, storedAttachmentsOf, withAttachments } from '../attachments/attachment-uploads';
+import { discardAttachments, prepareAttachments, withAttachments } from '../attachments/attachment-uploads';
 import { z } from 'zod';
 import { componentsJsonOf } from '../components/component-schema';
 import { indexPollEnding } from '../polls/poll-end';
@@ -10,7 +10,7 @@ import { checkPollEmojis, storedPollOf } from '../polls/poll-schema';
 import { CLIENT_FLAGS, messageBodyFields, messageEditFields, resolveMentions } from '../messages/message-body';
 import { loadTextChannel, requirePermission } from '../access';
 import { clearMessageLeftovers } from '../messages/message-leftovers';
-import { parseStoredPoll, toDiscordMember } from '@chat/discord';
+import { parseStoredAttachments, parseStoredPoll, toDiscordMember } from '@chat/discord';
 import { DiscordErrors, invalidFormBody } from '../errors';
 import type { HttpMethod } from '../route-context';
 import { noContent, ok, type RouteDefinition } from '../route-context';
@@ -166,7 +166,7 @@ export function messageRoutes(): [HttpMethod, string, RouteDefinition][] {
           if (files.length > 0) requirePermission(access.permissions, Permission.ATTACH_FILES);
           // `attachments` lists the ones to keep (null: none); new files are added either way.
           const keep = input.attachments === null ? [] : input.attachments;
-          const current = storedAttachmentsOf(existing.attachmentsJson);
+          const current = parseStoredAttachments(existing.attachmentsJson);
           const attachmentCount = (keep === undefined ? current.length : keep.filter((a) => current.some((c) => c.id === String(a.id))).length) + files.length;
           if (finalContent.trim() === '' && (finalEmbeds === '[]' || finalEmbeds === '') && finalComponents === '[]' && attachmentCount === 0) throw DiscordErrors.emptyMessage();
           const mentions = content === undefined ? undefined : await resolveMentions(deps, access, content, input.allowed_mentions ?? undefined);
